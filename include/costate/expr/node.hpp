@@ -1,0 +1,106 @@
+// Expression nodes: the vocabulary every other header speaks.
+//
+// An expression is an empty type. Its value lives outside (in an evaluation context), so two
+// occurrences of the same subexpression are the same type and sharing them is a type comparison.
+// Three kinds of leaves and one kind of inner node:
+//   symbol<kind, i>      a state, parameter, input, adjoint (λ) or the time t
+//   constant<num, den>   a compile-time rational (clang 14 has no floating-point template arguments)
+//   node<Op, Args...>    an operation applied to subexpressions; Op carries value and derivative rules
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
+namespace costate {
+
+enum class symbol_kind : int { state = 0, param = 1, input = 2, adjoint = 3, time = 4 };
+
+template <symbol_kind K, std::size_t I>
+struct symbol {
+  static constexpr symbol_kind kind = K;
+  static constexpr std::size_t index = I;
+};
+
+template <std::intmax_t N, std::intmax_t D = 1>
+struct constant {
+  static_assert(D > 0, "costate::constant: the denominator must be positive (normalise first)");
+  static constexpr std::intmax_t num = N;
+  static constexpr std::intmax_t den = D;
+  template <class T>
+  static constexpr T value() {
+    return T(static_cast<double>(N) / static_cast<double>(D));
+  }
+};
+
+template <class Op, class... Args>
+struct node {
+  using op = Op;
+  static constexpr std::size_t arity = sizeof...(Args);
+};
+
+namespace detail {
+template <class T> struct is_symbol : std::false_type {};
+template <symbol_kind K, std::size_t I> struct is_symbol<symbol<K, I>> : std::true_type {};
+template <class T> struct is_constant : std::false_type {};
+template <std::intmax_t N, std::intmax_t D> struct is_constant<constant<N, D>> : std::true_type {};
+template <class T> struct is_node : std::false_type {};
+template <class Op, class... A> struct is_node<node<Op, A...>> : std::true_type {};
+
+// A small type list; big bookkeeping is done with packs and folds, not with recursive lists.
+template <class... Ts> struct tlist { static constexpr std::size_t size = sizeof...(Ts); };
+
+template <class T, class... Ts>
+inline constexpr bool contains_v = (__is_same(T, Ts) || ...);
+
+template <class T, class List> struct list_contains;
+template <class T, class... Ts>
+struct list_contains<T, tlist<Ts...>> : std::bool_constant<contains_v<T, Ts...>> {};
+
+template <class T, class... Ts>
+constexpr std::size_t index_of_impl() {
+  constexpr bool hits[] = {__is_same(T, Ts)..., false};
+  for (std::size_t i = 0; i < sizeof...(Ts); ++i)
+    if (hits[i]) return i;
+  return sizeof...(Ts);
+}
+template <class T, class List> struct index_of;
+template <class T, class... Ts>
+struct index_of<T, tlist<Ts...>> : std::integral_constant<std::size_t, index_of_impl<T, Ts...>()> {};
+
+// I-th element without recursion: overload resolution picks the matching base (GCC 12 has no
+// __type_pack_element).
+template <std::size_t I, class T> struct indexed { using type = T; };
+template <class Is, class... Ts> struct indexer;
+template <std::size_t... Is, class... Ts>
+struct indexer<std::index_sequence<Is...>, Ts...> : indexed<Is, Ts>... {};
+template <std::size_t I, class T> indexed<I, T> select_indexed(const indexed<I, T>&);
+template <std::size_t I, class List> struct at;
+template <std::size_t I, class... Ts>
+struct at<I, tlist<Ts...>> {
+  using type = typename decltype(select_indexed<I>(indexer<std::index_sequence_for<Ts...>, Ts...>{}))::type;
+};
+
+template <class List, class T> struct push_back;
+template <class... Ts, class T> struct push_back<tlist<Ts...>, T> { using type = tlist<Ts..., T>; };
+
+template <class...> inline constexpr bool dependent_false = false;
+}  // namespace detail
+
+// Anything that can stand in a formula.
+template <class T>
+concept Expr = detail::is_symbol<std::remove_cvref_t<T>>::value ||
+               detail::is_constant<std::remove_cvref_t<T>>::value ||
+               detail::is_node<std::remove_cvref_t<T>>::value;
+
+template <class T>
+concept Constant = detail::is_constant<std::remove_cvref_t<T>>::value;
+
+template <class T>
+concept Symbol = detail::is_symbol<std::remove_cvref_t<T>>::value;
+
+using zero = constant<0>;
+using one = constant<1>;
+
+}  // namespace costate

@@ -1,0 +1,70 @@
+// The operators and functions users write: a*x - b*x*y, tanh(u), pow(x, 3_c), ...
+//
+// They build nodes exactly as written (no simplification), so a system prints as the user wrote it.
+// Plain numbers are rejected: a double inside a formula would be invisible to the type, so it could
+// be neither folded nor printed. Use a compile-time literal (2_c) or a runtime input<k>.
+#pragma once
+
+#include <type_traits>
+
+#include "costate/expr/constant.hpp"
+#include "costate/expr/node.hpp"
+#include "costate/expr/ops.hpp"
+
+namespace costate {
+
+namespace detail {
+template <class T>
+concept plain_number = std::is_arithmetic_v<std::remove_cvref_t<T>>;
+
+template <class T>
+constexpr void reject_plain_number() {
+  static_assert(dependent_false<T>,
+                "costate: a plain number (double, int, ...) cannot appear in an expression, because its value "
+                "would not be part of the formula's type. Use a compile-time literal such as 2_c or 0.5_c, "
+                "or a runtime input<k> symbol bound with sys.with_inputs(...)");
+}
+}  // namespace detail
+
+template <Expr A, Expr B> constexpr node<add_op, A, B> operator+(A, B) { return {}; }
+template <Expr A, Expr B> constexpr node<sub_op, A, B> operator-(A, B) { return {}; }
+template <Expr A, Expr B> constexpr node<mul_op, A, B> operator*(A, B) { return {}; }
+template <Expr A, Expr B> constexpr node<div_op, A, B> operator/(A, B) { return {}; }
+template <Expr A> constexpr node<neg_op, A> operator-(A) { return {}; }
+template <Expr A> constexpr A operator+(A) { return {}; }
+
+#define COSTATE_REJECT_NUMBER(OP)                                                               \
+  template <Expr A, detail::plain_number N> constexpr void operator OP(A, N) { detail::reject_plain_number<N>(); } \
+  template <detail::plain_number N, Expr A> constexpr void operator OP(N, A) { detail::reject_plain_number<N>(); }
+COSTATE_REJECT_NUMBER(+)
+COSTATE_REJECT_NUMBER(-)
+COSTATE_REJECT_NUMBER(*)
+COSTATE_REJECT_NUMBER(/)
+#undef COSTATE_REJECT_NUMBER
+
+template <Expr A> constexpr node<sqrt_op, A> sqrt(A) { return {}; }
+template <Expr A> constexpr node<exp_op, A> exp(A) { return {}; }
+template <Expr A> constexpr node<log_op, A> log(A) { return {}; }
+template <Expr A> constexpr node<sin_op, A> sin(A) { return {}; }
+template <Expr A> constexpr node<cos_op, A> cos(A) { return {}; }
+template <Expr A> constexpr node<tan_op, A> tan(A) { return {}; }
+template <Expr A> constexpr node<tanh_op, A> tanh(A) { return {}; }
+template <Expr A> constexpr node<sigmoid_op, A> sigmoid(A) { return {}; }
+template <Expr A> constexpr node<softplus_op, A> softplus(A) { return {}; }
+template <Expr A> constexpr node<abs_op, A> abs(A) { return {}; }
+template <Expr A> constexpr node<sign_op, A> sign(A) { return {}; }
+
+// pow(x, 3_c) is an integer power (exact for negative x); pow(x, 0.5_c) or pow(x, a) a real power.
+template <Expr A, Expr B>
+constexpr auto pow(A, B) {
+  if constexpr (Constant<B> && B::den == 1 && B::num >= -64 && B::num <= 64)
+    return node<pow_int_op<static_cast<int>(B::num)>, A>{};
+  else
+    return node<pow_op, A, B>{};
+}
+template <Expr A, detail::plain_number N> constexpr void pow(A, N) { detail::reject_plain_number<N>(); }
+
+// x² written as square(x): a common case that reads better than pow(x, 2_c).
+template <Expr A> constexpr node<pow_int_op<2>, A> square(A) { return {}; }
+
+}  // namespace costate

@@ -1,0 +1,21 @@
+// a^b for a real exponent b (any expression); defined for a > 0.
+#pragma once
+#include <cmath>
+#include "costate/expr/node.hpp"
+#include "costate/expr/notation.hpp"
+#include "costate/expr/ops/log.hpp"
+#include "costate/expr/ops/mul.hpp"
+#include "costate/expr/ops/sub.hpp"
+
+namespace costate {
+struct pow_op {
+  static constexpr int id = 7;
+  static constexpr bool commutative = false;
+  static constexpr notation note{notation::function, "pow", "\\operatorname{pow}", precedence::atom};
+  template <class T> static T eval(const T& a, const T& b) { using std::pow; return pow(a, b); }
+  // ∂/∂a = b a^(b-1), ∂/∂b = a^b log a
+  template <class Self, class A, class B>
+  using partials = detail::tlist<node<mul_op, B, node<pow_op, A, node<sub_op, B, one>>>,
+                                 node<mul_op, Self, node<log_op, A>>>;
+};
+}  // namespace costate

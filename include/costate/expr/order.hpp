@@ -1,0 +1,60 @@
+// A total order on expression types, used to put the operands of commutative operations in a
+// canonical order (so a*b and b*a simplify to one type and are shared).
+// Constants < symbols < nodes; symbols by (kind, index); nodes by (op id, exponent, operands).
+#pragma once
+
+#include <cstdint>
+
+#include "costate/expr/node.hpp"
+
+namespace costate::detail {
+
+template <class A, class B> struct compare;
+
+template <class T> struct rank : std::integral_constant<int, 2> {};
+template <std::intmax_t N, std::intmax_t D> struct rank<constant<N, D>> : std::integral_constant<int, 0> {};
+template <symbol_kind K, std::size_t I> struct rank<symbol<K, I>> : std::integral_constant<int, 1> {};
+
+template <class Op> constexpr int op_parameter() {
+  if constexpr (requires { Op::exponent; }) return Op::exponent; else return 0;
+}
+
+constexpr int sgn(long double v) { return v < 0 ? -1 : (v > 0 ? 1 : 0); }
+
+template <class A, class B>
+struct compare {  // different ranks
+  static constexpr int value = rank<A>::value < rank<B>::value ? -1 : 1;
+};
+template <std::intmax_t N1, std::intmax_t D1, std::intmax_t N2, std::intmax_t D2>
+struct compare<constant<N1, D1>, constant<N2, D2>> {
+  static constexpr int value = sgn(static_cast<long double>(N1) / D1 - static_cast<long double>(N2) / D2);
+};
+template <symbol_kind K1, std::size_t I1, symbol_kind K2, std::size_t I2>
+struct compare<symbol<K1, I1>, symbol<K2, I2>> {
+  static constexpr int value = K1 != K2 ? (static_cast<int>(K1) < static_cast<int>(K2) ? -1 : 1)
+                                        : (I1 == I2 ? 0 : (I1 < I2 ? -1 : 1));
+};
+
+// Lexicographic comparison of operand lists of equal length, first difference wins.
+template <class... Ps>
+constexpr int first_nonzero(Ps... ps) {
+  int r = 0;
+  ((r = (r != 0 ? r : ps.value)), ...);
+  return r;
+}
+
+template <class Op1, class... A1, class Op2, class... A2>
+struct compare<node<Op1, A1...>, node<Op2, A2...>> {
+  static constexpr int value = [] {
+    if constexpr (Op1::id != Op2::id) return Op1::id < Op2::id ? -1 : 1;
+    else if constexpr (op_parameter<Op1>() != op_parameter<Op2>()) return op_parameter<Op1>() < op_parameter<Op2>() ? -1 : 1;
+    else if constexpr (sizeof...(A1) != sizeof...(A2)) return sizeof...(A1) < sizeof...(A2) ? -1 : 1;
+    else if constexpr (__is_same(node<Op1, A1...>, node<Op2, A2...>)) return 0;
+    else return first_nonzero(compare<A1, A2>{}...);
+  }();
+};
+
+template <class A, class B>
+inline constexpr bool ordered_before = compare<A, B>::value < 0;
+
+}  // namespace costate::detail

@@ -1,0 +1,179 @@
+// Simplification by named rewrite rules, applied bottom-up and to a fixpoint.
+//
+// Each rule is a class template `rule<E>` whose `type` is the rewritten expression, or E itself
+// when the rule does not apply. `simplify_t<E>` simplifies the operands first, then tries the rules
+// in the order of `rules` below; when one fires, the result is simplified again. Every rule makes
+// the expression smaller or moves it towards the canonical order, so this terminates; a depth
+// guard turns a pair of rules that undo each other into a compile error instead of a hang.
+//
+// Derived expressions (derivatives, VJPs, loss gradients) always pass through here; expressions as
+// users write them do not, so a system prints as it was written.
+#pragma once
+
+#include "costate/expr/constant.hpp"
+#include "costate/expr/node.hpp"
+#include "costate/expr/ops.hpp"
+#include "costate/expr/order.hpp"
+
+namespace costate {
+namespace rules {
+
+using detail::rational;
+
+template <class E> struct constant_value;
+template <std::intmax_t N, std::intmax_t D> struct constant_value<constant<N, D>> {
+  static constexpr rational value{N, D};
+};
+
+// c1 op c2 → c for the operations that are exact on rationals.
+template <class E> struct fold_constants { using type = E; };
+template <std::intmax_t N1, std::intmax_t D1, std::intmax_t N2, std::intmax_t D2>
+struct fold_constants<node<add_op, constant<N1, D1>, constant<N2, D2>>> {
+  static constexpr rational r = detail::add({N1, D1}, {N2, D2});
+  using type = constant<r.num, r.den>;
+};
+template <std::intmax_t N1, std::intmax_t D1, std::intmax_t N2, std::intmax_t D2>
+struct fold_constants<node<sub_op, constant<N1, D1>, constant<N2, D2>>> {
+  static constexpr rational r = detail::add({N1, D1}, {-N2, D2});
+  using type = constant<r.num, r.den>;
+};
+template <std::intmax_t N1, std::intmax_t D1, std::intmax_t N2, std::intmax_t D2>
+struct fold_constants<node<mul_op, constant<N1, D1>, constant<N2, D2>>> {
+  static constexpr rational r = detail::mul({N1, D1}, {N2, D2});
+  using type = constant<r.num, r.den>;
+};
+template <std::intmax_t N1, std::intmax_t D1, std::intmax_t N2, std::intmax_t D2>
+  requires(N2 != 0)
+struct fold_constants<node<div_op, constant<N1, D1>, constant<N2, D2>>> {
+  static constexpr rational r = detail::div({N1, D1}, {N2, D2});
+  using type = constant<r.num, r.den>;
+};
+template <std::intmax_t N, std::intmax_t D>
+struct fold_constants<node<neg_op, constant<N, D>>> { using type = constant<-N, D>; };
+template <int K, std::intmax_t N, std::intmax_t D>
+  requires(K >= 0 || N != 0)
+struct fold_constants<node<pow_int_op<K>, constant<N, D>>> {
+  static constexpr rational value = [] {
+    rational r{1, 1};
+    for (int k = 0; k < (K < 0 ? -K : K); ++k) r = detail::mul(r, {N, D});
+    return K < 0 ? detail::div({1, 1}, r) : r;
+  }();
+  using type = constant<value.num, value.den>;
+};
+
+// 0 + x → x, x + 0 → x
+template <class E> struct add_zero { using type = E; };
+template <class X> struct add_zero<node<add_op, zero, X>> { using type = X; };
+template <class X> struct add_zero<node<add_op, X, zero>> { using type = X; };
+
+// x - 0 → x, 0 - x → -x, x - x → 0
+template <class E> struct sub_zero { using type = E; };
+template <class X> struct sub_zero<node<sub_op, X, zero>> { using type = X; };
+template <class X> struct sub_zero<node<sub_op, zero, X>> { using type = node<neg_op, X>; };
+template <class X> struct sub_zero<node<sub_op, X, X>> { using type = zero; };
+template <> struct sub_zero<node<sub_op, zero, zero>> { using type = zero; };
+
+// 0·x → 0, x·0 → 0, 0/x → 0
+template <class E> struct mul_zero { using type = E; };
+template <class X> struct mul_zero<node<mul_op, zero, X>> { using type = zero; };
+template <class X> struct mul_zero<node<mul_op, X, zero>> { using type = zero; };
+template <class X> struct mul_zero<node<div_op, zero, X>> { using type = zero; };
+
+// 1·x → x, x·1 → x, x/1 → x, (-1)·x → -x, x·(-1) → -x
+template <class E> struct mul_one { using type = E; };
+template <class X> struct mul_one<node<mul_op, one, X>> { using type = X; };
+template <class X> struct mul_one<node<mul_op, X, one>> { using type = X; };
+template <class X> struct mul_one<node<div_op, X, one>> { using type = X; };
+template <class X> struct mul_one<node<mul_op, constant<-1>, X>> { using type = node<neg_op, X>; };
+template <class X> struct mul_one<node<mul_op, X, constant<-1>>> { using type = node<neg_op, X>; };
+
+// x^0 → 1, x^1 → x
+template <class E> struct power_zero_one { using type = E; };
+template <class X> struct power_zero_one<node<pow_int_op<0>, X>> { using type = one; };
+template <class X> struct power_zero_one<node<pow_int_op<1>, X>> { using type = X; };
+
+// -(-x) → x
+template <class E> struct double_negation { using type = E; };
+template <class X> struct double_negation<node<neg_op, node<neg_op, X>>> { using type = X; };
+
+// Move negation outwards so that signs cancel: (-a)·b → -(a·b), a·(-b) → -(a·b), (-a)/b → -(a/b),
+// a + (-b) → a - b, (-a) + b → b - a, a - (-b) → a + b, -(a - b) → b - a.
+template <class E> struct pull_negation { using type = E; };
+template <class A, class B> struct pull_negation<node<mul_op, node<neg_op, A>, B>> { using type = node<neg_op, node<mul_op, A, B>>; };
+template <class A, class B> struct pull_negation<node<mul_op, A, node<neg_op, B>>> { using type = node<neg_op, node<mul_op, A, B>>; };
+template <class A, class B> struct pull_negation<node<mul_op, node<neg_op, A>, node<neg_op, B>>> { using type = node<mul_op, A, B>; };
+template <class A, class B> struct pull_negation<node<div_op, node<neg_op, A>, B>> { using type = node<neg_op, node<div_op, A, B>>; };
+template <class A, class B> struct pull_negation<node<add_op, A, node<neg_op, B>>> { using type = node<sub_op, A, B>; };
+template <class A, class B> struct pull_negation<node<add_op, node<neg_op, A>, B>> { using type = node<sub_op, B, A>; };
+template <class A, class B> struct pull_negation<node<add_op, node<neg_op, A>, node<neg_op, B>>> { using type = node<neg_op, node<add_op, A, B>>; };
+template <class A, class B> struct pull_negation<node<sub_op, A, node<neg_op, B>>> { using type = node<add_op, A, B>; };
+template <class A, class B> struct pull_negation<node<neg_op, node<sub_op, A, B>>> { using type = node<sub_op, B, A>; };
+
+// x + x → 2·x
+template <class E> struct add_same { using type = E; };
+template <class X> struct add_same<node<add_op, X, X>> { using type = node<mul_op, constant<2>, X>; };
+
+// c1·(c2·x) → (c1 c2)·x: keeps one constant factor in front.
+template <class E> struct merge_constant_factors { using type = E; };
+template <std::intmax_t N1, std::intmax_t D1, std::intmax_t N2, std::intmax_t D2, class X>
+struct merge_constant_factors<node<mul_op, constant<N1, D1>, node<mul_op, constant<N2, D2>, X>>> {
+  static constexpr rational r = detail::mul({N1, D1}, {N2, D2});
+  using type = node<mul_op, constant<r.num, r.den>, X>;
+};
+
+// Canonical operand order for commutative operations: constants first, then symbols, then nodes.
+template <class E> struct canonical_order { using type = E; };
+template <class Op, class A, class B>
+  requires(Op::commutative && detail::ordered_before<B, A>)
+struct canonical_order<node<Op, A, B>> { using type = node<Op, B, A>; };
+
+}  // namespace rules
+
+namespace detail {
+
+template <template <class> class... Rules> struct rule_list {};
+
+// Order matters only for speed (cheap, shrinking rules first); the fixpoint is the same.
+using rules_in_order =
+    rule_list<rules::fold_constants, rules::mul_zero, rules::add_zero, rules::sub_zero, rules::mul_one,
+              rules::power_zero_one, rules::double_negation, rules::pull_negation, rules::add_same,
+              rules::merge_constant_factors, rules::canonical_order>;
+
+// The result of the first rule that changes E, or E.
+template <class E, class Rules> struct apply_first_rule;
+template <class E> struct apply_first_rule<E, rule_list<>> { using type = E; };
+template <class E, template <class> class R, template <class> class... Rs>
+struct apply_first_rule<E, rule_list<R, Rs...>> {
+  using rewritten = typename R<E>::type;
+  using type = typename std::conditional_t<__is_same(rewritten, E), apply_first_rule<E, rule_list<Rs...>>,
+                                           std::type_identity<rewritten>>::type;
+};
+
+inline constexpr int max_rewrites = 64;
+
+template <class E, int Depth> struct simplify_impl { using type = E; };  // leaves
+
+template <class E, int Depth> struct rewrite_to_fixpoint;
+
+template <class Op, class... A, int Depth>
+struct simplify_impl<node<Op, A...>, Depth> {
+  using type = typename rewrite_to_fixpoint<node<Op, typename simplify_impl<A, 0>::type...>, Depth>::type;
+};
+
+template <class E, int Depth>
+struct rewrite_to_fixpoint {
+  static_assert(Depth < max_rewrites,
+                "costate::simplify: the rewrite rules did not reach a fixpoint (two rules undo each other)");
+  using rewritten = typename apply_first_rule<E, rules_in_order>::type;
+  using type = typename std::conditional_t<__is_same(rewritten, E), std::type_identity<E>,
+                                           simplify_impl<rewritten, Depth + 1>>::type;
+};
+
+}  // namespace detail
+
+// The simplified form of E: a fixpoint of the rules (simplify_t<simplify_t<E>> is simplify_t<E>).
+template <class E> using simplify_t = typename detail::simplify_impl<E, 0>::type;
+
+template <Expr E> constexpr simplify_t<E> simplify(E) { return {}; }
+
+}  // namespace costate
