@@ -38,8 +38,8 @@ struct derivative_impl<node<Op, A...>, S> {
 
 template <class E, class S> using derivative_t = simplify_t<typename detail::derivative_impl<simplify_t<E>, S>::type>;
 
-// d(expr, state<0>): the derivative as a value users can print, evaluate or differentiate again.
+// derivative(expr, state<0>): the derivative as a value users can print, evaluate or differentiate again.
 template <Expr E, Symbol S>
-constexpr derivative_t<E, S> d(E, S) { return {}; }
+constexpr derivative_t<E, S> derivative(E, S) { return {}; }
 
 }  // namespace costate

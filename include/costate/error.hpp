@@ -1,0 +1,15 @@
+// The one exception type of the library: every runtime misuse or numerical failure throws it with
+// a message that says what went wrong and where (which argument, which pass, which time).
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace costate {
+
+class error : public std::runtime_error {
+ public:
+  explicit error(const std::string& what) : std::runtime_error("costate: " + what) {}
+};
+
+}  // namespace costate

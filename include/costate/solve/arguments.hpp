@@ -1,0 +1,87 @@
+// Validation of the arguments of solve, gradient and check_gradient: sizes at compile time,
+// values (finite, ordered times) at run time.
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <span>
+#include <string>
+#include <type_traits>
+
+#include "costate/error.hpp"
+#include "costate/solve/integrate.hpp"
+#include "costate/solve/options.hpp"
+
+namespace costate {
+namespace detail {
+
+template <class A> struct fixed_extent : std::integral_constant<std::size_t, std::dynamic_extent> {};
+template <class T, std::size_t N> struct fixed_extent<std::array<T, N>> : std::integral_constant<std::size_t, N> {};
+template <class T, std::size_t N> struct fixed_extent<std::span<T, N>> : std::integral_constant<std::size_t, N> {};
+
+// The names of these templates and their arguments appear in the compiler's message.
+template <std::size_t SizeOfZ0, std::size_t NumberOfStates>
+struct z0_size_does_not_match_the_system {
+  static_assert(SizeOfZ0 == NumberOfStates,
+                "costate: z0 must hold one value per state of the system (template arguments: <size of z0, number of states>)");
+  static constexpr bool value = true;
+};
+template <std::size_t SizeOfTheta, std::size_t NumberOfParams>
+struct theta_size_does_not_match_the_system {
+  static_assert(SizeOfTheta == NumberOfParams,
+                "costate: theta must hold one value per param<k> of the system and loss, k = 0 .. largest index "
+                "(template arguments: <size of theta, number of parameters>)");
+  static constexpr bool value = true;
+};
+template <class A>
+struct size_must_be_known_at_compile_time {
+  static_assert(fixed_extent<std::remove_cvref_t<A>>::value != std::dynamic_extent,
+                "costate: pass z0 and theta as std::array<double, N> or std::span<const double, N>, sized at compile time");
+  static constexpr bool value = true;
+};
+
+template <class A, std::size_t Expected, template <std::size_t, std::size_t> class Diagnostic>
+constexpr bool check_size() {
+  static_assert(size_must_be_known_at_compile_time<A>::value);
+  static_assert(Diagnostic<fixed_extent<std::remove_cvref_t<A>>::value, Expected>::value);
+  return true;
+}
+
+template <class T, std::size_t N, class A>
+std::array<T, N> to_array(const A& a) {
+  std::array<T, N> r{};
+  for (std::size_t i = 0; i < N; ++i) r[i] = T(a[i]);
+  return r;
+}
+
+template <class A>
+void require_finite(const char* what, const A& a) {
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (!is_finite(a[i]))
+      throw error(std::string(what) + "[" + std::to_string(i) + "] is not finite (" + format_time(re(a[i])) + ")");
+}
+
+inline void require_valid_span(time_span s) {
+  if (!std::isfinite(s.t0) || !std::isfinite(s.t1))
+    throw error("the time span {t0, t1} = {" + format_time(s.t0) + ", " + format_time(s.t1) + "} is not finite");
+  if (s.t0 == s.t1) throw error("t0 == t1 = " + format_time(s.t0) + ": the time span is empty");
+  if (s.t1 < s.t0)
+    throw error("t1 = " + format_time(s.t1) + " is before t0 = " + format_time(s.t0) + ": pass {t0, t1} with t1 > t0");
+}
+
+template <class St>
+void require_valid_options(const options<St>& o) {
+  const auto positive = [](double v) { return std::isfinite(v) && v >= 0; };
+  if (!positive(o.rtol) || !positive(o.atol) || (o.rtol == 0 && o.atol == 0))
+    throw error("tolerances must be finite, non-negative and not both zero (rtol = " + format_time(o.rtol) +
+                ", atol = " + format_time(o.atol) + ")");
+  if ((o.adjoint_rtol && !positive(*o.adjoint_rtol)) || (o.adjoint_atol && !positive(*o.adjoint_atol)))
+    throw error("adjoint tolerances must be finite and non-negative");
+  if (o.max_steps == 0) throw error("max_steps must be positive");
+  if (!std::isfinite(o.stepper.dt) || o.stepper.dt < 0)
+    throw error("the stepper's dt must be finite and non-negative (got " + format_time(o.stepper.dt) + ")");
+}
+
+}  // namespace detail
+}  // namespace costate

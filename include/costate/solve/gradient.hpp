@@ -1,0 +1,149 @@
+// The adjoint gradient of a terminal loss:
+//
+//   auto g = gradient(sys, z0, theta, {t0, t1}, terminal_loss(0.5_c * (x*x + y*y)), options{...});
+//   g.loss, g.dtheta, g.dz0, g.dt0, g.dt1, g.g_t, g.stats
+//
+// Forward: z0 → z(t1). Backward (backsolve): [z, λ, g_θ, g_t] from t1 to t0 with λ(t1) = ∂L/∂z(t1).
+// Then dL/dθ = g_θ(t0) + ∂ℓ/∂θ, dL/dz0 = λ(t0), dL/dt1 = λ(t1)ᵀ f(z(t1), θ, t1) and
+// dL/dt0 = -λ(t0)ᵀ f(z0, θ, t0). Since d/dt[λᵀf] = λᵀ∂f/∂t along the solution, also
+// dL/dt0 = -dL/dt1 + g_t(t0): `g.g_t` is returned so that users (and the tests) can check it.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+
+#include "costate/expr/plan.hpp"
+#include "costate/solve/arguments.hpp"
+#include "costate/solve/integrate.hpp"
+#include "costate/solve/options.hpp"
+#include "costate/solve/solve.hpp"
+#include "costate/system/loss.hpp"
+#include "costate/system/ode.hpp"
+#include "costate/system/rhs.hpp"
+
+namespace costate {
+
+struct gradient_stats {
+  pass_stats forward;
+  pass_stats backward;
+  // max_i |z_i re-integrated back to t0 − z0_i| / (atol + rtol |z0_i|) with the adjoint tolerances:
+  // large values mean the backsolve's backward z left the forward trajectory (dissipative systems),
+  // so the gradient is not to be trusted.
+  double backsolve_drift = 0.0;
+};
+
+template <std::size_t N, std::size_t P>
+struct gradient_result {
+  double loss = 0.0;
+  std::array<double, P> dtheta{};  // dL/dθ
+  std::array<double, N> dz0{};     // dL/dz0
+  double dt0 = 0.0;                // dL/dt0
+  double dt1 = 0.0;                // dL/dt1
+  double g_t = 0.0;                // ∫ λᵀ∂f/∂t dt from t0 to t1 (0 for autonomous systems)
+  std::array<double, N> z1{};      // z(t1)
+  gradient_stats stats;
+};
+
+namespace detail {
+
+// Largest param / input index used by the system or the loss.
+template <class Sys, class L>
+inline constexpr std::size_t total_params = std::max(Sys::params, L::params);
+
+template <std::size_t LossStateExtent, std::size_t NumberOfStates>
+struct loss_uses_a_state_index_beyond_the_system {
+  static_assert(LossStateExtent <= NumberOfStates,
+                "costate: the loss uses state<i> with i >= the number of states (template arguments: "
+                "<largest state index + 1 in the loss, number of states>)");
+  static constexpr bool value = true;
+};
+template <std::size_t LossInputExtent, std::size_t SystemInputs>
+struct loss_uses_an_input_the_system_does_not_bind {
+  static_assert(LossInputExtent <= SystemInputs,
+                "costate: the loss uses input<k> beyond the system's inputs; give the system all inputs");
+  static constexpr bool value = true;
+};
+
+// ℓ, ∂ℓ/∂z (N) and ∂ℓ/∂θ (P) in one plan.
+template <class L, std::size_t N, std::size_t P>
+using loss_plan_t = typename plan_of<typename concat<tlist<typename L::expression>, typename L::template grad_state<N>,
+                                                     typename L::template grad_param<P>>::type>::type;
+
+template <class T, std::size_t N>
+T dot(const std::array<T, N>& a, const std::array<T, N>& b) {
+  T s{};
+  for (std::size_t i = 0; i < N; ++i) s += a[i] * b[i];
+  return s;
+}
+
+}  // namespace detail
+
+template <SystemLike S, class Z0, class Theta, Loss L, class St = dopri5>
+gradient_result<system_of_t<S>::states, detail::total_params<system_of_t<S>, std::remove_cvref_t<L>>>
+gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, L, const options<St>& opt = {}) {
+  using Sys = system_of_t<S>;
+  using Lo = std::remove_cvref_t<L>;
+  constexpr std::size_t n = Sys::states, ps = Sys::params, p = detail::total_params<Sys, Lo>;
+  static_assert(detail::check_size<Z0, n, detail::z0_size_does_not_match_the_system>());
+  static_assert(detail::check_size<Theta, p, detail::theta_size_does_not_match_the_system>());
+  static_assert(detail::loss_uses_a_state_index_beyond_the_system<Lo::states, n>::value);
+  static_assert(detail::loss_uses_an_input_the_system_does_not_bind<Lo::inputs, Sys::inputs>::value);
+  detail::require_finite("z0", z0_in);
+  detail::require_finite("theta", theta_in);
+  detail::require_valid_span(span);
+  detail::require_valid_options(opt);
+
+  const auto z0 = detail::to_array<double, n>(z0_in);
+  const auto theta = detail::to_array<double, p>(theta_in);
+  const double* u = detail::input_values(sys);
+  gradient_result<n, p> r;
+
+  // Forward pass: z(t1) only; nothing is stored.
+  r.z1 = detail::final_state<double, Sys>(z0, theta.data(), u, span, opt, &r.stats.forward);
+
+  // Loss and its gradient at z(t1).
+  std::array<double, n> lambda1{};
+  {
+    const context<double> c{r.z1.data(), nullptr, theta.data(), u, span.t1};
+    detail::loss_plan_t<Lo, n, p>::template run<double>(c, [&](auto i, double v) {
+      constexpr std::size_t k = decltype(i)::value;
+      if constexpr (k == 0) r.loss = v;
+      else if constexpr (k <= n) lambda1[k - 1] = v;
+      else r.dtheta[k - 1 - n] = v;  // direct ∂ℓ/∂θ; the dynamics' part is added below
+    });
+  }
+  if (!std::isfinite(r.loss)) throw error("the loss is not finite at z(t1) (" + detail::format_time(r.loss) + ")");
+
+  // dL/dt1 = λ(t1)ᵀ f(z(t1), θ, t1)
+  const forward_rhs<Sys, double> f{theta.data(), u};
+  std::array<double, n> f1{};
+  f(r.z1, f1, span.t1);
+  r.dt1 = detail::dot(lambda1, f1);
+
+  // Backward pass on [z, λ, g_θ, g_t].
+  using rhs_t = adjoint_rhs<Sys, double>;
+  std::array<double, rhs_t::size> x{};
+  std::copy(r.z1.begin(), r.z1.end(), x.begin());
+  std::copy(lambda1.begin(), lambda1.end(), x.begin() + n);
+  rhs_t adj{theta.data(), u};
+  const detail::tolerances tol{opt.adjoint_rtol.value_or(opt.rtol), opt.adjoint_atol.value_or(opt.atol)};
+  r.stats.backward = detail::integrate(opt.stepper, adj, x, span.t1, span.t0, tol, opt.max_steps, "adjoint",
+                                       [](double, const auto&) {});
+
+  for (std::size_t i = 0; i < n; ++i) {
+    r.dz0[i] = x[n + i];
+    r.stats.backsolve_drift = std::max(r.stats.backsolve_drift, std::abs(x[i] - z0[i]) / (tol.atol + tol.rtol * std::abs(z0[i])));
+  }
+  for (std::size_t k = 0; k < ps; ++k) r.dtheta[k] += x[2 * n + k];
+  r.g_t = x[2 * n + ps];
+
+  // dL/dt0 = -λ(t0)ᵀ f(z0, θ, t0)
+  std::array<double, n> f0{};
+  f(z0, f0, span.t0);
+  r.dt0 = -detail::dot(r.dz0, f0);
+  return r;
+}
+
+}  // namespace costate

@@ -1,0 +1,224 @@
+// The step loop shared by every pass: Boost.Odeint steppers take the steps, costate controls them.
+//
+// costate drives odeint's steppers itself instead of calling integrate_adaptive, because it needs:
+//   - statistics (accepted and rejected steps, right-hand-side evaluations) for the result;
+//   - errors that say where they happened (max_steps, step-size underflow, non-finite state),
+//     rather than odeint's max_step_checker message or a silent zero-step loop when the sign of
+//     dt does not match the direction of integration;
+//   - an error norm over the real parts only, so that complex-step checks see the same step sequence;
+//   - landing exactly on the end point, forward or backward.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <complex>
+#include <cstddef>
+#include <functional>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <type_traits>
+
+#include <boost/numeric/odeint/stepper/runge_kutta4.hpp>
+#include <boost/numeric/odeint/stepper/runge_kutta_dopri5.hpp>
+#include <boost/numeric/odeint/stepper/stepper_categories.hpp>
+
+#include "costate/error.hpp"
+#include "costate/solve/options.hpp"
+
+namespace costate {
+
+// What one pass (forward or backward) did.
+struct pass_stats {
+  std::size_t steps = 0;     // accepted steps
+  std::size_t rejected = 0;  // rejected steps (adaptive steppers only)
+  std::size_t rhs_evals = 0; // right-hand-side evaluations
+};
+
+namespace detail {
+
+template <class T> double re(const T& v) { return static_cast<double>(v); }
+template <class T> double re(const std::complex<T>& v) { return static_cast<double>(v.real()); }
+
+template <class T> bool is_finite(const T& v) { return std::isfinite(static_cast<double>(v)); }
+template <class T> bool is_finite(const std::complex<T>& v) { return std::isfinite(v.real()) && std::isfinite(v.imag()); }
+
+inline std::string format_time(double t) {
+  std::ostringstream os;
+  os.precision(17);
+  os << t;
+  return os.str();
+}
+
+// Counts evaluations; odeint gets it through std::ref so that copies do not lose the count.
+template <class Rhs>
+struct counted {
+  Rhs& rhs;
+  std::size_t& count;
+  template <class S>
+  [[gnu::always_inline]] void operator()(const S& x, S& dxdt, double t) {
+    ++count;
+    rhs(x, dxdt, t);
+  }
+};
+
+// The odeint stepper type a stepper option stands for, for state S.
+template <class Tag, class S> struct stepper_for;
+template <class S> struct stepper_for<dopri5, S> {
+  using type = boost::numeric::odeint::runge_kutta_dopri5<S, double, S, double>;
+};
+template <class S> struct stepper_for<rk4, S> {
+  using type = boost::numeric::odeint::runge_kutta4<S, double, S, double>;
+};
+template <template <class...> class St, class S> struct stepper_for<odeint_stepper<St>, S> {
+  using type = St<S, double, S, double>;
+};
+
+template <class Stepper>
+inline constexpr bool is_fsal =
+    std::is_same_v<typename Stepper::stepper_category, boost::numeric::odeint::explicit_error_stepper_fsal_tag>;
+template <class Stepper>
+inline constexpr bool is_error_stepper =
+    is_fsal<Stepper> ||
+    std::is_same_v<typename Stepper::stepper_category, boost::numeric::odeint::explicit_error_stepper_tag>;
+
+struct tolerances {
+  double rtol;
+  double atol;
+};
+
+// max_i |Re err_i| / (atol + rtol · max(|Re x_i|, |Re x_new_i|)); NaN if anything is non-finite.
+template <class S>
+double error_norm(const S& err, const S& x, const S& xnew, tolerances tol) {
+  double m = 0.0;
+  for (std::size_t i = 0; i < err.size(); ++i) {
+    const double sc = tol.atol + tol.rtol * std::max(std::abs(re(x[i])), std::abs(re(xnew[i])));
+    const double e = std::abs(re(err[i])) / sc;
+    if (!(e <= std::numeric_limits<double>::max())) return std::numeric_limits<double>::quiet_NaN();
+    m = std::max(m, e);
+  }
+  return m;
+}
+
+// Hairer, Nørsett & Wanner, Solving ODEs I, II.4: a first step from the scale of x and f.
+template <class Rhs, class S>
+double starting_step(Rhs& rhs, const S& x, const S& dxdt, double t, double span, int order, tolerances tol) {
+  double d0 = 0, d1 = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double sc = tol.atol + tol.rtol * std::abs(re(x[i]));
+    d0 += std::pow(re(x[i]) / sc, 2);
+    d1 += std::pow(re(dxdt[i]) / sc, 2);
+  }
+  const double n = static_cast<double>(x.size());
+  d0 = std::sqrt(d0 / n);
+  d1 = std::sqrt(d1 / n);
+  double h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
+  h0 = std::min(h0, std::abs(span));
+  const double dir = span < 0 ? -1.0 : 1.0;
+  S x1 = x, f1{};
+  for (std::size_t i = 0; i < x.size(); ++i) x1[i] = x[i] + dxdt[i] * (dir * h0);
+  rhs(x1, f1, t + dir * h0);
+  double d2 = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double sc = tol.atol + tol.rtol * std::abs(re(x[i]));
+    d2 += std::pow(re(f1[i] - dxdt[i]) / sc, 2);
+  }
+  d2 = std::sqrt(d2 / n) / h0;
+  const double dm = std::max(d1, d2);
+  const double h1 = dm <= 1e-15 ? std::max(1e-6, h0 * 1e-3) : std::pow(0.01 / dm, 1.0 / (order + 1));
+  const double h = std::min({100 * h0, h1, std::abs(span)});
+  return std::isfinite(h) && h > 0 ? h : std::abs(span) * 1e-6;
+}
+
+// Integrates x from t0 to t1 (either direction) in place. `observe(t, x)` sees every accepted step.
+// `pass` names the pass in error messages ("forward", "adjoint").
+template <class Tag, class Rhs, class S, class Observer>
+pass_stats integrate(const Tag& tag, Rhs& rhs_in, S& x, double t0, double t1, tolerances tol, std::size_t max_steps,
+                     const char* pass, Observer&& observe) {
+  using stepper_t = typename stepper_for<Tag, S>::type;
+  pass_stats st;
+  counted<Rhs> rhs{rhs_in, st.rhs_evals};
+  const double span = t1 - t0, dir = span < 0 ? -1.0 : 1.0;
+  stepper_t stepper;
+  const auto fail = [&](const std::string& what, double t) {
+    throw error(std::string(pass) + " pass: " + what + " at t = " + format_time(t) + " (integrating from t = " +
+                format_time(t0) + " to " + format_time(t1) + ")");
+  };
+  const auto check_state = [&](double t) {
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (!is_finite(x[i])) fail("the state became non-finite (component " + std::to_string(i) + ")", t);
+  };
+
+  if constexpr (!is_error_stepper<stepper_t>) {
+    // Fixed steps: equal steps landing exactly on t1.
+    if (!(tag.dt > 0) || !std::isfinite(tag.dt))
+      throw error(std::string(pass) + " pass: a fixed-step stepper needs dt > 0 (got " + format_time(tag.dt) + ")");
+    const double nd = std::ceil(std::abs(span) / tag.dt - 1e-9);
+    if (!(nd <= static_cast<double>(max_steps)))
+      throw error(std::string(pass) + " pass: dt = " + format_time(tag.dt) + " needs " + format_time(nd) +
+                  " steps, more than max_steps = " + std::to_string(max_steps));
+    const std::size_t n = std::max<std::size_t>(1, static_cast<std::size_t>(nd));
+    const double h = span / static_cast<double>(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      const double t = t0 + static_cast<double>(k) * h;
+      stepper.do_step(std::ref(rhs), x, t, h);
+      const double tn = k + 1 == n ? t1 : t0 + static_cast<double>(k + 1) * h;
+      ++st.steps;
+      check_state(tn);
+      observe(tn, x);
+    }
+    return st;
+  } else {
+    constexpr int q = std::min<int>(stepper_t::order_value, stepper_t::error_order_value);
+    const double expo = 1.0 / (q + 1);
+    constexpr double safety = 0.9, fac_min = 0.2, fac_max = 5.0;
+    S dxdt{}, xnew{}, dxdt_new{}, err{};
+    double t = t0;
+    rhs(x, dxdt, t);
+    double h = tag.dt > 0 ? std::min(tag.dt, std::abs(span)) : starting_step(rhs, x, dxdt, t, span, q, tol);
+    bool last_rejected = false;
+    std::size_t attempts = 0;
+    while (dir * (t1 - t) > 0) {
+      if (++attempts > max_steps)
+        fail("exceeded max_steps = " + std::to_string(max_steps) + " (accepted " + std::to_string(st.steps) +
+                 ", rejected " + std::to_string(st.rejected) + ")",
+             t);
+      const double remaining = std::abs(t1 - t);
+      const bool last = h >= remaining * (1 - 1e-12);
+      const double step = dir * (last ? remaining : h);
+      if (std::abs(step) <= 16 * std::numeric_limits<double>::epsilon() * std::max(std::abs(t), std::abs(span)))
+        fail("step size underflow (|dt| = " + format_time(std::abs(step)) +
+                 "; the solution may blow up, be non-finite or be too stiff for this stepper)",
+             t);
+      if constexpr (is_fsal<stepper_t>) {
+        stepper.do_step(std::ref(rhs), x, dxdt, t, xnew, dxdt_new, step, err);
+      } else {
+        stepper.do_step(std::ref(rhs), x, dxdt, t, xnew, step, err);
+      }
+      const double e = error_norm(err, x, xnew, tol);
+      if (e <= 1.0) {
+        t = last ? t1 : t + step;
+        x = xnew;
+        if constexpr (is_fsal<stepper_t>) dxdt = dxdt_new; else if (!last) rhs(x, dxdt, t);
+        ++st.steps;
+        check_state(t);
+        observe(t, x);
+        double fac = e == 0.0 ? fac_max : std::clamp(safety * std::pow(e, -expo), fac_min, fac_max);
+        if (last_rejected) fac = std::min(fac, 1.0);
+        // After a shortened last step keep the step the controller wanted, not the shortened one.
+        h = (last ? std::max(h, std::abs(step)) : std::abs(step)) * fac;
+        last_rejected = false;
+      } else {
+        ++st.rejected;
+        const double fac = e == e ? std::max(fac_min, safety * std::pow(e, -expo)) : fac_min;  // NaN → shrink
+        h = std::abs(step) * fac;
+        last_rejected = true;
+      }
+    }
+    return st;
+  }
+}
+
+}  // namespace detail
+}  // namespace costate

@@ -1,0 +1,64 @@
+// Forward solve: `solve(sys, z0, theta, {t0, t1}, options)` → the states at every accepted step.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <vector>
+
+#include "costate/solve/arguments.hpp"
+#include "costate/solve/integrate.hpp"
+#include "costate/solve/options.hpp"
+#include "costate/system/ode.hpp"
+#include "costate/system/rhs.hpp"
+
+namespace costate {
+
+template <std::size_t N>
+struct solution {
+  std::vector<double> t;                 // t0, then the end of every accepted step; t.back() == t1
+  std::vector<std::array<double, N>> z;  // z(t[k])
+  pass_stats stats;
+  const std::array<double, N>& final_state() const { return z.back(); }
+};
+
+namespace detail {
+// z(t1) in scalar type T (double, or std::complex<double> for complex-step checks).
+template <class T, class Sys, class St>
+std::array<T, Sys::states> final_state(const std::array<T, Sys::states>& z0, const T* theta, const double* inputs,
+                                       time_span span, const options<St>& o, pass_stats* stats = nullptr) {
+  std::array<T, Sys::states> x = z0;
+  forward_rhs<Sys, T> f{theta, inputs};
+  const pass_stats s = integrate(o.stepper, f, x, span.t0, span.t1, {o.rtol, o.atol}, o.max_steps, "forward",
+                                 [](double, const auto&) {});
+  if (stats) *stats = s;
+  return x;
+}
+}  // namespace detail
+
+template <SystemLike S, class Z0, class Theta, class St = dopri5>
+solution<system_of_t<S>::states> solve(const S& sys, const Z0& z0, const Theta& theta, time_span span,
+                                       const options<St>& opt = {}) {
+  using Sys = system_of_t<S>;
+  constexpr std::size_t n = Sys::states, p = Sys::params;
+  static_assert(detail::check_size<Z0, n, detail::z0_size_does_not_match_the_system>());
+  static_assert(detail::check_size<Theta, p, detail::theta_size_does_not_match_the_system>());
+  detail::require_finite("z0", z0);
+  detail::require_finite("theta", theta);
+  detail::require_valid_span(span);
+  detail::require_valid_options(opt);
+
+  const auto th = detail::to_array<double, p>(theta);
+  solution<n> sol;
+  std::array<double, n> x = detail::to_array<double, n>(z0);
+  sol.t.push_back(span.t0);
+  sol.z.push_back(x);
+  forward_rhs<Sys, double> f{th.data(), detail::input_values(sys)};
+  sol.stats = detail::integrate(opt.stepper, f, x, span.t0, span.t1, {opt.rtol, opt.atol}, opt.max_steps, "forward",
+                                [&](double t, const std::array<double, n>& z) {
+                                  sol.t.push_back(t);
+                                  sol.z.push_back(z);
+                                });
+  return sol;
+}
+
+}  // namespace costate

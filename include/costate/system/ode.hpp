@@ -1,0 +1,175 @@
+// An ODE system dz/dt = f(z, θ, t) made of expressions: `ode(a*x - b*x*y, -c*y + d*x*y)`.
+//
+// The system is an empty type like its expressions. From it the library derives, at compile time:
+//   rhs            f_i                                  (n outputs)
+//   vjp_state      λᵀ∂f/∂z_j   by one reverse sweep      (n outputs)
+//   vjp_param      λᵀ∂f/∂θ_k                             (p outputs)
+//   vjp_time       λᵀ∂f/∂t                               (1 output; 0 for autonomous systems)
+//   jacobian       ∂f_i/∂z_j                             (n×n, for stiff steppers)
+// and the sizes: states (n), params (p: largest param index + 1), inputs.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <ostream>
+#include <utility>
+
+#include "costate/expr/dag.hpp"
+#include "costate/expr/derivative.hpp"
+#include "costate/expr/node.hpp"
+#include "costate/expr/print.hpp"
+#include "costate/expr/reverse.hpp"
+
+namespace costate {
+
+namespace detail {
+// Diagnostics whose names carry the numbers: the compiler prints them with the error.
+template <std::size_t StateIndex, std::size_t NumberOfStates>
+struct ode_uses_a_state_index_beyond_the_system {
+  static_assert(StateIndex < NumberOfStates,
+                "costate::ode: an expression uses state<i> with i >= the number of equations "
+                "(see the template arguments: <state index + 1, number of states>)");
+  static constexpr bool value = true;
+};
+template <bool Ok>
+struct ode_expression_contains_adjoint_symbols {
+  static_assert(Ok, "costate::ode: adjoint<i> (λ) symbols belong to derived expressions, not to f");
+  static constexpr bool value = true;
+};
+
+template <symbol_kind K, class Seq> struct symbols_of;
+template <symbol_kind K, std::size_t... I>
+struct symbols_of<K, std::index_sequence<I...>> { using type = tlist<symbol<K, I>...>; };
+template <symbol_kind K, std::size_t N>
+using symbols_t = typename symbols_of<K, std::make_index_sequence<N>>::type;
+
+template <class Roots, class Seeds, class Vars> struct vjp_list;
+template <class Roots, class Seeds, class... X>
+struct vjp_list<Roots, Seeds, tlist<X...>> { using type = tlist<vjp_t<Roots, Seeds, X>...>; };
+
+template <class Row, class Vars> struct jacobian_row;
+template <class F, class... X>
+struct jacobian_row<F, tlist<X...>> { using type = tlist<derivative_t<F, X>...>; };
+
+using time_symbol = symbol<symbol_kind::time, 0>;
+}  // namespace detail
+
+// A list of derived expressions, printable one per line with a label.
+template <class Label, class... E>
+struct expression_list {
+  static constexpr std::size_t size = sizeof...(E);
+  friend std::ostream& operator<<(std::ostream& os, expression_list) {
+    std::size_t i = 0;
+    ((os << (i == 0 ? "" : "\n") << Label::text << i << " = " << E{}, ++i), ...);
+    return os;
+  }
+};
+
+template <class Sys> struct bound_system;
+
+template <class... F>
+struct system {
+  static constexpr std::size_t states = sizeof...(F);
+  static constexpr std::size_t params = detail::symbol_extent_v<symbol_kind::param, F...>;
+  static constexpr std::size_t inputs = detail::symbol_extent_v<symbol_kind::input, F...>;
+  static constexpr bool autonomous = !(detail::occurs<detail::time_symbol, F>::value || ...);
+
+  static_assert(detail::ode_uses_a_state_index_beyond_the_system<
+                detail::symbol_extent_v<symbol_kind::state, F...> == 0 ? 0 : detail::symbol_extent_v<symbol_kind::state, F...> - 1,
+                states>::value);
+  static_assert(detail::ode_expression_contains_adjoint_symbols<
+                detail::symbol_extent_v<symbol_kind::adjoint, F...> == 0>::value);
+
+  using rhs = detail::tlist<F...>;
+  using state_symbols = detail::symbols_t<symbol_kind::state, states>;
+  using param_symbols = detail::symbols_t<symbol_kind::param, params>;
+  using adjoint_symbols = detail::symbols_t<symbol_kind::adjoint, states>;
+
+  using vjp_state = typename detail::vjp_list<rhs, adjoint_symbols, state_symbols>::type;
+  using vjp_param = typename detail::vjp_list<rhs, adjoint_symbols, param_symbols>::type;
+  using vjp_time = vjp_t<rhs, adjoint_symbols, detail::time_symbol>;
+  template <std::size_t I>
+  using jacobian_row = typename detail::jacobian_row<typename detail::at<I, rhs>::type, state_symbols>::type;
+
+  // Binds runtime values to the system's input<k> symbols (data, forcing, fixed coefficients).
+  template <std::size_t K>
+  constexpr bound_system<system> with_inputs(const std::array<double, K>& values) const;
+};
+
+// A system together with the values of its inputs; solve/gradient accept it wherever a system goes.
+template <class Sys>
+struct bound_system {
+  std::array<double, Sys::inputs> inputs{};
+};
+
+template <class... F>
+template <std::size_t K>
+constexpr bound_system<system<F...>> system<F...>::with_inputs(const std::array<double, K>& values) const {
+  static_assert(K == inputs, "costate::system::with_inputs: give exactly one value per input<k> symbol of the system");
+  return {values};
+}
+
+namespace detail {
+template <class T> struct is_system : std::false_type {};
+template <class... F> struct is_system<system<F...>> : std::true_type {};
+}  // namespace detail
+
+template <class S>
+concept System = detail::is_system<std::remove_cvref_t<S>>::value;
+
+namespace detail {
+template <class S> struct is_bound : std::false_type {};
+template <class S> struct is_bound<bound_system<S>> : std::true_type {};
+template <class S> struct system_type { using type = S; };
+template <class S> struct system_type<bound_system<S>> { using type = S; };
+}  // namespace detail
+
+// A system, or a system with its inputs bound: what solve, gradient and check_gradient take.
+template <class S>
+concept SystemLike = System<S> || detail::is_bound<std::remove_cvref_t<S>>::value;
+
+template <class S> using system_of_t = typename detail::system_type<std::remove_cvref_t<S>>::type;
+
+namespace detail {
+template <class S>
+const double* input_values(const S& s) {
+  using Sys = system_of_t<S>;
+  if constexpr (is_bound<S>::value) {
+    return Sys::inputs == 0 ? nullptr : s.inputs.data();
+  } else {
+    static_assert(Sys::inputs == 0,
+                  "costate: this system uses input<k> symbols: bind their values with sys.with_inputs(std::array{...})");
+    return nullptr;
+  }
+}
+}  // namespace detail
+
+// The system dz_i/dt = f_i: one expression per state, in state order.
+template <Expr... F>
+constexpr system<std::remove_cvref_t<F>...> ode(F...) {
+  static_assert(sizeof...(F) > 0, "costate::ode: a system needs at least one equation");
+  return {};
+}
+
+namespace detail {
+struct label_state { static constexpr const char* text = "λᵀ∂f/∂z"; };
+struct label_param { static constexpr const char* text = "λᵀ∂f/∂θ"; };
+struct label_rhs { static constexpr const char* text = "f"; };
+template <class Label, class List> struct to_expression_list;
+template <class Label, class... E>
+struct to_expression_list<Label, tlist<E...>> { using type = expression_list<Label, E...>; };
+}  // namespace detail
+
+// The derived formulas, for printing: `std::cout << vjp_params(sys)`.
+template <class... F> constexpr auto rhs(system<F...>) {
+  return typename detail::to_expression_list<detail::label_rhs, detail::tlist<F...>>::type{};
+}
+template <class... F> constexpr auto vjp_states(system<F...>) {
+  return typename detail::to_expression_list<detail::label_state, typename system<F...>::vjp_state>::type{};
+}
+template <class... F> constexpr auto vjp_params(system<F...>) {
+  return typename detail::to_expression_list<detail::label_param, typename system<F...>::vjp_param>::type{};
+}
+template <class... F> constexpr auto vjp_time(system<F...>) { return typename system<F...>::vjp_time{}; }
+
+}  // namespace costate
