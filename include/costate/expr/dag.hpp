@@ -29,7 +29,7 @@ template <class... Es> using dag_nodes = typename collect_many<tlist<>, Es...>::
 // Whether symbol S occurs anywhere in E.
 template <class S, class E> struct occurs : std::bool_constant<__is_same(S, E)> {};
 template <class S, class Op, class... A>
-struct occurs<S, node<Op, A...>> : std::bool_constant<(occurs<S, A>::value || ...)> {};
+struct occurs<S, node<Op, A...>> : std::bool_constant<__is_same(S, node<Op, A...>) || (occurs<S, A>::value || ...)> {};
 
 // The largest index + 1 of the symbols of kind K in Es (0 if none).
 template <symbol_kind K, class E> struct symbol_extent : std::integral_constant<std::size_t, 0> {};

@@ -31,6 +31,8 @@ template <Expr A, Expr B> constexpr node<sub_op, A, B> operator-(A, B) { return 
 template <Expr A, Expr B> constexpr node<mul_op, A, B> operator*(A, B) { return {}; }
 template <Expr A, Expr B> constexpr node<div_op, A, B> operator/(A, B) { return {}; }
 template <Expr A> constexpr node<neg_op, A> operator-(A) { return {}; }
+// -2_c is the constant -2, not a negation node.
+template <std::intmax_t N, std::intmax_t D> constexpr constant<-N, D> operator-(constant<N, D>) { return {}; }
 template <Expr A> constexpr A operator+(A) { return {}; }
 
 #define COSTATE_REJECT_NUMBER(OP)                                                               \
@@ -57,10 +59,14 @@ template <Expr A> constexpr node<sign_op, A> sign(A) { return {}; }
 // pow(x, 3_c) is an integer power (exact for negative x); pow(x, 0.5_c) or pow(x, a) a real power.
 template <Expr A, Expr B>
 constexpr auto pow(A, B) {
-  if constexpr (Constant<B> && B::den == 1 && B::num >= -64 && B::num <= 64)
-    return node<pow_int_op<static_cast<int>(B::num)>, A>{};
-  else
+  if constexpr (Constant<B>) {
+    if constexpr (B::den == 1 && B::num >= -64 && B::num <= 64)
+      return node<pow_int_op<static_cast<int>(B::num)>, A>{};
+    else
+      return node<pow_op, A, B>{};
+  } else {
     return node<pow_op, A, B>{};
+  }
 }
 template <Expr A, detail::plain_number N> constexpr void pow(A, N) { detail::reject_plain_number<N>(); }
 

@@ -1,6 +1,8 @@
 // A total order on expression types, used to put the operands of commutative operations in a
 // canonical order (so a*b and b*a simplify to one type and are shared).
-// Constants < symbols < nodes; symbols by (kind, index); nodes by (op id, exponent, operands).
+// Constants < symbols < nodes; nodes by (op id, exponent, operands); symbols by index within a kind,
+// kinds ordered param < input < t < state < λ — the order people write products in (a*x, b*x*y,
+// Ω*t), so simplifying a user's f rarely reorders it.
 #pragma once
 
 #include <cstdint>
@@ -29,9 +31,19 @@ template <std::intmax_t N1, std::intmax_t D1, std::intmax_t N2, std::intmax_t D2
 struct compare<constant<N1, D1>, constant<N2, D2>> {
   static constexpr int value = sgn(static_cast<long double>(N1) / D1 - static_cast<long double>(N2) / D2);
 };
+constexpr int kind_rank(symbol_kind k) {
+  switch (k) {
+    case symbol_kind::param: return 0;
+    case symbol_kind::input: return 1;
+    case symbol_kind::time: return 2;
+    case symbol_kind::state: return 3;
+    case symbol_kind::adjoint: return 4;
+  }
+  return 5;
+}
 template <symbol_kind K1, std::size_t I1, symbol_kind K2, std::size_t I2>
 struct compare<symbol<K1, I1>, symbol<K2, I2>> {
-  static constexpr int value = K1 != K2 ? (static_cast<int>(K1) < static_cast<int>(K2) ? -1 : 1)
+  static constexpr int value = K1 != K2 ? (kind_rank(K1) < kind_rank(K2) ? -1 : 1)
                                         : (I1 == I2 ? 0 : (I1 < I2 ? -1 : 1));
 };
 

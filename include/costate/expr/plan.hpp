@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 
 #include "costate/expr/dag.hpp"
@@ -71,10 +72,9 @@ struct plan_impl<tlist<N...>> {
 
 }  // namespace detail
 
-// plan<Outputs...>::run(ctx, sink) evaluates the outputs and calls sink(std::integral_constant<i>, value)
-// for each output i, in order. The sink decides where (and with which sign) a value goes.
+namespace detail {
 template <class... Outputs>
-struct plan {
+struct plan_for {
   using impl = detail::plan_impl<detail::dag_nodes<Outputs...>>;
   static constexpr std::size_t slots = impl::size;
   static constexpr std::size_t outputs = sizeof...(Outputs);
@@ -93,6 +93,12 @@ struct plan {
     (sink(std::integral_constant<std::size_t, I>{}, impl::template value_of<Outputs>::get(v, c)), ...);
   }
 };
+}  // namespace detail
+
+// plan<Outputs...>::run(ctx, sink) evaluates the outputs and calls sink(std::integral_constant<i>, value)
+// for each output i, in order. The sink decides where (and with which sign) a value goes.
+template <class... Outputs>
+using plan = detail::plan_for<std::remove_cvref_t<Outputs>...>;
 
 // Value of one expression (plan of one output): mostly for tests and printing examples.
 template <class T, Expr E>

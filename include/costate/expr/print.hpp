@@ -56,7 +56,7 @@ template <class Style, std::intmax_t N, std::intmax_t D>
 struct printer<Style, constant<N, D>> {
   // A negative or fractional constant binds like a unary minus or a quotient.
   static constexpr int precedence =
-      N < 0 ? costate::precedence::unary : (D != 1 ? costate::precedence::product : costate::precedence::atom);
+      N < 0 ? costate::precedence::sum : (D != 1 ? costate::precedence::product : costate::precedence::atom);
   static void print(std::ostream& os) { Style::constant(os, N, D); }
 };
 

@@ -79,6 +79,8 @@ void require_valid_options(const options<St>& o) {
   if ((o.adjoint_rtol && !positive(*o.adjoint_rtol)) || (o.adjoint_atol && !positive(*o.adjoint_atol)))
     throw error("adjoint tolerances must be finite and non-negative");
   if (o.max_steps == 0) throw error("max_steps must be positive");
+  if (o.adjoint.segments == 0 || o.adjoint.segments > 1'000'000)
+    throw error("checkpointed{count} needs 1 <= count <= 1e6 (got " + std::to_string(o.adjoint.segments) + ")");
   if (!std::isfinite(o.stepper.dt) || o.stepper.dt < 0)
     throw error("the stepper's dt must be finite and non-negative (got " + format_time(o.stepper.dt) + ")");
 }

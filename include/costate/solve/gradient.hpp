@@ -3,7 +3,9 @@
 //   auto g = gradient(sys, z0, theta, {t0, t1}, terminal_loss(0.5_c * (x*x + y*y)), options{...});
 //   g.loss, g.dtheta, g.dz0, g.dt0, g.dt1, g.g_t, g.stats
 //
-// Forward: z0 → z(t1). Backward (backsolve): [z, λ, g_θ, g_t] from t1 to t0 with λ(t1) = ∂L/∂z(t1).
+// Forward: z0 → z(t1). Backward: [z, λ, g_θ, g_t] from t1 to t0 with λ(t1) = ∂L/∂z(t1), z being
+// re-integrated backward (options::adjoint: backsolve, or checkpointed{count} to restart z from stored
+// forward values at count - 1 interior times).
 // Then dL/dθ = g_θ(t0) + ∂ℓ/∂θ, dL/dz0 = λ(t0), dL/dt1 = λ(t1)ᵀ f(z(t1), θ, t1) and
 // dL/dt0 = -λ(t0)ᵀ f(z0, θ, t0). Since d/dt[λᵀf] = λᵀ∂f/∂t along the solution, also
 // dL/dt0 = -dL/dt1 + g_t(t0): `g.g_t` is returned so that users (and the tests) can check it.
@@ -13,6 +15,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <vector>
 
 #include "costate/expr/plan.hpp"
 #include "costate/solve/arguments.hpp"
@@ -28,9 +31,10 @@ namespace costate {
 struct gradient_stats {
   pass_stats forward;
   pass_stats backward;
-  // max_i |z_i re-integrated back to t0 − z0_i| / (atol + rtol |z0_i|) with the adjoint tolerances:
-  // large values mean the backsolve's backward z left the forward trajectory (dissipative systems),
-  // so the gradient is not to be trusted.
+  // max over segment starts and i of |z_i re-integrated backward − z_i of the forward pass|, in units of
+  // the adjoint tolerance (atol + rtol |z_i|). Values ≫ 1 mean the backward z left the forward
+  // trajectory (dissipative systems) and the gradient is less accurate than the tolerances suggest:
+  // use more checkpoints.
   double backsolve_drift = 0.0;
 };
 
@@ -71,6 +75,12 @@ template <class L, std::size_t N, std::size_t P>
 using loss_plan_t = typename plan_of<typename concat<tlist<typename L::expression>, typename L::template grad_state<N>,
                                                      typename L::template grad_param<P>>::type>::type;
 
+inline void accumulate(pass_stats& total, const pass_stats& s) {
+  total.steps += s.steps;
+  total.rejected += s.rejected;
+  total.rhs_evals += s.rhs_evals;
+}
+
 template <class T, std::size_t N>
 T dot(const std::array<T, N>& a, const std::array<T, N>& b) {
   T s{};
@@ -100,8 +110,25 @@ gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, L
   const double* u = detail::input_values(sys);
   gradient_result<n, p> r;
 
-  // Forward pass: z(t1) only; nothing is stored.
-  r.z1 = detail::final_state<double, Sys>(z0, theta.data(), u, span, opt, &r.stats.forward);
+  // Forward pass, segment by segment; only the segments' end points are stored.
+  const std::size_t segments = opt.adjoint.segments;
+  const auto boundary = [&](std::size_t j) {
+    return j == segments ? span.t1 : span.t0 + (span.t1 - span.t0) * static_cast<double>(j) / static_cast<double>(segments);
+  };
+  std::vector<std::array<double, n>> checkpoint(segments + 1);
+  checkpoint[0] = z0;
+  const forward_rhs<Sys, double> f{theta.data(), u};
+  {
+    forward_rhs<Sys, double> fw = f;
+    std::array<double, n> z = z0;
+    for (std::size_t j = 0; j < segments; ++j) {
+      const pass_stats s = detail::integrate(opt.stepper, fw, z, boundary(j), boundary(j + 1), {opt.rtol, opt.atol},
+                                             opt.max_steps, "forward", [](double, const auto&) {});
+      detail::accumulate(r.stats.forward, s);
+      checkpoint[j + 1] = z;
+    }
+    r.z1 = z;
+  }
 
   // Loss and its gradient at z(t1).
   std::array<double, n> lambda1{};
@@ -117,25 +144,27 @@ gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, L
   if (!std::isfinite(r.loss)) throw error("the loss is not finite at z(t1) (" + detail::format_time(r.loss) + ")");
 
   // dL/dt1 = λ(t1)ᵀ f(z(t1), θ, t1)
-  const forward_rhs<Sys, double> f{theta.data(), u};
   std::array<double, n> f1{};
   f(r.z1, f1, span.t1);
   r.dt1 = detail::dot(lambda1, f1);
 
-  // Backward pass on [z, λ, g_θ, g_t].
+  // Backward pass on [z, λ, g_θ, g_t], segment by segment from t1 to t0; z restarts from the stored
+  // forward value at the end of each segment.
   using rhs_t = adjoint_rhs<Sys, double>;
   std::array<double, rhs_t::size> x{};
-  std::copy(r.z1.begin(), r.z1.end(), x.begin());
   std::copy(lambda1.begin(), lambda1.end(), x.begin() + n);
   rhs_t adj{theta.data(), u};
   const detail::tolerances tol{opt.adjoint_rtol.value_or(opt.rtol), opt.adjoint_atol.value_or(opt.atol)};
-  r.stats.backward = detail::integrate(opt.stepper, adj, x, span.t1, span.t0, tol, opt.max_steps, "adjoint",
-                                       [](double, const auto&) {});
-
-  for (std::size_t i = 0; i < n; ++i) {
-    r.dz0[i] = x[n + i];
-    r.stats.backsolve_drift = std::max(r.stats.backsolve_drift, std::abs(x[i] - z0[i]) / (tol.atol + tol.rtol * std::abs(z0[i])));
+  for (std::size_t j = segments; j > 0; --j) {
+    std::copy(checkpoint[j].begin(), checkpoint[j].end(), x.begin());
+    const pass_stats s = detail::integrate(opt.stepper, adj, x, boundary(j), boundary(j - 1), tol, opt.max_steps,
+                                           "adjoint", [](double, const auto&) {});
+    detail::accumulate(r.stats.backward, s);
+    const auto& zf = checkpoint[j - 1];
+    for (std::size_t i = 0; i < n; ++i)
+      r.stats.backsolve_drift = std::max(r.stats.backsolve_drift, std::abs(x[i] - zf[i]) / (tol.atol + tol.rtol * std::abs(zf[i])));
   }
+  for (std::size_t i = 0; i < n; ++i) r.dz0[i] = x[n + i];
   for (std::size_t k = 0; k < ps; ++k) r.dtheta[k] += x[2 * n + k];
   r.g_t = x[2 * n + ps];
 

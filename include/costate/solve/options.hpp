@@ -33,12 +33,22 @@ struct odeint_stepper {
   double dt = 0.0;
 };
 
-// How the backward pass obtains z(t).
+// How the backward pass obtains z(t): z is re-integrated backward together with λ, restarting from
+// the forward pass's stored value at the start of each of `segments` equal segments of [t0, t1].
+// Memory is O(segments), independent of the number of steps.
 struct adjoint_method {
-  enum kind_t { backsolve_kind } kind = backsolve_kind;
+  std::size_t segments = 1;
 };
-// Re-integrate z backward together with λ (memory O(1) in the number of steps).
-inline constexpr adjoint_method backsolve{adjoint_method::backsolve_kind};
+// One segment: nothing stored but z(t1). Right for systems that are stable backward in time; on
+// dissipative systems (Lorenz, decaying modes) the backward z drifts from the forward one
+// (gradient_stats::backsolve_drift shows it) and `checkpointed` is the cure.
+inline constexpr adjoint_method backsolve{1};
+// `count` segments: the backward z is reset to the stored forward z at count - 1 interior times, so its
+// error grows over one segment only.
+struct checkpointed {
+  std::size_t count;
+  constexpr operator adjoint_method() const { return {count}; }
+};
 
 template <class Stepper = dopri5>
 struct options {

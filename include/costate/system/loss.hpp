@@ -7,13 +7,14 @@
 #include "costate/expr/dag.hpp"
 #include "costate/expr/node.hpp"
 #include "costate/expr/reverse.hpp"
+#include "costate/expr/simplify.hpp"
 #include "costate/system/ode.hpp"
 
 namespace costate {
 
 template <class L>
 struct terminal_loss_t {
-  using expression = L;
+  using expression = simplify_t<L>;  // simplified, so that its nodes are shared with its gradient
   static constexpr std::size_t states = detail::symbol_extent_v<symbol_kind::state, L>;
   static constexpr std::size_t params = detail::symbol_extent_v<symbol_kind::param, L>;
   static constexpr std::size_t inputs = detail::symbol_extent_v<symbol_kind::input, L>;
@@ -24,9 +25,9 @@ struct terminal_loss_t {
 
   // ∂ℓ/∂z_i and ∂ℓ/∂θ_k for a system with N states and P parameters.
   template <std::size_t N>
-  using grad_state = typename detail::vjp_list<detail::tlist<L>, detail::tlist<one>, detail::symbols_t<symbol_kind::state, N>>::type;
+  using grad_state = typename detail::vjp_list<detail::tlist<expression>, detail::tlist<one>, detail::symbols_t<symbol_kind::state, N>>::type;
   template <std::size_t P>
-  using grad_param = typename detail::vjp_list<detail::tlist<L>, detail::tlist<one>, detail::symbols_t<symbol_kind::param, P>>::type;
+  using grad_param = typename detail::vjp_list<detail::tlist<expression>, detail::tlist<one>, detail::symbols_t<symbol_kind::param, P>>::type;
 };
 
 // L = ℓ(z(t1), θ): a loss on the final state.

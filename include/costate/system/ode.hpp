@@ -19,6 +19,7 @@
 #include "costate/expr/node.hpp"
 #include "costate/expr/print.hpp"
 #include "costate/expr/reverse.hpp"
+#include "costate/expr/simplify.hpp"
 
 namespace costate {
 
@@ -80,7 +81,9 @@ struct system {
   static_assert(detail::ode_expression_contains_adjoint_symbols<
                 detail::symbol_extent_v<symbol_kind::adjoint, F...> == 0>::value);
 
-  using rhs = detail::tlist<F...>;
+  // f in simplified form: derived expressions are simplified, and the right-hand side must be made of
+  // the very same node types for the evaluation plan to share them (tanh(u) in f and in its VJP).
+  using rhs = detail::tlist<simplify_t<F>...>;
   using state_symbols = detail::symbols_t<symbol_kind::state, states>;
   using param_symbols = detail::symbols_t<symbol_kind::param, params>;
   using adjoint_symbols = detail::symbols_t<symbol_kind::adjoint, states>;
@@ -160,9 +163,9 @@ template <class Label, class... E>
 struct to_expression_list<Label, tlist<E...>> { using type = expression_list<Label, E...>; };
 }  // namespace detail
 
-// The derived formulas, for printing: `std::cout << vjp_params(sys)`.
+// The formulas as costate evaluates them (f simplified; its VJPs derived), for printing: `std::cout << vjp_params(sys)`.
 template <class... F> constexpr auto rhs(system<F...>) {
-  return typename detail::to_expression_list<detail::label_rhs, detail::tlist<F...>>::type{};
+  return typename detail::to_expression_list<detail::label_rhs, typename system<F...>::rhs>::type{};
 }
 template <class... F> constexpr auto vjp_states(system<F...>) {
   return typename detail::to_expression_list<detail::label_state, typename system<F...>::vjp_state>::type{};

@@ -7,7 +7,8 @@ namespace costate {
 struct neg_op {
   static constexpr int id = 5;
   static constexpr bool commutative = false;
-  static constexpr notation note{notation::prefix, "-", "-", precedence::unary};
+  // Binds like a sum: (-a)*b and a*(-b) print with parentheses, -a*b means -(a*b).
+  static constexpr notation note{notation::prefix, "-", "-", precedence::sum};
   template <class T> static constexpr T eval(const T& a) { return -a; }
   template <class Self, class A> using partials = detail::tlist<constant<-1>>;
 };

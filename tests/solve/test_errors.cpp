@@ -1,0 +1,76 @@
+// Bad input and numerical failure: a costate::error that names the problem (and the time reached),
+// quickly — nothing hangs, nothing returns a silent NaN.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cmath>
+#include <limits>
+
+#include "costate/expr/constant.hpp"
+#include "costate/expr/operators.hpp"
+#include "costate/expr/symbol.hpp"
+#include "costate/solve/gradient.hpp"
+#include "costate/solve/solve.hpp"
+
+using namespace costate;
+using Catch::Matchers::Contains;
+
+namespace {
+constexpr auto x = state<0>;
+constexpr auto a = param<0>;
+constexpr auto decay = ode(-a * x);
+const auto loss = terminal_loss(x * x);
+const double not_a_number = std::numeric_limits<double>::quiet_NaN();
+const double inf = std::numeric_limits<double>::infinity();
+}  // namespace
+
+TEST_CASE("non-finite z0, theta and times are rejected by name", "[errors]") {
+  CHECK_THROWS_WITH(gradient(decay, std::array{not_a_number}, std::array{1.0}, {0.0, 1.0}, loss), Contains("z0[0] is not finite"));
+  CHECK_THROWS_WITH(gradient(decay, std::array{1.0}, std::array{inf}, {0.0, 1.0}, loss), Contains("theta[0] is not finite"));
+  CHECK_THROWS_WITH(solve(decay, std::array{1.0}, std::array{1.0}, {0.0, not_a_number}), Contains("time span"));
+  CHECK_THROWS_AS(solve(decay, std::array{1.0}, std::array{1.0}, {-inf, 1.0}), costate::error);
+}
+
+TEST_CASE("an empty or reversed time span is rejected", "[errors]") {
+  CHECK_THROWS_WITH(gradient(decay, std::array{1.0}, std::array{1.0}, {2.0, 2.0}, loss), Contains("t0 == t1"));
+  CHECK_THROWS_WITH(solve(decay, std::array{1.0}, std::array{1.0}, {2.0, 1.0}), Contains("before t0"));
+}
+
+TEST_CASE("bad options are rejected", "[errors]") {
+  CHECK_THROWS_WITH(solve(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, options{.stepper = rk4{}}),
+                    Contains("fixed-step stepper needs dt > 0"));
+  CHECK_THROWS_WITH(solve(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, options{.rtol = 0, .atol = 0}),
+                    Contains("tolerances"));
+  CHECK_THROWS_WITH(solve(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, options{.rtol = not_a_number}), Contains("tolerances"));
+  CHECK_THROWS_WITH(solve(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, options{.stepper = rk4{.dt = 1e-9}}),
+                    Contains("more than max_steps"));
+  CHECK_THROWS_WITH(gradient(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, loss, options{.adjoint = checkpointed{0}}),
+                    Contains("checkpointed{count}"));
+}
+
+TEST_CASE("exceeding max_steps names the pass and the time reached", "[errors]") {
+  constexpr auto osc = ode(state<1>, -a * x);
+  CHECK_THROWS_WITH(solve(osc, std::array{1.0, 0.0}, std::array{100.0}, {0.0, 100.0}, options{.max_steps = 50}),
+                    Contains("forward pass: exceeded max_steps = 50") && Contains("at t = "));
+}
+
+TEST_CASE("a solution that blows up ends in step-size underflow, with the time", "[errors]") {
+  // z' = z², z(0) = 1: z = 1/(1 - t) blows up at t = 1.
+  constexpr auto blowup = ode(x * x);
+  CHECK_THROWS_WITH(solve(blowup, std::array{1.0}, std::array<double, 0>{}, {0.0, 2.0}),
+                    Contains("forward pass: step size underflow") && (Contains("at t = 0.99") || Contains("at t = 1.00")));
+  // Fixed steps: the state itself becomes non-finite.
+  CHECK_THROWS_WITH(solve(blowup, std::array{1.0}, std::array<double, 0>{}, {0.0, 2.0}, options{.stepper = rk4{.dt = 0.01}}),
+                    Contains("non-finite"));
+}
+
+TEST_CASE("a right-hand side that is NaN at the start is reported, not returned", "[errors]") {
+  constexpr auto bad = ode(log(x));  // log of a negative number
+  CHECK_THROWS_AS(solve(bad, std::array{-1.0}, std::array<double, 0>{}, {0.0, 1.0}), costate::error);
+  CHECK_THROWS_AS(gradient(bad, std::array{-1.0}, std::array<double, 0>{}, {0.0, 1.0}, terminal_loss(x)), costate::error);
+}
+
+TEST_CASE("a non-finite loss is reported", "[errors]") {
+  CHECK_THROWS_WITH(gradient(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, terminal_loss(log(x - 2_c))),
+                    Contains("loss is not finite"));
+}
