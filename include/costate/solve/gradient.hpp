@@ -123,7 +123,7 @@ gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, L
     std::array<double, n> z = z0;
     for (std::size_t j = 0; j < segments; ++j) {
       const pass_stats s = detail::integrate(opt.stepper, fw, z, boundary(j), boundary(j + 1), {opt.rtol, opt.atol},
-                                             opt.max_steps, "forward", [](double, const auto&) {});
+                                             opt.max_steps, "forward", detail::no_observer{});
       detail::accumulate(r.stats.forward, s);
       checkpoint[j + 1] = z;
     }
@@ -158,7 +158,7 @@ gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, L
   for (std::size_t j = segments; j > 0; --j) {
     std::copy(checkpoint[j].begin(), checkpoint[j].end(), x.begin());
     const pass_stats s = detail::integrate(opt.stepper, adj, x, boundary(j), boundary(j - 1), tol, opt.max_steps,
-                                           "adjoint", [](double, const auto&) {});
+                                           "adjoint", detail::no_observer{});
     detail::accumulate(r.stats.backward, s);
     const auto& zf = checkpoint[j - 1];
     for (std::size_t i = 0; i < n; ++i)

@@ -131,6 +131,43 @@ double starting_step(Rhs& rhs, const S& x, const S& dxdt, double t, double span,
   return std::isfinite(h) && h > 0 ? h : std::abs(span) * 1e-6;
 }
 
+// Errors are built out of line: one copy of the formatting code, not one per instantiation.
+[[noreturn, gnu::cold, gnu::noinline]] inline void fail_pass(const char* pass, const std::string& what, double t,
+                                                             double t0, double t1) {
+  throw error(std::string(pass) + " pass: " + what + " at t = " + format_time(t) + " (integrating from t = " +
+              format_time(t0) + " to " + format_time(t1) + ")");
+}
+[[noreturn, gnu::cold, gnu::noinline]] inline void fail_max_steps(const char* pass, std::size_t max_steps,
+                                                                  const pass_stats& st, double t, double t0, double t1) {
+  fail_pass(pass,
+            "exceeded max_steps = " + std::to_string(max_steps) + " (accepted " + std::to_string(st.steps) +
+                ", rejected " + std::to_string(st.rejected) + ")",
+            t, t0, t1);
+}
+[[noreturn, gnu::cold, gnu::noinline]] inline void fail_underflow(const char* pass, double step, double t, double t0,
+                                                                  double t1) {
+  fail_pass(pass,
+            "step size underflow (|dt| = " + format_time(std::abs(step)) +
+                "; the solution may blow up, be non-finite or be too stiff for this stepper)",
+            t, t0, t1);
+}
+[[noreturn, gnu::cold, gnu::noinline]] inline void fail_non_finite(const char* pass, std::size_t i, double t, double t0,
+                                                                   double t1) {
+  fail_pass(pass, "the state became non-finite (component " + std::to_string(i) + ")", t, t0, t1);
+}
+[[noreturn, gnu::cold, gnu::noinline]] inline void fail_fixed_step(const char* pass, double dt, double steps,
+                                                                   std::size_t max_steps) {
+  if (!(dt > 0) || !std::isfinite(dt))
+    throw error(std::string(pass) + " pass: a fixed-step stepper needs dt > 0 (got " + format_time(dt) + ")");
+  throw error(std::string(pass) + " pass: dt = " + format_time(dt) + " needs " + format_time(steps) +
+              " steps, more than max_steps = " + std::to_string(max_steps));
+}
+
+// The observer of passes that store nothing (one type, so that they share one instantiation).
+struct no_observer {
+  template <class S> void operator()(double, const S&) const {}
+};
+
 // Integrates x from t0 to t1 (either direction) in place. `observe(t, x)` sees every accepted step.
 // `pass` names the pass in error messages ("forward", "adjoint").
 template <class Tag, class Rhs, class S, class Observer>
@@ -141,23 +178,16 @@ pass_stats integrate(const Tag& tag, Rhs& rhs_in, S& x, double t0, double t1, to
   counted<Rhs> rhs{rhs_in, st.rhs_evals};
   const double span = t1 - t0, dir = span < 0 ? -1.0 : 1.0;
   stepper_t stepper;
-  const auto fail = [&](const std::string& what, double t) {
-    throw error(std::string(pass) + " pass: " + what + " at t = " + format_time(t) + " (integrating from t = " +
-                format_time(t0) + " to " + format_time(t1) + ")");
-  };
   const auto check_state = [&](double t) {
     for (std::size_t i = 0; i < x.size(); ++i)
-      if (!is_finite(x[i])) fail("the state became non-finite (component " + std::to_string(i) + ")", t);
+      if (!is_finite(x[i])) fail_non_finite(pass, i, t, t0, t1);
   };
 
   if constexpr (!is_error_stepper<stepper_t>) {
     // Fixed steps: equal steps landing exactly on t1.
-    if (!(tag.dt > 0) || !std::isfinite(tag.dt))
-      throw error(std::string(pass) + " pass: a fixed-step stepper needs dt > 0 (got " + format_time(tag.dt) + ")");
     const double nd = std::ceil(std::abs(span) / tag.dt - 1e-9);
-    if (!(nd <= static_cast<double>(max_steps)))
-      throw error(std::string(pass) + " pass: dt = " + format_time(tag.dt) + " needs " + format_time(nd) +
-                  " steps, more than max_steps = " + std::to_string(max_steps));
+    if (!(tag.dt > 0) || !std::isfinite(tag.dt) || !(nd <= static_cast<double>(max_steps)))
+      fail_fixed_step(pass, tag.dt, nd, max_steps);
     const std::size_t n = std::max<std::size_t>(1, static_cast<std::size_t>(nd));
     const double h = span / static_cast<double>(n);
     for (std::size_t k = 0; k < n; ++k) {
@@ -180,17 +210,12 @@ pass_stats integrate(const Tag& tag, Rhs& rhs_in, S& x, double t0, double t1, to
     bool last_rejected = false;
     std::size_t attempts = 0;
     while (dir * (t1 - t) > 0) {
-      if (++attempts > max_steps)
-        fail("exceeded max_steps = " + std::to_string(max_steps) + " (accepted " + std::to_string(st.steps) +
-                 ", rejected " + std::to_string(st.rejected) + ")",
-             t);
+      if (++attempts > max_steps) fail_max_steps(pass, max_steps, st, t, t0, t1);
       const double remaining = std::abs(t1 - t);
       const bool last = h >= remaining * (1 - 1e-12);
       const double step = dir * (last ? remaining : h);
       if (std::abs(step) <= 16 * std::numeric_limits<double>::epsilon() * std::max(std::abs(t), std::abs(span)))
-        fail("step size underflow (|dt| = " + format_time(std::abs(step)) +
-                 "; the solution may blow up, be non-finite or be too stiff for this stepper)",
-             t);
+        fail_underflow(pass, step, t, t0, t1);
       if constexpr (is_fsal<stepper_t>) {
         stepper.do_step(std::ref(rhs), x, dxdt, t, xnew, dxdt_new, step, err);
       } else {

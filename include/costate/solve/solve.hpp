@@ -29,7 +29,7 @@ std::array<T, Sys::states> final_state(const std::array<T, Sys::states>& z0, con
   std::array<T, Sys::states> x = z0;
   forward_rhs<Sys, T> f{theta, inputs};
   const pass_stats s = integrate(o.stepper, f, x, span.t0, span.t1, {o.rtol, o.atol}, o.max_steps, "forward",
-                                 [](double, const auto&) {});
+                                 detail::no_observer{});
   if (stats) *stats = s;
   return x;
 }
