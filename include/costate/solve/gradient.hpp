@@ -119,10 +119,9 @@ gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, L
   checkpoint[0] = z0;
   const forward_rhs<Sys, double> f{theta.data(), u};
   {
-    forward_rhs<Sys, double> fw = f;
     std::array<double, n> z = z0;
     for (std::size_t j = 0; j < segments; ++j) {
-      const pass_stats s = detail::integrate(opt.stepper, fw, z, boundary(j), boundary(j + 1), {opt.rtol, opt.atol},
+      const pass_stats s = detail::integrate(opt.stepper, f, z, boundary(j), boundary(j + 1), {opt.rtol, opt.atol},
                                              opt.max_steps, "forward", detail::no_observer{});
       detail::accumulate(r.stats.forward, s);
       checkpoint[j + 1] = z;
@@ -153,7 +152,7 @@ gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, L
   using rhs_t = adjoint_rhs<Sys, double>;
   std::array<double, rhs_t::size> x{};
   std::copy(lambda1.begin(), lambda1.end(), x.begin() + n);
-  rhs_t adj{theta.data(), u};
+  const rhs_t adj{theta.data(), u};
   const detail::tolerances tol{opt.adjoint_rtol.value_or(opt.rtol), opt.adjoint_atol.value_or(opt.atol)};
   for (std::size_t j = segments; j > 0; --j) {
     std::copy(checkpoint[j].begin(), checkpoint[j].end(), x.begin());

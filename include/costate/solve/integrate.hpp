@@ -54,10 +54,10 @@ inline std::string format_time(double t) {
 // Counts evaluations; odeint gets it through std::ref so that copies do not lose the count.
 template <class Rhs>
 struct counted {
-  Rhs& rhs;
+  const Rhs& rhs;
   std::size_t& count;
   template <class S>
-  [[gnu::always_inline]] void operator()(const S& x, S& dxdt, double t) {
+  [[gnu::always_inline]] void operator()(const S& x, S& dxdt, double t) const {
     ++count;
     rhs(x, dxdt, t);
   }
@@ -103,7 +103,7 @@ double error_norm(const S& err, const S& x, const S& xnew, tolerances tol) {
 
 // Hairer, Nørsett & Wanner, Solving ODEs I, II.4: a first step from the scale of x and f.
 template <class Rhs, class S>
-double starting_step(Rhs& rhs, const S& x, const S& dxdt, double t, double span, int order, tolerances tol) {
+double starting_step(const Rhs& rhs, const S& x, const S& dxdt, double t, double span, int order, tolerances tol) {
   double d0 = 0, d1 = 0;
   for (std::size_t i = 0; i < x.size(); ++i) {
     const double sc = tol.atol + tol.rtol * std::abs(re(x[i]));
@@ -171,7 +171,7 @@ struct no_observer {
 // Integrates x from t0 to t1 (either direction) in place. `observe(t, x)` sees every accepted step.
 // `pass` names the pass in error messages ("forward", "adjoint").
 template <class Tag, class Rhs, class S, class Observer>
-pass_stats integrate(const Tag& tag, Rhs& rhs_in, S& x, double t0, double t1, tolerances tol, std::size_t max_steps,
+pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double t1, tolerances tol, std::size_t max_steps,
                      const char* pass, Observer&& observe) {
   using stepper_t = typename stepper_for<Tag, S>::type;
   pass_stats st;

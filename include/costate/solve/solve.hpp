@@ -27,7 +27,7 @@ template <class T, class Sys, class St>
 std::array<T, Sys::states> final_state(const std::array<T, Sys::states>& z0, const T* theta, const double* inputs,
                                        time_span span, const options<St>& o, pass_stats* stats = nullptr) {
   std::array<T, Sys::states> x = z0;
-  forward_rhs<Sys, T> f{theta, inputs};
+  const forward_rhs<Sys, T> f{theta, inputs};
   const pass_stats s = integrate(o.stepper, f, x, span.t0, span.t1, {o.rtol, o.atol}, o.max_steps, "forward",
                                  detail::no_observer{});
   if (stats) *stats = s;
@@ -52,7 +52,7 @@ solution<system_of_t<S>::states> solve(const S& sys, const Z0& z0, const Theta& 
   std::array<double, n> x = detail::to_array<double, n>(z0);
   sol.t.push_back(span.t0);
   sol.z.push_back(x);
-  forward_rhs<Sys, double> f{th.data(), detail::input_values(sys)};
+  const forward_rhs<Sys, double> f{th.data(), detail::input_values(sys)};
   sol.stats = detail::integrate(opt.stepper, f, x, span.t0, span.t1, {opt.rtol, opt.atol}, opt.max_steps, "forward",
                                 [&](double t, const std::array<double, n>& z) {
                                   sol.t.push_back(t);
