@@ -19,6 +19,7 @@
 #include <sstream>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 #include <boost/numeric/odeint/stepper/runge_kutta4.hpp>
 #include <boost/numeric/odeint/stepper/runge_kutta_dopri5.hpp>
@@ -163,6 +164,14 @@ double starting_step(const Rhs& rhs, const S& x, const S& dxdt, double t, double
               " steps, more than max_steps = " + std::to_string(max_steps));
 }
 
+// One step of an odeint stepper with the right-hand side inlined into it, whatever the caller: at -O2
+// g++ otherwise left the adjoint pass's rk4 stages out of line in some callers (measured with
+// callgrind: 10% more instructions than hand-written code; 1.6% with this).
+template <class Stepper, class Rhs, class... A>
+[[gnu::flatten]] inline void step_flat(Stepper& stepper, Rhs& rhs, A&&... a) {
+  stepper.do_step(std::ref(rhs), std::forward<A>(a)...);
+}
+
 // The observer of passes that store nothing (one type, so that they share one instantiation).
 struct no_observer {
   template <class S> void operator()(double, const S&) const {}
@@ -192,7 +201,7 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
     const double h = span / static_cast<double>(n);
     for (std::size_t k = 0; k < n; ++k) {
       const double t = t0 + static_cast<double>(k) * h;
-      stepper.do_step(std::ref(rhs), x, t, h);
+      step_flat(stepper, rhs, x, t, h);
       const double tn = k + 1 == n ? t1 : t0 + static_cast<double>(k + 1) * h;
       ++st.steps;
       check_state(tn);
@@ -217,9 +226,9 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
       if (std::abs(step) <= 16 * std::numeric_limits<double>::epsilon() * std::max(std::abs(t), std::abs(span)))
         fail_underflow(pass, step, t, t0, t1);
       if constexpr (is_fsal<stepper_t>) {
-        stepper.do_step(std::ref(rhs), x, dxdt, t, xnew, dxdt_new, step, err);
+        step_flat(stepper, rhs, x, dxdt, t, xnew, dxdt_new, step, err);
       } else {
-        stepper.do_step(std::ref(rhs), x, dxdt, t, xnew, step, err);
+        step_flat(stepper, rhs, x, dxdt, t, xnew, step, err);
       }
       const double e = error_norm(err, x, xnew, tol);
       if (e <= 1.0) {

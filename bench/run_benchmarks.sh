@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Builds and runs bench_lotka_volterra once (5 randomly interleaved repetitions, aggregates only) and writes the table of
+# medians, costate against hand-written, into README.md between the lines
+#   <!-- bench:begin -->
+#   <!-- bench:end -->
+# If README.md or the markers are missing, the table is printed and README.md is left alone.
+# (COSTATE_BENCH_README=path writes into another file instead, to try the script out.)
+#
+# Usage (from anywhere): bash bench/run_benchmarks.sh
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="$root/build"
+cd "$root"
+
+if [[ ! -f "$build/CMakeCache.txt" ]]; then
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release
+fi
+cmake --build "$build" --target bench_lotka_volterra -j2
+
+exe="$build/bench/bench_lotka_volterra"
+if [[ ! -x "$exe" ]]; then
+  echo "run_benchmarks.sh: $exe was not built (is Google Benchmark installed? cmake says so when configuring)" >&2
+  exit 1
+fi
+
+json="$(mktemp)"
+trap 'rm -f "$json"' EXIT
+# One run: the ratios compare medians of the same run. Repetitions are interleaved in random order,
+# so that load drifting during the run (a 2-core VM) affects costate and hand-written alike rather
+# than whichever block of repetitions it falls on. The consistency checks print to stderr.
+"$exe" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true --benchmark_format=json \
+  --benchmark_enable_random_interleaving=true >"$json"
+
+cpu="$(grep -m1 '^model name' /proc/cpuinfo | sed 's/^model name[[:space:]]*:[[:space:]]*//' || true)"
+cores="$(nproc)"
+compiler="$(c++ --version | head -n1)"
+date_utc="$(date -u '+%Y-%m-%d %H:%M UTC')"
+
+python3 - "$json" "${COSTATE_BENCH_README:-$root/README.md}" "$cpu" "$cores" "$compiler" "$date_utc" <<'PY'
+import json, os, sys
+
+json_path, readme, cpu, cores, compiler, date = sys.argv[1:7]
+with open(json_path) as f:
+    data = json.load(f)
+
+to_ns = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+median, cv = {}, {}
+for b in data["benchmarks"]:
+    if b.get("run_type") != "aggregate":
+        continue
+    name = b["run_name"]
+    if b["aggregate_name"] == "median":
+        median[name] = b["cpu_time"] * to_ns[b["time_unit"]]
+    elif b["aggregate_name"] == "cv":
+        cv[name] = b["cpu_time"]  # a fraction
+
+def fmt(ns):
+    if ns < 1e3:
+        return f"{ns:.2f} ns"
+    if ns < 1e6:
+        return f"{ns / 1e3:.1f} µs"
+    return f"{ns / 1e6:.2f} ms"
+
+rows = [
+    ("augmented adjoint RHS, one evaluation (9 states)", "BM_vjp_costate", "BM_vjp_handwritten"),
+    ("gradient, dopri5, rtol = atol = 1e-8", "BM_gradient_costate", "BM_gradient_handwritten"),
+    ("gradient, rk4, dt = 1e-3", "BM_gradient_costate_rk4", "BM_gradient_handwritten_rk4"),
+]
+lines = [
+    "| benchmark | costate (median) | hand-written (median) | ratio costate / hand-written |",
+    "|---|---:|---:|---:|",
+]
+for label, c, h in rows:
+    if c not in median or h not in median:
+        sys.exit(f"run_benchmarks.sh: missing results for {c} or {h}")
+    lines.append(f"| {label} | {fmt(median[c])} | {fmt(median[h])} | {median[c] / median[h]:.2f} |")
+
+ctx = data.get("context", {})
+worst_cv = max(cv.values()) if cv else float("nan")
+section = "\n".join(lines) + "\n\n" + "\n".join([
+    "Lotka–Volterra, θ = (1.5, 1, 3, 1), z0 = (1, 1), t ∈ [0, 10], L = ½|z(t1)|². Medians of 5 repetitions of",
+    "CPU time per iteration from one run, repetitions interleaved in random order; the hand-written side is",
+    "plain C++ right-hand sides driven through costate's own step loop with the same stepper and tolerances,",
+    "so only the right-hand-side code differs.",
+    f"Largest coefficient of variation over the 5 repetitions: {100 * worst_cv:.1f} %.",
+    "",
+    f"Machine: {cpu}, {cores} cores (nproc). Compiler: {compiler}, -O2.",
+    f"Date: {date}. Google Benchmark {ctx.get('library_build_type', '?')} build (Debian's package; the timed loop "
+    "itself is inlined from the header and compiled with -O2).",
+    "",
+    "Reproduce: `bash bench/run_benchmarks.sh`",
+])
+
+print(section)
+print()
+
+begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+if not os.path.exists(readme):
+    print(f"run_benchmarks.sh: {readme} does not exist; the table above was not written anywhere.")
+    sys.exit(0)
+with open(readme, encoding="utf-8") as f:
+    text = f.read()
+lines_in = text.splitlines(keepends=True)
+try:
+    i = next(k for k, l in enumerate(lines_in) if l.strip() == begin)
+    j = next(k for k, l in enumerate(lines_in) if k > i and l.strip() == end)
+except StopIteration:
+    print(f"run_benchmarks.sh: the markers {begin} / {end} are missing from README.md; "
+          "the table above was not written anywhere.")
+    sys.exit(0)
+new = "".join(lines_in[: i + 1]) + "\n" + section + "\n\n" + "".join(lines_in[j:])
+with open(readme, "w", encoding="utf-8") as f:
+    f.write(new)
+print(f"run_benchmarks.sh: wrote the table into {readme}")
+PY
