@@ -84,7 +84,7 @@ TEST_CASE("a terminal loss derives its gradient", "[ode][loss]") {
   using Lo = std::remove_const_t<decltype(loss)>;
   STATIC_REQUIRE(Lo::states == 2);
   STATIC_REQUIRE(Lo::params == 1);
-  CHECK(to_string(detail::at<0, Lo::grad_state<2>>::type{}) == "θ0 + z0");
-  CHECK(to_string(detail::at<1, Lo::grad_state<2>>::type{}) == "z1");
-  CHECK(to_string(detail::at<0, Lo::grad_param<1>>::type{}) == "z0");
+  CHECK(to_string(detail::at<0, Lo::grad_state>::type{}) == "θ0 + z0");
+  CHECK(to_string(detail::at<1, Lo::grad_state>::type{}) == "z1");
+  CHECK(to_string(detail::at<0, Lo::grad_param>::type{}) == "z0");
 }

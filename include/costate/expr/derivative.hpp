@@ -13,7 +13,7 @@ namespace costate {
 namespace detail {
 
 template <class E, class S> struct derivative_impl { using type = zero; };  // constants, other symbols
-template <symbol_kind K, std::size_t I> struct derivative_impl<symbol<K, I>, symbol<K, I>> { using type = one; };
+template <symbol_kind K, std::size_t I> struct derivative_impl<symbol<K, I>, symbol<K, I>> { using type = one; };  // scalars only
 
 // Chain rule: ∂ op(a_1..a_n) / ∂S = Σ_k ∂op/∂a_k · ∂a_k/∂S; each partial comes from the op's header.
 template <class Node, class Partials, class Args, class S> struct chain_rule;

@@ -13,14 +13,19 @@
 #include <type_traits>
 #include <utility>
 
+#include "costate/expr/shape.hpp"
+
 namespace costate {
 
 enum class symbol_kind : int { state = 0, param = 1, input = 2, adjoint = 3, time = 4 };
 
-template <symbol_kind K, std::size_t I>
+// I is the offset of the symbol's first value in its array (z, θ, inputs, λ); a tensor symbol covers
+// shape::size consecutive values from there, row-major.
+template <symbol_kind K, std::size_t I, class Shape = shape<>>
 struct symbol {
   static constexpr symbol_kind kind = K;
   static constexpr std::size_t index = I;
+  using shape_type = Shape;
 };
 
 template <std::intmax_t N, std::intmax_t D = 1>
@@ -42,7 +47,7 @@ struct node {
 
 namespace detail {
 template <class T> struct is_symbol : std::false_type {};
-template <symbol_kind K, std::size_t I> struct is_symbol<symbol<K, I>> : std::true_type {};
+template <symbol_kind K, std::size_t I, class S> struct is_symbol<symbol<K, I, S>> : std::true_type {};
 template <class T> struct is_constant : std::false_type {};
 template <std::intmax_t N, std::intmax_t D> struct is_constant<constant<N, D>> : std::true_type {};
 template <class T> struct is_node : std::false_type {};

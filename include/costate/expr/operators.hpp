@@ -10,6 +10,7 @@
 #include "costate/expr/constant.hpp"
 #include "costate/expr/node.hpp"
 #include "costate/expr/ops.hpp"
+#include "costate/expr/shape_of.hpp"
 
 namespace costate {
 
@@ -26,11 +27,28 @@ constexpr void reject_plain_number() {
 }
 }  // namespace detail
 
-template <Expr A, Expr B> constexpr node<add_op, A, B> operator+(A, B) { return {}; }
-template <Expr A, Expr B> constexpr node<sub_op, A, B> operator-(A, B) { return {}; }
-template <Expr A, Expr B> constexpr node<mul_op, A, B> operator*(A, B) { return {}; }
-template <Expr A, Expr B> constexpr node<div_op, A, B> operator/(A, B) { return {}; }
+namespace detail {
+// Builds a node after checking its shape, so that a shape error points at the user's expression.
+template <class Op, class... A>
+constexpr node<Op, A...> make() {
+  static_assert(sizeof(shape_of_t<node<Op, A...>>) > 0);
+  return {};
+}
+}  // namespace detail
+
+template <Expr A, Expr B> constexpr auto operator+(A, B) { return detail::make<add_op, A, B>(); }
+template <Expr A, Expr B> constexpr auto operator-(A, B) { return detail::make<sub_op, A, B>(); }
+template <Expr A, Expr B> constexpr auto operator/(A, B) { return detail::make<div_op, A, B>(); }
 template <Expr A> constexpr node<neg_op, A> operator-(A) { return {}; }
+
+// Matrix × vector and matrix × matrix are products; everything else multiplies elementwise,
+// broadcasting scalars (a*x, 2_c*v, u*v for vectors of one length).
+template <Expr A, Expr B>
+constexpr auto operator*(A, B) {
+  if constexpr (shape_of_t<A>::rank == 2 && shape_of_t<B>::rank == 1) return detail::make<matvec_op, A, B>();
+  else if constexpr (shape_of_t<A>::rank == 2 && shape_of_t<B>::rank == 2) return detail::make<matmul_op, A, B>();
+  else return detail::make<mul_op, A, B>();
+}
 // -2_c is the constant -2, not a negation node.
 template <std::intmax_t N, std::intmax_t D> constexpr constant<-N, D> operator-(constant<N, D>) { return {}; }
 template <Expr A> constexpr A operator+(A) { return {}; }
@@ -55,6 +73,17 @@ template <Expr A> constexpr node<sigmoid_op, A> sigmoid(A) { return {}; }
 template <Expr A> constexpr node<softplus_op, A> softplus(A) { return {}; }
 template <Expr A> constexpr node<abs_op, A> abs(A) { return {}; }
 template <Expr A> constexpr node<sign_op, A> sign(A) { return {}; }
+template <Expr A> constexpr node<relu_op, A> relu(A) { return {}; }
+template <Expr A> constexpr node<step_op, A> step(A) { return {}; }
+
+// Reductions and tensor plumbing.
+template <Expr A> constexpr auto sum(A) { return detail::make<sum_op, A>(); }
+template <Expr A, Expr B> constexpr auto dot(A, B) { return detail::make<dot_op, A, B>(); }
+template <Expr A> constexpr auto norm2(A) { return detail::make<dot_op, A, A>(); }  // |a|² = dot(a, a)
+template <Expr A, Expr B> constexpr auto concat(A, B) { return detail::make<concat_op, A, B>(); }
+template <std::size_t I, Expr A> constexpr auto component(A) { return detail::make<component_op<I>, A>(); }
+template <std::size_t Offset, std::size_t N, Expr A> constexpr auto slice(A) { return detail::make<slice_op<Offset, N>, A>(); }
+template <Expr A, Expr B> constexpr auto outer(A, B) { return detail::make<outer_op, A, B>(); }
 
 // pow(x, 3_c) is an integer power (exact for negative x); pow(x, 0.5_c) or pow(x, a) a real power.
 template <Expr A, Expr B>

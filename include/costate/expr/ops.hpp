@@ -2,6 +2,7 @@
 // (and one line in the shared derivative test's list).
 #pragma once
 
+// Scalar operations; applied to tensors they act elementwise, broadcasting scalar operands.
 #include "costate/expr/ops/abs.hpp"
 #include "costate/expr/ops/add.hpp"
 #include "costate/expr/ops/cos.hpp"
@@ -20,3 +21,20 @@
 #include "costate/expr/ops/sub.hpp"
 #include "costate/expr/ops/tan.hpp"
 #include "costate/expr/ops/tanh.hpp"
+#include "costate/expr/ops/relu.hpp"
+#include "costate/expr/ops/step.hpp"
+// Tensor operations: each evaluates itself and states its vector-Jacobian product.
+#include "costate/expr/ops/broadcast.hpp"
+#include "costate/expr/ops/component.hpp"
+#include "costate/expr/ops/concat.hpp"
+#include "costate/expr/ops/dot.hpp"
+#include "costate/expr/ops/embed.hpp"
+#include "costate/expr/ops/matmul.hpp"
+#include "costate/expr/ops/matmul_nt.hpp"
+#include "costate/expr/ops/matmul_tn.hpp"
+#include "costate/expr/ops/matvec.hpp"
+#include "costate/expr/ops/matvec_t.hpp"
+#include "costate/expr/ops/outer.hpp"
+#include "costate/expr/ops/scatter.hpp"
+#include "costate/expr/ops/slice.hpp"
+#include "costate/expr/ops/sum.hpp"

@@ -15,7 +15,7 @@ template <class A, class B> struct compare;
 
 template <class T> struct rank : std::integral_constant<int, 2> {};
 template <std::intmax_t N, std::intmax_t D> struct rank<constant<N, D>> : std::integral_constant<int, 0> {};
-template <symbol_kind K, std::size_t I> struct rank<symbol<K, I>> : std::integral_constant<int, 1> {};
+template <symbol_kind K, std::size_t I, class S> struct rank<symbol<K, I, S>> : std::integral_constant<int, 1> {};
 
 template <class Op> constexpr int op_parameter() {
   if constexpr (requires { Op::exponent; }) return Op::exponent; else return 0;
@@ -41,10 +41,13 @@ constexpr int kind_rank(symbol_kind k) {
   }
   return 5;
 }
-template <symbol_kind K1, std::size_t I1, symbol_kind K2, std::size_t I2>
-struct compare<symbol<K1, I1>, symbol<K2, I2>> {
+template <symbol_kind K1, std::size_t I1, class S1, symbol_kind K2, std::size_t I2, class S2>
+struct compare<symbol<K1, I1, S1>, symbol<K2, I2, S2>> {
   static constexpr int value = K1 != K2 ? (kind_rank(K1) < kind_rank(K2) ? -1 : 1)
-                                        : (I1 == I2 ? 0 : (I1 < I2 ? -1 : 1));
+                               : I1 != I2 ? (I1 < I2 ? -1 : 1)
+                               : S1::size != S2::size ? (S1::size < S2::size ? -1 : 1)
+                               : S1::rank != S2::rank ? (S1::rank < S2::rank ? -1 : 1)
+                               : __is_same(S1, S2) ? 0 : (S1::dims[0] < S2::dims[0] ? -1 : 1);
 };
 
 // Lexicographic comparison of operand lists of equal length, first difference wins.

@@ -1,9 +1,13 @@
 // The evaluation plan: every distinct subexpression of a set of outputs computed once per call.
 //
-// The plan's slots are the DAG's distinct inner nodes in topological order (expr/dag.hpp), held in a
-// std::array on the stack: no heap, no tape, no virtual call. Leaves are read from the context.
+// The plan's slots are the DAG's distinct inner nodes in topological order (expr/dag.hpp), laid out
+// in one flat std::array on the stack: a scalar node takes one value, a tensor node its shape's size
+// (row-major). No heap, no tape, no virtual call. Leaves are read from the context.
 // Because derived expressions reuse f's own node types (tanh(u) in f and 1 - tanh(u)² in its VJP),
 // a plan over f and its VJPs computes the shared nodes a single time.
+//
+// Plain arrays, not xtensor containers, hold the values: the design's measurements found
+// xt::xtensor_fixed in the inner loops 2-3x slower at run time and ~15x slower to compile.
 #pragma once
 
 #include <array>
@@ -13,6 +17,7 @@
 
 #include "costate/expr/dag.hpp"
 #include "costate/expr/node.hpp"
+#include "costate/expr/shape_of.hpp"
 
 namespace costate {
 
@@ -37,6 +42,32 @@ template <class T, symbol_kind K, std::size_t I>
   else if constexpr (K == symbol_kind::input) return T(c.input[I]);
   else return T(c.time);
 }
+template <class T, symbol_kind K, std::size_t I>
+[[gnu::always_inline]] inline auto leaf_pointer(const context<T>& c) {
+  static_assert(K != symbol_kind::time, "costate: t is a scalar");
+  if constexpr (K == symbol_kind::state) return c.state + I;
+  else if constexpr (K == symbol_kind::adjoint) return c.adjoint + I;
+  else if constexpr (K == symbol_kind::param) return c.param + I;
+  else return c.input + I;
+}
+
+// Operations that are not elementwise evaluate themselves into their slot (matrix products, sums...).
+template <class Op>
+concept tensor_operation = requires { Op::tensor; };
+
+// Element i of an operand of an elementwise operation: scalars broadcast.
+template <class V>
+[[gnu::always_inline]] inline decltype(auto) element(const V& v, std::size_t i) {
+  if constexpr (std::is_pointer_v<V>) return v[i]; else return (static_cast<void>(i), v);
+}
+
+template <class... N>
+constexpr auto slot_offsets() {
+  std::array<std::size_t, sizeof...(N) + 1> off{};
+  constexpr std::size_t sizes[] = {shape_of_t<N>::size..., 0};
+  for (std::size_t i = 0; i < sizeof...(N); ++i) off[i + 1] = off[i] + sizes[i];
+  return off;
+}
 
 template <class Nodes> struct plan_impl;
 
@@ -44,45 +75,61 @@ template <class... N>
 struct plan_impl<tlist<N...>> {
   using nodes = tlist<N...>;
   static constexpr std::size_t size = sizeof...(N);
+  static constexpr auto offsets = slot_offsets<N...>();
+  static constexpr std::size_t values = offsets[size];
 
-  template <class T> using buffer = std::array<T, size == 0 ? 1 : size>;
+  template <class T> using buffer = std::array<T, values == 0 ? 1 : values>;
 
+  // get(): the value of an expression, as T for scalars or as a pointer to its first element.
   template <class E> struct value_of;
-  template <symbol_kind K, std::size_t I> struct value_of<symbol<K, I>> {
-    template <class T> [[gnu::always_inline]] static T get(const buffer<T>&, const context<T>& c) { return leaf_value<T, K, I>(c); }
+  template <symbol_kind K, std::size_t I, class S> struct value_of<symbol<K, I, S>> {
+    template <class T> [[gnu::always_inline]] static auto get(const buffer<T>&, const context<T>& c) {
+      if constexpr (S::rank == 0) return leaf_value<T, K, I>(c); else return leaf_pointer<T, K, I>(c);
+    }
   };
   template <std::intmax_t Num, std::intmax_t Den> struct value_of<constant<Num, Den>> {
     template <class T> [[gnu::always_inline]] static T get(const buffer<T>&, const context<T>&) { return constant<Num, Den>::template value<T>(); }
   };
   template <class Op, class... A> struct value_of<node<Op, A...>> {
-    static constexpr std::size_t slot = index_of<node<Op, A...>, nodes>::value;
+    using self = node<Op, A...>;
+    using result = shape_of_t<self>;
+    static constexpr std::size_t slot = index_of<self, nodes>::value;
     static_assert(slot < size, "costate::plan: node missing from the plan (internal error)");
-    template <class T> [[gnu::always_inline]] static T get(const buffer<T>& v, const context<T>&) { return v[slot]; }
-    template <class T> [[gnu::always_inline]] static T compute(const buffer<T>& v, const context<T>& c) {
-      return Op::eval(value_of<A>::get(v, c)...);
+    static constexpr std::size_t offset = offsets[slot];
+
+    template <class T> [[gnu::always_inline]] static auto get(const buffer<T>& v, const context<T>&) {
+      if constexpr (result::rank == 0) return v[offset]; else return v.data() + offset;
+    }
+    template <class T> [[gnu::always_inline]] static void compute(buffer<T>& v, const context<T>& c) {
+      if constexpr (tensor_operation<Op>) {
+        Op::template eval<T, shape_of_t<A>...>(v.data() + offset, value_of<A>::get(v, c)...);
+      } else if constexpr (result::rank == 0) {
+        v[offset] = Op::eval(value_of<A>::get(v, c)...);
+      } else {
+        for (std::size_t i = 0; i < result::size; ++i)
+          v[offset + i] = Op::eval(T(element(value_of<A>::get(v, c), i))...);
+      }
     }
   };
 
   // Fills every slot in topological order.
-  template <class T, std::size_t... I>
-  [[gnu::always_inline]] static void fill(buffer<T>& v, const context<T>& c, std::index_sequence<I...>) {
-    ((v[I] = value_of<N>::compute(v, c)), ...);
+  template <class T>
+  [[gnu::always_inline]] static void fill(buffer<T>& v, const context<T>& c) {
+    (value_of<N>::compute(v, c), ...);
   }
 };
 
-}  // namespace detail
-
-namespace detail {
 template <class... Outputs>
 struct plan_for {
-  using impl = detail::plan_impl<detail::dag_nodes<Outputs...>>;
+  using impl = plan_impl<dag_nodes<Outputs...>>;
   static constexpr std::size_t slots = impl::size;
+  static constexpr std::size_t values = impl::values;
   static constexpr std::size_t outputs = sizeof...(Outputs);
 
   template <class T, class Sink>
   [[gnu::always_inline]] static void run(const context<T>& c, Sink&& sink) {
     typename impl::template buffer<T> v;
-    impl::fill(v, c, std::make_index_sequence<impl::size>{});
+    impl::fill(v, c);
     emit<T>(v, c, sink, std::index_sequence_for<Outputs...>{});
   }
 
@@ -93,16 +140,34 @@ struct plan_for {
     (sink(std::integral_constant<std::size_t, I>{}, impl::template value_of<Outputs>::get(v, c)), ...);
   }
 };
+
 }  // namespace detail
 
 // plan<Outputs...>::run(ctx, sink) evaluates the outputs and calls sink(std::integral_constant<i>, value)
-// for each output i, in order. The sink decides where (and with which sign) a value goes.
+// for each output i, in order: value is a T for a scalar output and a pointer to the first of its
+// shape's values (row-major) for a tensor output. The sink decides where (and with which sign) it goes.
 template <class... Outputs>
 using plan = detail::plan_for<std::remove_cvref_t<Outputs>...>;
 
-// Value of one expression (plan of one output): mostly for tests and printing examples.
+// Copies (or broadcasts) an output value of shape S into dst[0 .. S::size) with a sign.
+template <class S, int Sign = 1, class Dst, class V>
+[[gnu::always_inline]] inline void store(Dst* dst, const V& v) {
+  for (std::size_t i = 0; i < (S::size == 0 ? 1 : S::size); ++i) {
+    if constexpr (Sign > 0) dst[i] = detail::element(v, i); else dst[i] = -detail::element(v, i);
+  }
+}
+// dst[i] += Sign * value_i: for outputs that add into a range shared with other outputs.
+template <class S, int Sign = 1, class Dst, class V>
+[[gnu::always_inline]] inline void accumulate(Dst* dst, const V& v) {
+  for (std::size_t i = 0; i < (S::size == 0 ? 1 : S::size); ++i) {
+    if constexpr (Sign > 0) dst[i] += detail::element(v, i); else dst[i] -= detail::element(v, i);
+  }
+}
+
+// Value of one scalar expression (plan of one output): for tests and examples.
 template <class T, Expr E>
 T evaluate(E, const context<T>& c) {
+  static_assert(is_scalar_v<E>, "costate::evaluate: a scalar expression; use plan<E>::run for tensors");
   T out{};
   plan<E>::run(c, [&](auto, T v) { out = v; });
   return out;

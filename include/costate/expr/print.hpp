@@ -26,6 +26,17 @@ struct plain_style {
       case symbol_kind::time: os << 't'; break;
     }
   }
+  // A tensor symbol: the range of values it covers, z[0:2], θ[32:48].
+  static void block(std::ostream& os, symbol_kind k, std::size_t offset, std::size_t size) {
+    switch (k) {
+      case symbol_kind::state: os << 'z'; break;
+      case symbol_kind::param: os << "θ"; break;
+      case symbol_kind::input: os << 'u'; break;
+      case symbol_kind::adjoint: os << "λ"; break;
+      case symbol_kind::time: os << 't'; break;
+    }
+    os << '[' << offset << ':' << offset + size << ']';
+  }
   static void constant(std::ostream& os, std::intmax_t n, std::intmax_t d) {
     if (d == 1) { os << n; return; }
     std::intmax_t p = 1;
@@ -46,10 +57,13 @@ namespace detail {
 
 template <class Style, class E> struct printer;
 
-template <class Style, symbol_kind K, std::size_t I>
-struct printer<Style, symbol<K, I>> {
+template <class Style, symbol_kind K, std::size_t I, class S>
+struct printer<Style, symbol<K, I, S>> {
   static constexpr int precedence = costate::precedence::atom;
-  static void print(std::ostream& os) { Style::symbol(os, K, I); }
+  static void print(std::ostream& os) {
+    if constexpr (S::rank == 0) Style::symbol(os, K, I);
+    else Style::block(os, K, I, S::size);
+  }
 };
 
 template <class Style, std::intmax_t N, std::intmax_t D>

@@ -13,6 +13,7 @@
 #include "costate/expr/dag.hpp"
 #include "costate/expr/node.hpp"
 #include "costate/expr/ops.hpp"
+#include "costate/expr/shape_of.hpp"
 #include "costate/expr/simplify.hpp"
 
 namespace costate {
@@ -29,6 +30,24 @@ template <class E> struct summand_type<summand<E>> { using type = E; };
 template <class... Ts>
 using sum_t = typename summand_type<decltype((summand<zero>{} + ... + summand<Ts>{}))>::type;
 
+// λ-weighted derivative of node Self through its operand K, given the node's adjoint Adj.
+// Tensor operations state it themselves (`vjp`: Wᵀλ and λzᵀ for W·z); elementwise operations give
+// partial derivatives, and the contribution is Adj ⊙ ∂Self/∂a_K — summed over the elements when a
+// scalar operand was broadcast against a tensor.
+template <class Op, std::size_t K, class Self, class Adj, class... A>
+struct op_vjp_impl {
+  using operand = typename at<K, tlist<A...>>::type;
+  using product = node<mul_op, Adj, typename at<K, typename Op::template partials<Self, A...>>::type>;
+  using type = std::conditional_t<shape_of_t<operand>::rank == 0 && shape_of_t<Self>::rank != 0, node<sum_op, product>, product>;
+};
+template <class Op, std::size_t K, class Self, class Adj, class... A>
+  requires requires { typename Op::template vjp<K, Self, Adj, A...>; }
+struct op_vjp_impl<Op, K, Self, Adj, A...> {
+  using type = typename Op::template vjp<K, Self, Adj, A...>;
+};
+template <class Op, std::size_t K, class Self, class Adj, class... A>
+using op_vjp = typename op_vjp_impl<Op, K, Self, Adj, A...>::type;
+
 template <class Roots, class Seeds> struct reverse_sweep;
 
 template <class... F, class... W>
@@ -38,23 +57,23 @@ struct reverse_sweep<tlist<F...>, tlist<W...>> {
 
   template <class X> struct adjoint;
 
-  // adj(P) · ∂P/∂a_k, instantiated only when operand k of P is X.
-  template <class P, class Partial> struct term {
-    using type = simplify_t<node<mul_op, typename adjoint<P>::type, Partial>>;
+  // The contribution of parent P through its operand K, instantiated only when that operand is X.
+  template <class P, std::size_t K> struct term;
+  template <class Op, class... A, std::size_t K>
+  struct term<node<Op, A...>, K> {
+    using type = simplify_t<op_vjp<Op, K, node<Op, A...>, typename adjoint<node<Op, A...>>::type, A...>>;
   };
-  template <class P, class X, class Args, class Partials> struct parent_terms;
-  template <class P, class X, class... A, class... Q>
-  struct parent_terms<P, X, tlist<A...>, tlist<Q...>> {
-    using type = sum_t<typename std::conditional_t<__is_same(A, X), term<P, Q>, std::type_identity<zero>>::type...>;
+  template <class P, class X, class Seq> struct parent_terms;
+  template <class Op, class... A, class X, std::size_t... K>
+  struct parent_terms<node<Op, A...>, X, std::index_sequence<K...>> {
+    using type = sum_t<typename std::conditional_t<__is_same(A, X), term<node<Op, A...>, K>, std::type_identity<zero>>::type...>;
   };
   template <class P, class X> struct from_parent;
   template <class Op, class... A, class X>
   struct from_parent<node<Op, A...>, X> {
-    using P = node<Op, A...>;
-    using type = typename std::conditional_t<
-        contains_v<X, A...>,
-        parent_terms<P, X, tlist<A...>, typename Op::template partials<P, A...>>,
-        std::type_identity<zero>>::type;
+    using type = typename std::conditional_t<contains_v<X, A...>,
+                                             parent_terms<node<Op, A...>, X, std::index_sequence_for<A...>>,
+                                             std::type_identity<zero>>::type;
   };
 
   template <class Nodes, class X> struct all_parents;

@@ -87,6 +87,14 @@ template <class X> struct mul_one<node<div_op, X, one>> { using type = X; };
 template <class X> struct mul_one<node<mul_op, constant<-1>, X>> { using type = node<neg_op, X>; };
 template <class X> struct mul_one<node<mul_op, X, constant<-1>>> { using type = node<neg_op, X>; };
 
+// A multilinear tensor operation with a zero operand is zero: W·0, outer(0, z), sum(0), ...
+// (scalar zero stands for a zero tensor of any shape; outputs broadcast it).
+template <class E> struct tensor_zero { using type = E; };
+template <class Op, class... A>
+  requires(requires { Op::multilinear; } && (__is_same(A, zero) || ...))
+struct tensor_zero<node<Op, A...>> { using type = zero; };
+template <> struct tensor_zero<node<concat_op, zero, zero>> { using type = zero; };
+
 // x^0 → 1, x^1 → x
 template <class E> struct power_zero_one { using type = E; };
 template <class X> struct power_zero_one<node<pow_int_op<0>, X>> { using type = one; };
@@ -135,7 +143,7 @@ template <template <class> class... Rules> struct rule_list {};
 
 // Order matters only for speed (cheap, shrinking rules first); the fixpoint is the same.
 using rules_in_order =
-    rule_list<rules::fold_constants, rules::mul_zero, rules::add_zero, rules::sub_zero, rules::mul_one,
+    rule_list<rules::fold_constants, rules::mul_zero, rules::tensor_zero, rules::add_zero, rules::sub_zero, rules::mul_one,
               rules::power_zero_one, rules::double_negation, rules::pull_negation, rules::add_same,
               rules::merge_constant_factors, rules::canonical_order>;
 

@@ -70,10 +70,10 @@ struct loss_uses_an_input_the_system_does_not_bind {
   static constexpr bool value = true;
 };
 
-// ℓ, ∂ℓ/∂z (N) and ∂ℓ/∂θ (P) in one plan.
-template <class L, std::size_t N, std::size_t P>
-using loss_plan_t = typename plan_of<typename concat<tlist<typename L::expression>, typename L::template grad_state<N>,
-                                                     typename L::template grad_param<P>>::type>::type;
+// ℓ, ∂ℓ/∂X for the loss's state symbols, then for its parameter symbols, in one plan.
+template <class L>
+using loss_plan_t =
+    typename plan_of<typename concat<tlist<typename L::expression>, typename L::grad_state, typename L::grad_param>::type>::type;
 
 inline void accumulate(pass_stats& total, const pass_stats& s) {
   total.steps += s.steps;
@@ -133,11 +133,18 @@ gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, L
   std::array<double, n> lambda1{};
   {
     const context<double> c{r.z1.data(), nullptr, theta.data(), u, span.t1};
-    detail::loss_plan_t<Lo, n, p>::template run<double>(c, [&](auto i, double v) {
+    constexpr std::size_t nz = Lo::state_leaves::size;
+    detail::loss_plan_t<Lo>::template run<double>(c, [&](auto i, const auto& v) {
       constexpr std::size_t k = decltype(i)::value;
-      if constexpr (k == 0) r.loss = v;
-      else if constexpr (k <= n) lambda1[k - 1] = v;
-      else r.dtheta[k - 1 - n] = v;  // direct ∂ℓ/∂θ; the dynamics' part is added below
+      if constexpr (k == 0) {
+        r.loss = v;
+      } else if constexpr (k <= nz) {
+        using X = typename detail::at<k - 1, typename Lo::state_leaves>::type;
+        accumulate<typename X::shape_type>(lambda1.data() + X::index, v);
+      } else {  // direct ∂ℓ/∂θ; the dynamics' part is added below
+        using X = typename detail::at<k - 1 - nz, typename Lo::param_leaves>::type;
+        accumulate<typename X::shape_type>(r.dtheta.data() + X::index, v);
+      }
     });
   }
   if (!std::isfinite(r.loss)) throw error("the loss is not finite at z(t1) (" + detail::format_time(r.loss) + ")");

@@ -7,6 +7,7 @@
 #include "costate/expr/dag.hpp"
 #include "costate/expr/node.hpp"
 #include "costate/expr/reverse.hpp"
+#include "costate/expr/shape_of.hpp"
 #include "costate/expr/simplify.hpp"
 #include "costate/system/ode.hpp"
 
@@ -23,11 +24,13 @@ struct terminal_loss_t {
   static_assert(detail::symbol_extent_v<symbol_kind::adjoint, L> == 0,
                 "costate::terminal_loss: adjoint<i> (λ) symbols belong to derived expressions");
 
-  // ∂ℓ/∂z_i and ∂ℓ/∂θ_k for a system with N states and P parameters.
-  template <std::size_t N>
-  using grad_state = typename detail::vjp_list<detail::tlist<expression>, detail::tlist<one>, detail::symbols_t<symbol_kind::state, N>>::type;
-  template <std::size_t P>
-  using grad_param = typename detail::vjp_list<detail::tlist<expression>, detail::tlist<one>, detail::symbols_t<symbol_kind::param, P>>::type;
+  static_assert(is_scalar_v<L>, "costate::terminal_loss: the loss must be a scalar (use sum, dot or norm2 on tensors)");
+
+  // ∂ℓ/∂X for each state and parameter symbol X the loss uses (scalars or blocks).
+  using state_leaves = detail::leaves_t<symbol_kind::state, expression>;
+  using param_leaves = detail::leaves_t<symbol_kind::param, expression>;
+  using grad_state = typename detail::vjp_list<detail::tlist<expression>, detail::tlist<one>, state_leaves>::type;
+  using grad_param = typename detail::vjp_list<detail::tlist<expression>, detail::tlist<one>, param_leaves>::type;
 };
 
 // L = ℓ(z(t1), θ): a loss on the final state.

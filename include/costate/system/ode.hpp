@@ -19,6 +19,7 @@
 #include "costate/expr/node.hpp"
 #include "costate/expr/print.hpp"
 #include "costate/expr/reverse.hpp"
+#include "costate/expr/shape_of.hpp"
 #include "costate/expr/simplify.hpp"
 
 namespace costate {
@@ -66,14 +67,49 @@ struct expression_list {
   }
 };
 
+// Derived expressions with the variable each is taken with respect to: "λᵀ∂f/∂θ0 = z0*λ0".
+template <class Label, class Vars, class Exprs> struct vjp_listing;
+template <class Label, class... X, class... E>
+struct vjp_listing<Label, detail::tlist<X...>, detail::tlist<E...>> {
+  static constexpr std::size_t size = sizeof...(E);
+  friend std::ostream& operator<<(std::ostream& os, vjp_listing) {
+    bool first = true;
+    ((os << (first ? "" : "\n") << Label::text << X{} << " = " << E{}, first = false), ...);
+    return os;
+  }
+};
+
+namespace detail {
+// Offsets of the outputs f_0, f_1, ... in the state vector (each takes its shape's size).
+template <class... F>
+constexpr auto output_offsets() {
+  std::array<std::size_t, sizeof...(F) + 1> off{};
+  constexpr std::size_t sizes[] = {shape_of_t<F>::size..., 0};
+  for (std::size_t i = 0; i < sizeof...(F); ++i) off[i + 1] = off[i] + sizes[i];
+  return off;
+}
+template <class Seq, class... F> struct output_adjoints;
+template <std::size_t... I, class... F>
+struct output_adjoints<std::index_sequence<I...>, F...> {
+  static constexpr auto off = output_offsets<F...>();
+  using type = tlist<symbol<symbol_kind::adjoint, off[I], shape_of_t<F>>...>;
+};
+}  // namespace detail
+
 template <class Sys> struct bound_system;
 
 template <class... F>
 struct system {
-  static constexpr std::size_t states = sizeof...(F);
+  // f in simplified form: derived expressions are simplified, and the right-hand side must be made of
+  // the very same node types for the evaluation plan to share them (tanh(u) in f and in its VJP).
+  using rhs = detail::tlist<simplify_t<F>...>;
+  // Where each output f_i goes in the state vector (f_i may be a tensor of several states).
+  static constexpr auto output_offsets = detail::output_offsets<F...>();
+  static constexpr std::size_t states = output_offsets[sizeof...(F)];
   static constexpr std::size_t params = detail::symbol_extent_v<symbol_kind::param, F...>;
   static constexpr std::size_t inputs = detail::symbol_extent_v<symbol_kind::input, F...>;
   static constexpr bool autonomous = !(detail::occurs<detail::time_symbol, F>::value || ...);
+  static constexpr bool scalar = ((shape_of_t<F>::rank == 0) && ...);
 
   static_assert(detail::ode_uses_a_state_index_beyond_the_system<
                 detail::symbol_extent_v<symbol_kind::state, F...> == 0 ? 0 : detail::symbol_extent_v<symbol_kind::state, F...> - 1,
@@ -81,16 +117,18 @@ struct system {
   static_assert(detail::ode_expression_contains_adjoint_symbols<
                 detail::symbol_extent_v<symbol_kind::adjoint, F...> == 0>::value);
 
-  // f in simplified form: derived expressions are simplified, and the right-hand side must be made of
-  // the very same node types for the evaluation plan to share them (tanh(u) in f and in its VJP).
-  using rhs = detail::tlist<simplify_t<F>...>;
-  using state_symbols = detail::symbols_t<symbol_kind::state, states>;
-  using param_symbols = detail::symbols_t<symbol_kind::param, params>;
-  using adjoint_symbols = detail::symbols_t<symbol_kind::adjoint, states>;
+  // λ_i for output i: an adjoint symbol of f_i's shape at f_i's offset.
+  using adjoint_symbols = typename detail::output_adjoints<std::index_sequence_for<F...>, F...>::type;
+  // The state and parameter symbols f uses (scalar or blocks), sorted by offset: VJPs are taken with
+  // respect to each and added into λ and g_θ at its offset.
+  using state_leaves = detail::leaves_t<symbol_kind::state, simplify_t<F>...>;
+  using param_leaves = detail::leaves_t<symbol_kind::param, simplify_t<F>...>;
 
-  using vjp_state = typename detail::vjp_list<rhs, adjoint_symbols, state_symbols>::type;
-  using vjp_param = typename detail::vjp_list<rhs, adjoint_symbols, param_symbols>::type;
+  using vjp_state = typename detail::vjp_list<rhs, adjoint_symbols, state_leaves>::type;
+  using vjp_param = typename detail::vjp_list<rhs, adjoint_symbols, param_leaves>::type;
   using vjp_time = vjp_t<rhs, adjoint_symbols, detail::time_symbol>;
+  // ∂f_i/∂z_j for scalar systems (for stiff steppers).
+  using state_symbols = detail::symbols_t<symbol_kind::state, states>;
   template <std::size_t I>
   using jacobian_row = typename detail::jacobian_row<typename detail::at<I, rhs>::type, state_symbols>::type;
 
@@ -155,8 +193,7 @@ constexpr system<std::remove_cvref_t<F>...> ode(F...) {
 }
 
 namespace detail {
-struct label_state { static constexpr const char* text = "λᵀ∂f/∂z"; };
-struct label_param { static constexpr const char* text = "λᵀ∂f/∂θ"; };
+struct label_vjp { static constexpr const char* text = "λᵀ∂f/∂"; };
 struct label_rhs { static constexpr const char* text = "f"; };
 template <class Label, class List> struct to_expression_list;
 template <class Label, class... E>
@@ -168,10 +205,12 @@ template <class... F> constexpr auto rhs(system<F...>) {
   return typename detail::to_expression_list<detail::label_rhs, typename system<F...>::rhs>::type{};
 }
 template <class... F> constexpr auto vjp_states(system<F...>) {
-  return typename detail::to_expression_list<detail::label_state, typename system<F...>::vjp_state>::type{};
+  using S = system<F...>;
+  return vjp_listing<detail::label_vjp, typename S::state_leaves, typename S::vjp_state>{};
 }
 template <class... F> constexpr auto vjp_params(system<F...>) {
-  return typename detail::to_expression_list<detail::label_param, typename system<F...>::vjp_param>::type{};
+  using S = system<F...>;
+  return vjp_listing<detail::label_vjp, typename S::param_leaves, typename S::vjp_param>{};
 }
 template <class... F> constexpr auto vjp_time(system<F...>) { return typename system<F...>::vjp_time{}; }
 

@@ -26,6 +26,10 @@ struct concat<tlist<A...>, tlist<B...>, Rest...> { using type = typename concat<
 
 }  // namespace detail
 
+namespace detail {
+template <class List, std::size_t I> using nth = typename at<I, List>::type;
+}  // namespace detail
+
 // dz/dt = f(z, θ, t)
 template <class Sys, class T>
 struct forward_rhs {
@@ -36,15 +40,21 @@ struct forward_rhs {
   template <class State>
   [[gnu::always_inline]] void operator()(const State& x, State& dxdt, double t) const {
     const context<T> c{x.data(), nullptr, theta, inputs, t};
-    plan_type::template run<T>(c, [&](auto i, const T& v) { dxdt[i] = v; });
+    plan_type::template run<T>(c, [&](auto i, const auto& v) {
+      constexpr std::size_t k = decltype(i)::value;
+      store<shape_of_t<detail::nth<typename Sys::rhs, k>>>(dxdt.data() + Sys::output_offsets[k], v);
+    });
   }
 };
 
-// The augmented adjoint system (see the top of this file).
+// The augmented adjoint system (see the top of this file). λᵀ∂f/∂X for each state or parameter symbol
+// X that f uses is subtracted from dλ or dg_θ at X's offset: symbols may overlap (state<0> beside
+// state_vector<2>), and unused states or parameters get zero.
 template <class Sys, class T>
 struct adjoint_rhs {
   static constexpr std::size_t n = Sys::states, p = Sys::params;
   static constexpr std::size_t size = 2 * n + p + 1;
+  static constexpr std::size_t nf = Sys::rhs::size, nz = Sys::state_leaves::size, np = Sys::param_leaves::size;
   using outputs = typename detail::concat<typename Sys::rhs, typename Sys::vjp_state, typename Sys::vjp_param,
                                           detail::tlist<typename Sys::vjp_time>>::type;
   using plan_type = typename detail::plan_of<outputs>::type;
@@ -54,9 +64,20 @@ struct adjoint_rhs {
   template <class State>
   [[gnu::always_inline]] void operator()(const State& x, State& dxdt, double t) const {
     const context<T> c{x.data(), x.data() + n, theta, inputs, t};
-    plan_type::template run<T>(c, [&](auto i, const T& v) {
-      if constexpr (decltype(i)::value < n) dxdt[i] = v;
-      else dxdt[i] = -v;
+    for (std::size_t i = n; i < 2 * n + p; ++i) dxdt[i] = T(0);
+    plan_type::template run<T>(c, [&](auto i, const auto& v) {
+      constexpr std::size_t k = decltype(i)::value;
+      if constexpr (k < nf) {
+        store<shape_of_t<detail::nth<typename Sys::rhs, k>>>(dxdt.data() + Sys::output_offsets[k], v);
+      } else if constexpr (k < nf + nz) {
+        using X = detail::nth<typename Sys::state_leaves, k - nf>;
+        accumulate<typename X::shape_type, -1>(dxdt.data() + n + X::index, v);
+      } else if constexpr (k < nf + nz + np) {
+        using X = detail::nth<typename Sys::param_leaves, k - nf - nz>;
+        accumulate<typename X::shape_type, -1>(dxdt.data() + 2 * n + X::index, v);
+      } else {
+        dxdt[2 * n + p] = -v;
+      }
     });
   }
 };

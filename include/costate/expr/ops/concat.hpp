@@ -1,0 +1,36 @@
+// concat(a, b): vector<n> and vector<m> → vector<n + m>. Scalars count as vectors of length 1.
+#pragma once
+#include <cstddef>
+#include "costate/expr/node.hpp"
+#include "costate/expr/notation.hpp"
+#include "costate/expr/shape.hpp"
+#include "costate/expr/shape_of.hpp"
+
+namespace costate {
+template <std::size_t Offset, std::size_t N> struct slice_op;
+
+namespace detail {
+template <class SA, class SB>
+struct concat_shape_mismatch {
+  static_assert(SA::rank <= 1 && SB::rank <= 1, "costate: concat(a, b) joins vectors (or scalars)");
+  using type = shape<SA::size + SB::size>;
+};
+}  // namespace detail
+
+struct concat_op {
+  static constexpr int id = 41;
+  static constexpr bool tensor = true;
+  static constexpr bool commutative = false;
+  static constexpr notation note{notation::function, "concat", "\\operatorname{concat}", precedence::atom};
+  template <class SA, class SB> using result_shape = typename detail::concat_shape_mismatch<SA, SB>::type;
+  template <class T, class SA, class SB, class A, class B>
+  [[gnu::always_inline]] static void eval(T* out, const A& a, const B& b) {
+    if constexpr (SA::rank == 0) out[0] = T(a); else for (std::size_t i = 0; i < SA::size; ++i) out[i] = T(a[i]);
+    if constexpr (SB::rank == 0) out[SA::size] = T(b); else for (std::size_t i = 0; i < SB::size; ++i) out[SA::size + i] = T(b[i]);
+  }
+  template <std::size_t K, class Self, class Adj, class A, class B>
+  using vjp = std::conditional_t<K == 0, node<slice_op<0, detail::shape_of_impl<A>::type::size>, Adj>,
+                                 node<slice_op<detail::shape_of_impl<A>::type::size, detail::shape_of_impl<B>::type::size>, Adj>>;
+};
+}  // namespace costate
+#include "costate/expr/ops/slice.hpp"

@@ -1,0 +1,30 @@
+// embed<offset, n>(v): a vector<n> of zeros with v placed from offset on (appears in VJPs of slice).
+#pragma once
+#include <cstddef>
+#include "costate/expr/node.hpp"
+#include "costate/expr/notation.hpp"
+#include "costate/expr/shape.hpp"
+#include "costate/expr/shape_of.hpp"
+
+namespace costate {
+template <std::size_t Offset, std::size_t N> struct slice_op;
+
+template <std::size_t Offset, std::size_t N>
+struct embed_op {
+  static constexpr int id = 43;
+  static constexpr int exponent = static_cast<int>(Offset * 65536 + N);
+  static constexpr bool tensor = true;
+  static constexpr bool multilinear = true;  // zero if any operand is zero
+  static constexpr bool commutative = false;
+  static constexpr notation note{notation::function, "embed", "\\operatorname{embed}", precedence::atom};
+  template <class S> using result_shape = shape<N>;
+  template <class T, class S, class V>
+  [[gnu::always_inline]] static void eval(T* out, const V& v) {
+    for (std::size_t i = 0; i < N; ++i) out[i] = T(0);
+    if constexpr (S::rank == 0) out[Offset] = T(v); else for (std::size_t i = 0; i < S::size; ++i) out[Offset + i] = T(v[i]);
+  }
+  template <std::size_t K, class Self, class Adj, class V>
+  using vjp = node<slice_op<Offset, detail::shape_of_impl<V>::type::size>, Adj>;
+};
+}  // namespace costate
+#include "costate/expr/ops/slice.hpp"

@@ -1,0 +1,38 @@
+// a bᵀ: vector<R> and vector<C> → matrix<R, C> (appears in VJPs of W·z).
+#pragma once
+#include <cstddef>
+#include "costate/expr/node.hpp"
+#include "costate/expr/notation.hpp"
+#include "costate/expr/shape.hpp"
+
+namespace costate {
+namespace detail {
+template <class SA, class SB>
+struct outer_product_shape_mismatch {
+  static_assert(SA::rank == 1 && SB::rank == 1, "costate: outer(a, b) takes two vectors");
+  using type = shape<SA::dims[0], SB::dims[0]>;
+};
+}  // namespace detail
+
+struct matvec_op;
+struct matvec_t_op;
+
+struct outer_op {
+  static constexpr int id = 32;
+  static constexpr bool tensor = true;
+  static constexpr bool multilinear = true;  // zero if any operand is zero
+  static constexpr bool commutative = false;
+  static constexpr notation note{notation::function, "outer", "\\operatorname{outer}", precedence::atom};
+  template <class SA, class SB> using result_shape = typename detail::outer_product_shape_mismatch<SA, SB>::type;
+  template <class T, class SA, class SB, class A, class B>
+  [[gnu::always_inline]] static void eval(T* out, const A& a, const B& b) {
+    constexpr std::size_t R = SA::dims[0], C = SB::dims[0];
+    for (std::size_t r = 0; r < R; ++r)
+      for (std::size_t c = 0; c < C; ++c) out[r * C + c] = T(a[r]) * T(b[c]);
+  }
+  // ∂/∂a: Λ b; ∂/∂b: Λᵀ a
+  template <std::size_t K, class Self, class Adj, class A, class B>
+  using vjp = std::conditional_t<K == 0, node<matvec_op, Adj, B>, node<matvec_t_op, Adj, A>>;
+};
+}  // namespace costate
+#include "costate/expr/ops/matvec.hpp"

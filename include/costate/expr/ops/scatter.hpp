@@ -1,0 +1,28 @@
+// scatter<i, n>(s): the vector<n> with s at index i and zeros elsewhere (appears in VJPs of component).
+#pragma once
+#include <cstddef>
+#include "costate/expr/node.hpp"
+#include "costate/expr/notation.hpp"
+#include "costate/expr/shape.hpp"
+
+namespace costate {
+template <std::size_t I> struct component_op;
+
+template <std::size_t I, std::size_t N>
+struct scatter_op {
+  static constexpr int id = 40;
+  static constexpr int exponent = static_cast<int>(I * 65536 + N);
+  static constexpr bool tensor = true;
+  static constexpr bool multilinear = true;  // zero if any operand is zero
+  static constexpr bool commutative = false;
+  static constexpr notation note{notation::function, "scatter", "\\operatorname{scatter}", precedence::atom};
+  template <class S> using result_shape = shape<N>;
+  template <class T, class S, class X>
+  [[gnu::always_inline]] static void eval(T* out, const X& x) {
+    for (std::size_t i = 0; i < N; ++i) out[i] = T(0);
+    out[I] = T(x);
+  }
+  template <std::size_t K, class Self, class Adj, class X> using vjp = node<component_op<I>, Adj>;
+};
+}  // namespace costate
+#include "costate/expr/ops/component.hpp"

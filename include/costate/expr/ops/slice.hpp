@@ -1,0 +1,38 @@
+// slice<offset, n>(v): elements offset .. offset + n of a vector (n = 1 gives a vector<1>; use
+// component<i> for a scalar). Appears in VJPs of concat.
+#pragma once
+#include <cstddef>
+#include "costate/expr/node.hpp"
+#include "costate/expr/notation.hpp"
+#include "costate/expr/shape.hpp"
+#include "costate/expr/shape_of.hpp"
+
+namespace costate {
+template <std::size_t Offset, std::size_t N> struct embed_op;
+
+namespace detail {
+template <std::size_t Offset, std::size_t N, class S>
+struct slice_out_of_range {  // <offset, length, shape of the vector>
+  static_assert(S::rank == 1 && Offset + N <= S::size, "costate: slice<offset, n>(v) reaches past the end of v");
+  using type = shape<N>;
+};
+}  // namespace detail
+
+template <std::size_t Offset, std::size_t N>
+struct slice_op {
+  static constexpr int id = 42;
+  static constexpr int exponent = static_cast<int>(Offset * 65536 + N);
+  static constexpr bool tensor = true;
+  static constexpr bool multilinear = true;  // zero if any operand is zero
+  static constexpr bool commutative = false;
+  static constexpr notation note{notation::function, "slice", "\\operatorname{slice}", precedence::atom};
+  template <class S> using result_shape = typename detail::slice_out_of_range<Offset, N, S>::type;
+  template <class T, class S, class V>
+  [[gnu::always_inline]] static void eval(T* out, const V& v) {
+    for (std::size_t i = 0; i < N; ++i) out[i] = T(v[Offset + i]);
+  }
+  template <std::size_t K, class Self, class Adj, class V>
+  using vjp = node<embed_op<Offset, detail::shape_of_impl<V>::type::size>, Adj>;
+};
+}  // namespace costate
+#include "costate/expr/ops/embed.hpp"

@@ -1,0 +1,34 @@
+// sum(x): the sum of a tensor's elements → scalar.
+#pragma once
+#include <cstddef>
+#include "costate/expr/node.hpp"
+#include "costate/expr/notation.hpp"
+#include "costate/expr/shape.hpp"
+#include "costate/expr/shape_of.hpp"
+
+namespace costate {
+template <class S> struct broadcast_op;
+
+struct sum_op {
+  static constexpr int id = 36;
+  static constexpr bool tensor = true;
+  static constexpr bool multilinear = true;  // zero if any operand is zero
+  static constexpr bool commutative = false;
+  static constexpr notation note{notation::function, "sum", "\\operatorname{sum}", precedence::atom};
+  template <class S> using result_shape = shape<>;
+  template <class T, class S, class X>
+  [[gnu::always_inline]] static void eval(T* out, const X& x) {
+    if constexpr (S::rank == 0) {
+      out[0] = T(x);
+    } else {
+      T s = T(x[0]);
+      for (std::size_t i = 1; i < S::size; ++i) s += T(x[i]);
+      out[0] = s;
+    }
+  }
+  // ∂/∂x: λ in every element.
+  template <std::size_t K, class Self, class Adj, class X>
+  using vjp = node<broadcast_op<typename detail::shape_of_impl<X>::type>, Adj>;
+};
+}  // namespace costate
+#include "costate/expr/ops/broadcast.hpp"
