@@ -34,8 +34,9 @@ double numeric_partial(F&& f, std::array<double, N> z, std::size_t i, double h =
   return (-at(2 * h) + 8 * at(h) - 8 * at(-h) + at(-2 * h)) / (12 * h);
 }
 
+// Relative agreement, with an absolute floor of 1e-9 for values that are zero up to rounding.
 inline bool close(double a, double b, double rel) {
-  return std::abs(a - b) <= rel * std::max({std::abs(a), std::abs(b), 1.0});
+  return std::abs(a - b) <= rel * std::max(std::abs(a), std::abs(b)) + 1e-9;
 }
 
 // Checks first and second partials of E with respect to state<0..N-1> at every point.

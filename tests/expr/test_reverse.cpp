@@ -46,6 +46,7 @@ TEST_CASE("reverse sweep equals the sum of forward derivatives (Lorenz-like syst
     CHECK(evaluate(vjp_t<R, W, std::remove_const_t<decltype(y)>>{}, ctx) == Approx(fwd(y)).epsilon(1e-13));
     CHECK(evaluate(vjp_t<R, W, std::remove_const_t<decltype(z)>>{}, ctx) == Approx(fwd(z)).epsilon(1e-13));
     CHECK(evaluate(vjp_t<R, W, std::remove_const_t<decltype(a)>>{}, ctx) == Approx(fwd(a)).epsilon(1e-13));
+    CHECK(evaluate(vjp_t<R, W, std::remove_const_t<decltype(b)>>{}, ctx) == Approx(fwd(b)).epsilon(1e-13));
     CHECK(evaluate(vjp_t<R, W, std::remove_const_t<decltype(c)>>{}, ctx) == Approx(fwd(c)).epsilon(1e-13));
   }
 }

@@ -74,3 +74,42 @@ TEST_CASE("a non-finite loss is reported", "[errors]") {
   CHECK_THROWS_WITH(gradient(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, terminal_loss(log(x - 2_c))),
                     Contains("loss is not finite"));
 }
+
+TEST_CASE("atol = 0 is a pure relative tolerance, also for the adjoint", "[errors]") {
+  const auto g = gradient(decay, std::array{1.0}, std::array{0.5}, {0.0, 2.0}, loss, options{.rtol = 1e-10, .atol = 0});
+  CHECK(g.dtheta[0] == Approx(-2.0 * 2.0 * std::exp(-2.0)).epsilon(1e-8));  // L = e^{-2a·2}
+  CHECK_THROWS_WITH(gradient(decay, std::array{1.0}, std::array{0.5}, {0.0, 2.0}, loss,
+                             options{.adjoint_rtol = 0, .adjoint_atol = 0}),
+                    Contains("adjoint tolerances"));
+  CHECK_THROWS_WITH(solve(decay, std::array{1.0}, std::array{0.5}, {0.0, 2.0}, options{.rtol = 1e-300, .atol = 0}),
+                    Contains("rtol must be at least"));
+}
+
+TEST_CASE("a non-finite loss gradient or input is reported by name", "[errors]") {
+  constexpr auto b = param<1>;
+  CHECK_THROWS_WITH(gradient(decay, std::array{1.0}, std::array{1.0, 0.0}, {0.0, 1.0}, terminal_loss(x + sqrt(b))),
+                    Contains("dL/dtheta[1] is not finite"));
+  CHECK_THROWS_WITH(gradient(decay, std::array{0.0}, std::array{1.0}, {0.0, 1.0}, terminal_loss(sqrt(x))),
+                    Contains("dL/dz(t1)[0] is not finite"));
+  constexpr auto forced = ode(input<0> - a * x);
+  CHECK_THROWS_WITH(solve(forced.with_inputs(std::array{not_a_number}), std::array{1.0}, std::array{1.0}, {0.0, 1.0}),
+                    Contains("inputs[0] is not finite"));
+}
+
+TEST_CASE("long spans, tiny first steps and slivers are not mistaken for underflow", "[errors]") {
+  // z' = 1/(t + 1e-6): steps grow from 1e-7 near t = 0 to ~1e7.
+  constexpr auto slow = ode(1_c / (t + 1e-6_c));
+  const auto s = solve(slow, std::array{0.0}, std::array<double, 0>{}, {0.0, 1e8}, options{.rtol = 1e-8, .atol = 1e-8});
+  CHECK(s.final_state()[0] == Approx(std::log((1e8 + 1e-6) / 1e-6)).epsilon(1e-6));
+  const auto tiny = solve(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, options{.stepper = dopri5{.dt = 1e-300}});
+  CHECK(tiny.final_state()[0] == Approx(std::exp(-1.0)).epsilon(1e-7));
+  const auto sliver = solve(decay, std::array{1.0}, std::array{1.0}, {1e6, 1e6 + 1}, options{.stepper = dopri5{.dt = 1 - 1e-9}});
+  CHECK(sliver.t.back() == 1e6 + 1);
+}
+
+TEST_CASE("max_steps bounds a whole pass, across checkpoint segments", "[errors]") {
+  constexpr auto osc = ode(state<1>, -a * x);
+  const auto opts = options{.adjoint = checkpointed{8}, .max_steps = 200};
+  CHECK_THROWS_WITH(gradient(osc, std::array{1.0, 0.0}, std::array{100.0}, {0.0, 20.0}, terminal_loss(x), opts),
+                    Contains("forward pass: exceeded max_steps = "));
+}

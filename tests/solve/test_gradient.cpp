@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <boost/numeric/odeint/stepper/runge_kutta_cash_karp54.hpp>
 #include <cmath>
 
 #include "costate/check/check_gradient.hpp"
@@ -116,7 +117,22 @@ TEST_CASE("loss with parameters and inputs; system with inputs", "[gradient]") {
   require_agreement(check_gradient(bound, std::array{z0}, std::array{a, b}, {0.0, T}, loss, tight));
 }
 
-TEST_CASE("rk4 with a fixed step and other odeint steppers give the same gradient", "[gradient]") {
+TEST_CASE("non-FSAL error steppers and checkpoints on a time-dependent f", "[gradient]") {
+  constexpr auto growth = ode(p0 * t * x);
+  const double a = 0.4, z0 = 0.8, t0 = 0.5, T = 1.5;
+  const double zT = z0 * std::exp(a * (T * T - t0 * t0) / 2);
+  for (const auto& g :
+       {gradient(growth, std::array{z0}, std::array{a}, {t0, T}, terminal_loss(x),
+                 options{.stepper = odeint_stepper<boost::numeric::odeint::runge_kutta_cash_karp54>{}, .rtol = 1e-10, .atol = 1e-10}),
+        gradient(growth, std::array{z0}, std::array{a}, {t0, T}, terminal_loss(x),
+                 options{.rtol = 1e-10, .atol = 1e-10, .adjoint = checkpointed{5}})}) {
+    CHECK(g.dtheta[0] == Approx(zT * (T * T - t0 * t0) / 2).epsilon(1e-8));
+    CHECK(g.dt0 == Approx(-a * t0 * zT).epsilon(1e-8));
+    CHECK(g.g_t == Approx(g.dt0 + g.dt1).epsilon(1e-8));
+  }
+}
+
+TEST_CASE("rk4 with a fixed step gives the adaptive gradient", "[gradient]") {
   constexpr auto lv = ode(p0 * x - p1 * x * y, -p2 * y + p3 * x * y);
   const auto loss = terminal_loss(0.5_c * (x * x + y * y));
   const std::array z0{1.0, 1.0};

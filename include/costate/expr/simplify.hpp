@@ -77,7 +77,9 @@ template <> struct sub_zero<node<sub_op, zero, zero>> { using type = zero; };
 template <class E> struct mul_zero { using type = E; };
 template <class X> struct mul_zero<node<mul_op, zero, X>> { using type = zero; };
 template <class X> struct mul_zero<node<mul_op, X, zero>> { using type = zero; };
-template <class X> struct mul_zero<node<div_op, zero, X>> { using type = zero; };
+template <class X>
+  requires(!__is_same(X, zero))  // 0/0 stays 0/0: it is NaN, not 0
+struct mul_zero<node<div_op, zero, X>> { using type = zero; };
 
 // 1·x → x, x·1 → x, x/1 → x, (-1)·x → -x, x·(-1) → -x
 template <class E> struct mul_one { using type = E; };

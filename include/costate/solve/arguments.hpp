@@ -12,6 +12,7 @@
 #include "costate/error.hpp"
 #include "costate/solve/integrate.hpp"
 #include "costate/solve/options.hpp"
+#include "costate/system/ode.hpp"
 
 namespace costate {
 namespace detail {
@@ -62,6 +63,11 @@ void require_finite(const char* what, const A& a) {
       throw error(std::string(what) + "[" + std::to_string(i) + "] is not finite (" + format_time(re(a[i])) + ")");
 }
 
+template <class S>
+void require_finite_inputs(const S& s) {
+  if constexpr (is_bound<S>::value) require_finite("inputs", s.inputs);
+}
+
 inline void require_valid_span(time_span s) {
   if (!std::isfinite(s.t0) || !std::isfinite(s.t1))
     throw error("the time span {t0, t1} = {" + format_time(s.t0) + ", " + format_time(s.t1) + "} is not finite");
@@ -76,8 +82,12 @@ void require_valid_options(const options<St>& o) {
   if (!positive(o.rtol) || !positive(o.atol) || (o.rtol == 0 && o.atol == 0))
     throw error("tolerances must be finite, non-negative and not both zero (rtol = " + format_time(o.rtol) +
                 ", atol = " + format_time(o.atol) + ")");
-  if ((o.adjoint_rtol && !positive(*o.adjoint_rtol)) || (o.adjoint_atol && !positive(*o.adjoint_atol)))
-    throw error("adjoint tolerances must be finite and non-negative");
+  const double art = o.adjoint_rtol.value_or(o.rtol), aat = o.adjoint_atol.value_or(o.atol);
+  if (!positive(art) || !positive(aat) || (art == 0 && aat == 0))
+    throw error("adjoint tolerances must be finite, non-negative and not both zero (adjoint_rtol = " + format_time(art) +
+                ", adjoint_atol = " + format_time(aat) + ")");
+  if ((o.atol == 0 && o.rtol < 1e-15) || (aat == 0 && art < 1e-15))
+    throw error("with atol = 0, rtol must be at least 1e-15 (double precision cannot meet less)");
   if (o.max_steps == 0) throw error("max_steps must be positive");
   if (o.adjoint.segments == 0 || o.adjoint.segments > 1'000'000)
     throw error("checkpointed{count} needs 1 <= count <= 1e6 (got " + std::to_string(o.adjoint.segments) + ")");

@@ -75,6 +75,13 @@ template <class L>
 using loss_plan_t =
     typename plan_of<typename concat<tlist<typename L::expression>, typename L::grad_state, typename L::grad_param>::type>::type;
 
+// max_steps bounds a whole pass: each segment gets what earlier segments left (at least 1, so that
+// an exhausted budget is reported by the step loop with the time reached).
+inline std::size_t remaining_steps(std::size_t max_steps, const pass_stats& used) {
+  const std::size_t u = used.steps + used.rejected;
+  return u < max_steps ? max_steps - u : 1;
+}
+
 inline void accumulate(pass_stats& total, const pass_stats& s) {
   total.steps += s.steps;
   total.rejected += s.rejected;
@@ -102,6 +109,7 @@ gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, L
   static_assert(detail::loss_uses_an_input_the_system_does_not_bind<Lo::inputs, Sys::inputs>::value);
   detail::require_finite("z0", z0_in);
   detail::require_finite("theta", theta_in);
+  detail::require_finite_inputs(sys);
   detail::require_valid_span(span);
   detail::require_valid_options(opt);
 
@@ -122,7 +130,8 @@ gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, L
     std::array<double, n> z = z0;
     for (std::size_t j = 0; j < segments; ++j) {
       const pass_stats s = detail::integrate(opt.stepper, f, z, boundary(j), boundary(j + 1), {opt.rtol, opt.atol},
-                                             opt.max_steps, "forward", detail::no_observer{});
+                                             detail::remaining_steps(opt.max_steps, r.stats.forward), "forward",
+                                             detail::no_observer{});
       detail::accumulate(r.stats.forward, s);
       checkpoint[j + 1] = z;
     }
@@ -148,6 +157,8 @@ gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, L
     });
   }
   if (!std::isfinite(r.loss)) throw error("the loss is not finite at z(t1) (" + detail::format_time(r.loss) + ")");
+  detail::require_finite("the loss gradient dL/dz(t1)", lambda1);
+  detail::require_finite("the loss's direct gradient dL/dtheta", r.dtheta);
 
   // dL/dt1 = λ(t1)ᵀ f(z(t1), θ, t1)
   std::array<double, n> f1{};
@@ -163,8 +174,9 @@ gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, L
   const detail::tolerances tol{opt.adjoint_rtol.value_or(opt.rtol), opt.adjoint_atol.value_or(opt.atol)};
   for (std::size_t j = segments; j > 0; --j) {
     std::copy(checkpoint[j].begin(), checkpoint[j].end(), x.begin());
-    const pass_stats s = detail::integrate(opt.stepper, adj, x, boundary(j), boundary(j - 1), tol, opt.max_steps,
-                                           "adjoint", detail::no_observer{});
+    const pass_stats s = detail::integrate(opt.stepper, adj, x, boundary(j), boundary(j - 1), tol,
+                                           detail::remaining_steps(opt.max_steps, r.stats.backward), "adjoint",
+                                           detail::no_observer{});
     detail::accumulate(r.stats.backward, s);
     const auto& zf = checkpoint[j - 1];
     for (std::size_t i = 0; i < n; ++i)
@@ -178,6 +190,9 @@ gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, L
   std::array<double, n> f0{};
   f(z0, f0, span.t0);
   r.dt0 = -detail::dot(r.dz0, f0);
+  detail::require_finite("dL/dtheta", r.dtheta);
+  detail::require_finite("dL/dz0", r.dz0);
+  detail::require_finite("dL/dt", std::array{r.dt0, r.dt1});
   return r;
 }
 

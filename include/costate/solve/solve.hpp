@@ -44,6 +44,7 @@ solution<system_of_t<S>::states> solve(const S& sys, const Z0& z0, const Theta& 
   static_assert(detail::check_size<Theta, p, detail::theta_size_does_not_match_the_system>());
   detail::require_finite("z0", z0);
   detail::require_finite("theta", theta);
+  detail::require_finite_inputs(sys);
   detail::require_valid_span(span);
   detail::require_valid_options(opt);
 
