@@ -35,6 +35,8 @@
 #include "costate/expr/ops/matvec.hpp"
 #include "costate/expr/ops/matvec_t.hpp"
 #include "costate/expr/ops/outer.hpp"
+#include "costate/expr/ops/row_sum.hpp"
 #include "costate/expr/ops/scatter.hpp"
 #include "costate/expr/ops/slice.hpp"
+#include "costate/expr/ops/spread.hpp"
 #include "costate/expr/ops/sum.hpp"

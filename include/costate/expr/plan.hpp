@@ -60,6 +60,13 @@ template <class V>
 [[gnu::always_inline]] inline decltype(auto) element(const V& v, std::size_t i) {
   if constexpr (std::is_pointer_v<V>) return v[i]; else return (static_cast<void>(i), v);
 }
+// Element i of the result, read from an operand of shape SA: equal shapes, a scalar, or a vector<R>
+// standing for every column of a matrix<R, C>.
+template <class SA, class SR, class V>
+[[gnu::always_inline]] inline decltype(auto) element_as(const V& v, std::size_t i) {
+  if constexpr (SA::rank == 1 && SR::rank == 2) return v[i / SR::dims[1]];
+  else return element(v, i);
+}
 
 template <class... N>
 constexpr auto slot_offsets() {
@@ -107,7 +114,7 @@ struct plan_impl<tlist<N...>> {
         v[offset] = Op::eval(value_of<A>::get(v, c)...);
       } else {
         for (std::size_t i = 0; i < result::size; ++i)
-          v[offset + i] = Op::eval(T(element(value_of<A>::get(v, c), i))...);
+          v[offset + i] = Op::eval(T(element_as<shape_of_t<A>, result>(value_of<A>::get(v, c), i))...);
       }
     }
   };

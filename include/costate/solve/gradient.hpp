@@ -22,6 +22,7 @@
 #include "costate/solve/integrate.hpp"
 #include "costate/solve/options.hpp"
 #include "costate/solve/solve.hpp"
+#include "costate/system/batch.hpp"
 #include "costate/system/loss.hpp"
 #include "costate/system/ode.hpp"
 #include "costate/system/rhs.hpp"
@@ -66,7 +67,8 @@ struct loss_uses_a_state_index_beyond_the_system {
 template <std::size_t LossInputExtent, std::size_t SystemInputs>
 struct loss_uses_an_input_the_system_does_not_bind {
   static_assert(LossInputExtent <= SystemInputs,
-                "costate: the loss uses input<k> beyond the system's inputs; give the system all inputs");
+                "costate: the loss uses input<k> symbols without values: bind them with sys.with_inputs(...) "
+                "(template arguments: <inputs the loss uses, inputs bound>)");
   static constexpr bool value = true;
 };
 
@@ -106,7 +108,7 @@ gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, L
   static_assert(detail::check_size<Z0, n, detail::z0_size_does_not_match_the_system>());
   static_assert(detail::check_size<Theta, p, detail::theta_size_does_not_match_the_system>());
   static_assert(detail::loss_uses_a_state_index_beyond_the_system<Lo::states, n>::value);
-  static_assert(detail::loss_uses_an_input_the_system_does_not_bind<Lo::inputs, Sys::inputs>::value);
+  static_assert(detail::loss_uses_an_input_the_system_does_not_bind<Lo::inputs, detail::inputs_bound_v<std::remove_cvref_t<S>>>::value);
   detail::require_finite("z0", z0_in);
   detail::require_finite("theta", theta_in);
   detail::require_finite_inputs(sys);
@@ -193,6 +195,45 @@ gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, L
   detail::require_finite("dL/dtheta", r.dtheta);
   detail::require_finite("dL/dz0", r.dz0);
   detail::require_finite("dL/dt", std::array{r.dt0, r.dt1});
+  return r;
+}
+
+// The gradient of a batch (see system/batch.hpp): z0 per sample, dz0 and z1 per sample; the loss
+// is summed (batch) or averaged (batch_mean) over the samples, all in one pass whose right-hand side
+// evaluates the whole batch with matrix-matrix products.
+template <std::size_t B, std::size_t N, std::size_t P>
+struct batch_gradient_result {
+  double loss = 0.0;
+  std::array<double, P> dtheta{};
+  std::array<std::array<double, N>, B> dz0{};
+  double dt0 = 0.0;
+  double dt1 = 0.0;
+  double g_t = 0.0;
+  std::array<std::array<double, N>, B> z1{};
+  gradient_stats stats;
+};
+
+template <std::size_t B, bool M, class Sys, std::size_t K, std::size_t N, class Theta, Loss L, class St = dopri5>
+auto gradient(const batched_system<B, M, Sys, K>& bs, const std::array<std::array<double, N>, B>& z0s,
+              const Theta& theta, time_span span, L loss, const options<St>& opt = {}) {
+  using BS = batched_system<B, M, Sys, K>;
+  using Batched = typename BS::system_type;
+  static_assert(detail::z0_size_does_not_match_the_system<N, Sys::states>::value);
+  const auto bl = BS::loss(loss);
+  const auto z0 = pack_batch(z0s);
+  const auto g = [&] {
+    if constexpr (K == 0) return gradient(Batched{}, z0, theta, span, bl, opt);
+    else return gradient(bound_system<Batched, K * B>{bs.inputs}, z0, theta, span, bl, opt);
+  }();
+  batch_gradient_result<B, N, std::tuple_size_v<decltype(g.dtheta)>> r;
+  r.loss = g.loss;
+  r.dtheta = g.dtheta;
+  r.dz0 = unpack_batch<B, N>(g.dz0);
+  r.dt0 = g.dt0;
+  r.dt1 = g.dt1;
+  r.g_t = g.g_t;
+  r.z1 = unpack_batch<B, N>(g.z1);
+  r.stats = g.stats;
   return r;
 }
 

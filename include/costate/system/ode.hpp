@@ -96,7 +96,7 @@ struct output_adjoints<std::index_sequence<I...>, F...> {
 };
 }  // namespace detail
 
-template <class Sys> struct bound_system;
+template <class Sys, std::size_t K> struct bound_system;
 
 template <class... F>
 struct system {
@@ -133,20 +133,22 @@ struct system {
   using jacobian_row = typename detail::jacobian_row<typename detail::at<I, rhs>::type, state_symbols>::type;
 
   // Binds runtime values to the system's input<k> symbols (data, forcing, fixed coefficients).
+  // (More values than f uses are allowed: a loss may use inputs f does not, such as targets.)
   template <std::size_t K>
-  constexpr bound_system<system> with_inputs(const std::array<double, K>& values) const;
+  constexpr bound_system<system, K> with_inputs(const std::array<double, K>& values) const;
 };
 
 // A system together with the values of its inputs; solve/gradient accept it wherever a system goes.
-template <class Sys>
+template <class Sys, std::size_t K>
 struct bound_system {
-  std::array<double, Sys::inputs> inputs{};
+  static constexpr std::size_t inputs_bound = K;
+  std::array<double, K> inputs{};
 };
 
 template <class... F>
 template <std::size_t K>
-constexpr bound_system<system<F...>> system<F...>::with_inputs(const std::array<double, K>& values) const {
-  static_assert(K == inputs, "costate::system::with_inputs: give exactly one value per input<k> symbol of the system");
+constexpr bound_system<system<F...>, K> system<F...>::with_inputs(const std::array<double, K>& values) const {
+  static_assert(K >= inputs, "costate::system::with_inputs: give a value for every input<k> symbol of the system");
   return {values};
 }
 
@@ -160,9 +162,11 @@ concept System = detail::is_system<std::remove_cvref_t<S>>::value;
 
 namespace detail {
 template <class S> struct is_bound : std::false_type {};
-template <class S> struct is_bound<bound_system<S>> : std::true_type {};
+template <class S, std::size_t K> struct is_bound<bound_system<S, K>> : std::true_type {};
 template <class S> struct system_type { using type = S; };
-template <class S> struct system_type<bound_system<S>> { using type = S; };
+template <class S, std::size_t K> struct system_type<bound_system<S, K>> { using type = S; };
+template <class S> inline constexpr std::size_t inputs_bound_v = 0;
+template <class S, std::size_t K> inline constexpr std::size_t inputs_bound_v<bound_system<S, K>> = K;
 }  // namespace detail
 
 // A system, or a system with its inputs bound: what solve, gradient and check_gradient take.
@@ -176,7 +180,7 @@ template <class S>
 const double* input_values(const S& s) {
   using Sys = system_of_t<S>;
   if constexpr (is_bound<S>::value) {
-    return Sys::inputs == 0 ? nullptr : s.inputs.data();
+    return s.inputs.empty() ? nullptr : s.inputs.data();
   } else {
     static_assert(Sys::inputs == 0,
                   "costate: this system uses input<k> symbols: bind their values with sys.with_inputs(std::array{...})");

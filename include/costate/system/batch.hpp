@@ -1,0 +1,131 @@
+// Batches: one system, many initial states (and targets) sharing θ, in one right-hand side.
+//
+//   constexpr auto f = ode(W2 * tanh(W1 * z + b1) + b2);        // z = state_vector<2>
+//   auto g = gradient(batch<32>(f), z0s, theta, {0, 1}, terminal_loss(0.5_c * dot(z - u, z - u)));
+//
+// batch<B> rewrites the expression types: every state and input symbol gets a column per sample
+// (a scalar becomes a matrix<1, B>, a vector<n> a matrix<n, B>), so W·z becomes the matrix product
+// W·Z over the whole batch, biases broadcast along the columns, and reductions in the loss (dot, sum)
+// sum over the samples. Parameters, t and constants are shared. Value j of sample b sits at j·B + b.
+// batch_mean<B> divides the loss by B.
+#pragma once
+
+#include <array>
+#include <cstddef>
+
+#include "costate/expr/node.hpp"
+#include "costate/expr/ops.hpp"
+#include "costate/expr/shape.hpp"
+#include "costate/expr/shape_of.hpp"
+#include "costate/system/loss.hpp"
+#include "costate/system/ode.hpp"
+
+namespace costate {
+namespace detail {
+
+template <class Op>
+struct operation_not_supported_in_a_batch {
+  static_assert(dependent_false<Op>,
+                "costate::batch: this operation cannot be batched yet (supported: elementwise operations, "
+                "matrix * state vector, dot, sum, norm2)");
+  using type = Op;
+};
+template <class S>
+struct batched_symbols_are_scalars_or_vectors {
+  static_assert(S::rank <= 1, "costate::batch: states and inputs must be scalars or vectors to be batched");
+  static constexpr bool value = true;
+};
+
+template <std::size_t B, class E> struct batch_expr { using type = E; };  // constants, parameters, t
+
+template <std::size_t B, symbol_kind K, std::size_t I, class S>
+  requires(K == symbol_kind::state || K == symbol_kind::input)
+struct batch_expr<B, symbol<K, I, S>> {
+  static_assert(batched_symbols_are_scalars_or_vectors<S>::value);
+  using type = symbol<K, I * B, std::conditional_t<S::rank == 0, shape<1, B>, shape<S::dims[0], B>>>;
+};
+
+template <class Op> struct batch_op { using type = typename operation_not_supported_in_a_batch<Op>::type; };
+template <class Op> requires(!requires { Op::tensor; }) struct batch_op<Op> { using type = Op; };  // elementwise
+template <> struct batch_op<dot_op> { using type = dot_op; };
+template <> struct batch_op<sum_op> { using type = sum_op; };
+
+template <std::size_t B, class Op, class... A>
+struct batch_expr<B, node<Op, A...>> {
+  using type = node<typename batch_op<Op>::type, typename batch_expr<B, A>::type...>;
+};
+// W·z with z batched is the matrix product W·Z; with z a parameter vector it stays W·z.
+template <std::size_t B, class W, class Z>
+struct batch_expr<B, node<matvec_op, W, Z>> {
+  using w = typename batch_expr<B, W>::type;
+  using z = typename batch_expr<B, Z>::type;
+  using type = std::conditional_t<shape_of_t<z>::rank == 2, node<matmul_op, w, z>, node<matvec_op, w, z>>;
+};
+
+template <std::size_t B, class Sys> struct batch_system;
+template <std::size_t B, class... F> struct batch_system<B, system<F...>> {
+  using type = system<typename batch_expr<B, F>::type...>;
+};
+
+}  // namespace detail
+
+// The batched form of a system; `system_type` is an ordinary system (for solve, gradient,
+// check_gradient with flat arrays), and gradient() accepts the batch itself with per-sample arrays.
+template <std::size_t B, bool Mean, class Sys, std::size_t K = 0>
+struct batched_system {
+  static_assert(B > 0, "costate::batch: a batch needs at least one sample");
+  static constexpr std::size_t size = B;
+  static constexpr bool mean = Mean;
+  using original = Sys;
+  using system_type = typename detail::batch_system<B, Sys>::type;
+  static constexpr std::size_t inputs_per_sample = K;
+  std::array<double, K * B> inputs{};  // batched layout, j·B + b
+
+  static constexpr system_type system() { return {}; }
+
+  // Per-sample input values (each sample's full input vector): targets of a loss, forcing, ...
+  template <std::size_t N>
+  batched_system<B, Mean, Sys, N> with_inputs(const std::array<std::array<double, N>, B>& values) const {
+    batched_system<B, Mean, Sys, N> r;
+    for (std::size_t b = 0; b < B; ++b)
+      for (std::size_t j = 0; j < N; ++j) r.inputs[j * B + b] = values[b][j];
+    return r;
+  }
+
+  // The loss of the batch: the per-sample loss rewritten for the batch (summed over samples by its
+  // reductions), divided by B for batch_mean.
+  template <class L>
+  static constexpr auto loss(terminal_loss_t<L>) {
+    using batched = typename detail::batch_expr<B, L>::type;
+    if constexpr (Mean) return terminal_loss(node<mul_op, constant<1, static_cast<std::intmax_t>(B)>, batched>{});
+    else return terminal_loss(batched{});
+  }
+};
+
+template <std::size_t B, class... F>
+constexpr batched_system<B, false, system<F...>> batch(system<F...>) { return {}; }
+template <std::size_t B, class... F>
+constexpr batched_system<B, true, system<F...>> batch_mean(system<F...>) { return {}; }
+
+namespace detail {
+template <class T> struct is_batched : std::false_type {};
+template <std::size_t B, bool M, class S, std::size_t K> struct is_batched<batched_system<B, M, S, K>> : std::true_type {};
+}  // namespace detail
+
+// Per-sample values ↔ the batched layout (value j of sample b at j·B + b).
+template <std::size_t B, std::size_t N>
+std::array<double, N * B> pack_batch(const std::array<std::array<double, N>, B>& per_sample) {
+  std::array<double, N * B> r{};
+  for (std::size_t b = 0; b < B; ++b)
+    for (std::size_t j = 0; j < N; ++j) r[j * B + b] = per_sample[b][j];
+  return r;
+}
+template <std::size_t B, std::size_t N>
+std::array<std::array<double, N>, B> unpack_batch(const std::array<double, N * B>& flat) {
+  std::array<std::array<double, N>, B> r{};
+  for (std::size_t b = 0; b < B; ++b)
+    for (std::size_t j = 0; j < N; ++j) r[b][j] = flat[j * B + b];
+  return r;
+}
+
+}  // namespace costate
