@@ -1,0 +1,11 @@
+// matrix<16, 2> * vector<3>: the inner dimensions differ.
+#include <costate/costate.hpp>
+using namespace costate;
+int main() {
+  constexpr auto net = params(matrix<16, 2>, vector<16>);
+#ifdef COSTATE_CF_CONTROL
+  [[maybe_unused]] constexpr auto e = net.get<0>() * state_vector<2>;
+#else
+  [[maybe_unused]] constexpr auto e = net.get<0>() * state_vector<3>;
+#endif
+}
