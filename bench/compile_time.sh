@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Measures the compile time and peak compiler memory of examples/lotka_volterra.cpp at -O2, with and
-# without the precompiled Boost.Odeint headers the build uses, and of Odeint's headers alone; writes
+# Measures the compile time and peak compiler memory of examples/lotka_volterra.cpp and of a width-64
+# neural ODE with its gradient at -O2, with and without the precompiled Boost.Odeint headers the build
+# uses, and of Odeint's headers alone; writes
 # the table into README.md between <!-- compile:begin --> and <!-- compile:end -->.
 # Usage: bash bench/compile_time.sh   (takes ~1 minute; run on an otherwise idle machine)
 set -euo pipefail
@@ -21,6 +22,22 @@ cat > "$work/pch.hpp" <<'PCH'
 PCH
 "$cxx" "${flags[@]}" -x c++-header "$work/pch.hpp" -o "$work/pch.hpp.gch"
 echo '#include <boost/numeric/odeint/stepper/runge_kutta_dopri5.hpp>' > "$work/odeint_only.cpp"
+# The width-64 neural ODE and its gradient (issue: ≤ 15 s and ≤ 1.5 GiB at -O2).
+cat > "$work/neural_ode64.cpp" <<'CPP'
+#include <costate/costate.hpp>
+#include <array>
+#include <cstdio>
+using namespace costate;
+constexpr auto z = state_vector<2>;
+constexpr auto net = params(matrix<64, 2>, vector<64>, matrix<2, 64>, vector<2>);
+constexpr auto f = ode(net.get<2>() * tanh(net.get<0>() * z + net.get<1>()) + net.get<3>());
+int main() {
+  std::array<double, net.size> theta{};
+  for (std::size_t i = 0; i < theta.size(); ++i) theta[i] = 0.01 * static_cast<double>(i % 7) - 0.03;
+  const auto g = gradient(f, std::array{1.0, -0.5}, theta, {0.0, 1.0}, terminal_loss(0.5_c * dot(z, z)));
+  std::printf("%g %g\n", g.loss, g.dtheta[0]);
+}
+CPP
 
 # best of 3: wall seconds and peak KiB
 measure() {
@@ -35,6 +52,8 @@ measure() {
 read -r t1 m1 < <(measure "$cxx" "${flags[@]}" -include "$work/pch.hpp" -c examples/lotka_volterra.cpp -o "$work/a.o")
 read -r t2 m2 < <(measure "$cxx" "${flags[@]}" -c examples/lotka_volterra.cpp -o "$work/b.o")
 read -r t3 m3 < <(measure "$cxx" "${flags[@]}" -c "$work/odeint_only.cpp" -o "$work/c.o")
+read -r t4 m4 < <(measure "$cxx" "${flags[@]}" -c "$work/neural_ode64.cpp" -o "$work/d.o")
+read -r t5 m5 < <(measure "$cxx" "${flags[@]}" -include "$work/pch.hpp" -c "$work/neural_ode64.cpp" -o "$work/e.o")
 mib() { awk "BEGIN{printf \"%.0f\", $1/1024}"; }
 table=$(cat <<TABLE
 | translation unit | wall time | peak compiler memory |
@@ -42,6 +61,8 @@ table=$(cat <<TABLE
 | \`examples/lotka_volterra.cpp\`, Odeint headers precompiled (as the build does) | ${t1} s | $(mib "$m1") MiB |
 | \`examples/lotka_volterra.cpp\`, nothing precompiled | ${t2} s | $(mib "$m2") MiB |
 | \`#include <boost/numeric/odeint/stepper/runge_kutta_dopri5.hpp>\` alone | ${t3} s | $(mib "$m3") MiB |
+| neural ODE, hidden 64 (322 parameters), and its gradient, nothing precompiled | ${t4} s | $(mib "$m4") MiB |
+| the same, Odeint headers precompiled | ${t5} s | $(mib "$m5") MiB |
 
 Best of three, \`$cxx ${flags[*]} -c\`, $(date -u +%Y-%m-%d), $("$cxx" --version | head -1), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') ($(nproc) cores).
 Made by \`bash bench/compile_time.sh\`.
