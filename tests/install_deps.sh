@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages costate needs, only those that are missing (idempotent; run as root).
 set -euo pipefail
-packages=(cmake g++ make libboost-dev catch2 libbenchmark-dev python3 gnuplot-nox)
+packages=(cmake g++ make libboost-dev catch2 libbenchmark-dev python3 gnuplot-nox libxtensor-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
