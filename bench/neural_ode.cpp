@@ -2,7 +2,7 @@
 // hand-written C++.
 //
 //   BM_nn_vjp_*<H>       one evaluation of the augmented adjoint right-hand side on the state
-//                        [z(2), λ(2), g_θ(P), g_t(1)], P = 4H + 2: f, -λᵀ∂f/∂z, -λᵀ∂f/∂θ, -λᵀ∂f/∂t.
+//                        [z(2), λ(2), g_θ(P), g_t(1)], P = 5H + 2: f, -λᵀ∂f/∂z, -λᵀ∂f/∂θ, -λᵀ∂f/∂t.
 //   BM_nn_gradient_*<H>  one full gradient (forward pass, loss gradient, backward pass, dt0/dt1) with
 //                        dopri5 at rtol = atol = 1e-8, t ∈ [0, 1], L = ½|z(t1)|².
 //
@@ -52,7 +52,7 @@ struct mlp {
 
   using Sys = system_of_t<decltype(f)>;
   using costate_adjoint = adjoint_rhs<Sys, double>;
-  static constexpr std::size_t p = 4 * H + 2;
+  static constexpr std::size_t p = 5 * H + 2;  // W1 (2H) + b1 (H) + W2 (2H) + b2 (2)
   static constexpr std::size_t m = 2 * n + p + 1;  // [z, λ, g_θ, g_t]
   static_assert(net.size == p && Sys::params == p && Sys::states == n);
   static_assert(costate_adjoint::size == m);

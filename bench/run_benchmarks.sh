@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds and runs bench_lotka_volterra once (5 randomly interleaved repetitions, aggregates only) and writes the table of
-# medians, costate against hand-written, into README.md between the lines
+# Builds bench_lotka_volterra and bench_neural_ode, runs each once (5 randomly interleaved repetitions, aggregates
+# only) and writes one table of medians, costate against hand-written, into README.md between the lines
 #   <!-- bench:begin -->
 #   <!-- bench:end -->
 # If README.md or the markers are missing, the table is printed and README.md is left alone.
@@ -16,44 +16,52 @@ cd "$root"
 if [[ ! -f "$build/CMakeCache.txt" ]]; then
   cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release
 fi
-cmake --build "$build" --target bench_lotka_volterra -j2
+benches=(bench_lotka_volterra bench_neural_ode)
+cmake --build "$build" --target "${benches[@]}" -j2
 
-exe="$build/bench/bench_lotka_volterra"
-if [[ ! -x "$exe" ]]; then
-  echo "run_benchmarks.sh: $exe was not built (is Google Benchmark installed? cmake says so when configuring)" >&2
-  exit 1
-fi
+for b in "${benches[@]}"; do
+  if [[ ! -x "$build/bench/$b" ]]; then
+    echo "run_benchmarks.sh: $build/bench/$b was not built (is Google Benchmark installed? cmake says so when configuring)" >&2
+    exit 1
+  fi
+done
 
-json="$(mktemp)"
-trap 'rm -f "$json"' EXIT
-# One run: the ratios compare medians of the same run. Repetitions are interleaved in random order,
-# so that load drifting during the run (a 2-core VM) affects costate and hand-written alike rather
-# than whichever block of repetitions it falls on. The consistency checks print to stderr.
-"$exe" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true --benchmark_format=json \
-  --benchmark_enable_random_interleaving=true >"$json"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+# One run per binary: each ratio compares medians of the same run. Repetitions are interleaved in
+# random order, so that load drifting during the run (a 2-core VM) affects costate and hand-written
+# alike rather than whichever block of repetitions it falls on. The consistency checks print to stderr.
+jsons=()
+for b in "${benches[@]}"; do
+  "$build/bench/$b" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true --benchmark_format=json \
+    --benchmark_enable_random_interleaving=true >"$tmp/$b.json"
+  jsons+=("$tmp/$b.json")
+done
 
 cpu="$(grep -m1 '^model name' /proc/cpuinfo | sed 's/^model name[[:space:]]*:[[:space:]]*//' || true)"
 cores="$(nproc)"
 compiler="$(c++ --version | head -n1)"
 date_utc="$(date -u '+%Y-%m-%d %H:%M UTC')"
 
-python3 - "$json" "${COSTATE_BENCH_README:-$root/README.md}" "$cpu" "$cores" "$compiler" "$date_utc" <<'PY'
+python3 - "${COSTATE_BENCH_README:-$root/README.md}" "$cpu" "$cores" "$compiler" "$date_utc" "${jsons[@]}" <<'PY'
 import json, os, sys
 
-json_path, readme, cpu, cores, compiler, date = sys.argv[1:7]
-with open(json_path) as f:
-    data = json.load(f)
-
+readme, cpu, cores, compiler, date = sys.argv[1:6]
 to_ns = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 median, cv = {}, {}
-for b in data["benchmarks"]:
-    if b.get("run_type") != "aggregate":
-        continue
-    name = b["run_name"]
-    if b["aggregate_name"] == "median":
-        median[name] = b["cpu_time"] * to_ns[b["time_unit"]]
-    elif b["aggregate_name"] == "cv":
-        cv[name] = b["cpu_time"]  # a fraction
+ctx = {}
+for json_path in sys.argv[6:]:
+    with open(json_path) as f:
+        data = json.load(f)
+    ctx = ctx or data.get("context", {})
+    for b in data["benchmarks"]:
+        if b.get("run_type") != "aggregate":
+            continue
+        name = b["run_name"]
+        if b["aggregate_name"] == "median":
+            median[name] = b["cpu_time"] * to_ns[b["time_unit"]]
+        elif b["aggregate_name"] == "cv":
+            cv[name] = b["cpu_time"]  # a fraction
 
 def fmt(ns):
     if ns < 1e3:
@@ -63,10 +71,16 @@ def fmt(ns):
     return f"{ns / 1e6:.2f} ms"
 
 rows = [
-    ("augmented adjoint RHS, one evaluation (9 states)", "BM_vjp_costate", "BM_vjp_handwritten"),
-    ("gradient, dopri5, rtol = atol = 1e-8", "BM_gradient_costate", "BM_gradient_handwritten"),
-    ("gradient, rk4, dt = 1e-3", "BM_gradient_costate_rk4", "BM_gradient_handwritten_rk4"),
+    ("Lotka–Volterra, augmented adjoint RHS, one evaluation (9 states)", "BM_vjp_costate", "BM_vjp_handwritten"),
+    ("Lotka–Volterra, gradient, dopri5, rtol = atol = 1e-8", "BM_gradient_costate", "BM_gradient_handwritten"),
+    ("Lotka–Volterra, gradient, rk4, dt = 1e-3", "BM_gradient_costate_rk4", "BM_gradient_handwritten_rk4"),
 ]
+for h in (16, 64):
+    m = 2 * 2 + 5 * h + 2 + 1  # [z, λ, g_θ, g_t]
+    rows += [
+        (f"neural ODE H={h}, augmented adjoint RHS ({m} states)", f"BM_nn_vjp_costate<{h}>", f"BM_nn_vjp_handwritten<{h}>"),
+        (f"neural ODE H={h}, gradient dopri5 1e-8", f"BM_nn_gradient_costate<{h}>", f"BM_nn_gradient_handwritten<{h}>"),
+    ]
 lines = [
     "| benchmark | costate (median) | hand-written (median) | ratio costate / hand-written |",
     "|---|---:|---:|---:|",
@@ -76,13 +90,15 @@ for label, c, h in rows:
         sys.exit(f"run_benchmarks.sh: missing results for {c} or {h}")
     lines.append(f"| {label} | {fmt(median[c])} | {fmt(median[h])} | {median[c] / median[h]:.2f} |")
 
-ctx = data.get("context", {})
 worst_cv = max(cv.values()) if cv else float("nan")
 section = "\n".join(lines) + "\n\n" + "\n".join([
-    "Lotka–Volterra, θ = (1.5, 1, 3, 1), z0 = (1, 1), t ∈ [0, 10], L = ½|z(t1)|². Medians of 5 repetitions of",
-    "CPU time per iteration from one run, repetitions interleaved in random order; the hand-written side is",
-    "plain C++ right-hand sides driven through costate's own step loop with the same stepper and tolerances,",
-    "so only the right-hand-side code differs.",
+    "Lotka–Volterra: θ = (1.5, 1, 3, 1), z0 = (1, 1), t ∈ [0, 10], L = ½|z(t1)|².",
+    "Neural ODE: dz/dt = W2·tanh(W1·z + b1) + b2, z ∈ R², hidden width H, θ = (W1, b1, W2, b2) flat",
+    "(5H + 2 values) drawn from N(0, 0.3²) with a fixed seed, z0 = (1, −0.5), t ∈ [0, 1], L = ½|z(t1)|².",
+    "Medians of 5 repetitions of CPU time per iteration from one run per benchmark binary, repetitions",
+    "interleaved in random order; the hand-written side is plain C++ right-hand sides (loops over",
+    "fixed-size arrays for the neural ODE) driven through costate's own step loop with the same stepper",
+    "and tolerances, so only the right-hand-side code differs.",
     f"Largest coefficient of variation over the 5 repetitions: {100 * worst_cv:.1f} %.",
     "",
     f"Machine: {cpu}, {cores} cores (nproc). Compiler: {compiler}, -O2.",

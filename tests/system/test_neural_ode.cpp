@@ -114,3 +114,17 @@ TEST_CASE("scalar and tensor symbols mix in one system", "[neural]") {
   INFO(r);
   CHECK(r.max_error_fd <= 1e-6);
 }
+
+TEST_CASE("overlapping state symbols add their VJPs", "[neural]") {
+  // state<0> is also element 0 of state_vector<2>: both paths reach λ[0].
+  constexpr auto w = state_vector<2>;
+  constexpr auto x0 = state<0>;
+  constexpr auto a = param<0>;
+  constexpr auto sys = ode(-a * w * x0 + sin(w));
+  using Rhs = adjoint_rhs<system_of_t<decltype(sys)>, double>;
+  STATIC_REQUIRE(!Rhs::direct_z);
+  STATIC_REQUIRE(Rhs::direct_p);
+  const auto r = check_gradient(sys, std::array{0.4, -0.3}, std::array{0.7}, {0.0, 1.5}, terminal_loss(norm2(w)), tight);
+  INFO(r);
+  CHECK(r.max_error_fd <= 1e-6);
+}

@@ -7,6 +7,7 @@
 //     dz/dt = f,  dλ/dt = -λᵀ∂f/∂z,  dg_θ/dt = -λᵀ∂f/∂θ,  dg_t/dt = -λᵀ∂f/∂t
 #pragma once
 
+#include <array>
 #include <cstddef>
 
 #include "costate/expr/node.hpp"
@@ -61,20 +62,46 @@ struct adjoint_rhs {
   const T* theta;
   const double* inputs;
 
+  // How often each value of λ and g_θ is written by a VJP output: when every symbol's range is
+  // written once (the usual case), outputs are stored directly; values no symbol reaches are zeroed
+  // once; overlapping symbols (state<0> beside state_vector<2>) add up.
+  template <class Leaves, std::size_t Size>
+  static constexpr auto coverage() {
+    std::array<std::size_t, Size + 1> cover{};
+    [&]<class... X>(detail::tlist<X...>) { ((cover_range(cover, X::index, X::shape_type::size)), ...); }(Leaves{});
+    return cover;
+  }
+  template <class A>
+  static constexpr void cover_range(A& cover, std::size_t from, std::size_t count) {
+    for (std::size_t i = from; i < from + count; ++i) ++cover[i];
+  }
+  static constexpr auto cover_z = coverage<typename Sys::state_leaves, n>();
+  static constexpr auto cover_p = coverage<typename Sys::param_leaves, p>();
+  template <class A> static constexpr bool at_most_once(const A& a) {
+    for (auto c : a) if (c > 1) return false;
+    return true;
+  }
+  static constexpr bool direct_z = at_most_once(cover_z), direct_p = at_most_once(cover_p);
+
   template <class State>
   [[gnu::always_inline]] void operator()(const State& x, State& dxdt, double t) const {
     const context<T> c{x.data(), x.data() + n, theta, inputs, t};
-    for (std::size_t i = n; i < 2 * n + p; ++i) dxdt[i] = T(0);
+    for (std::size_t i = 0; i < n; ++i)
+      if (!direct_z || cover_z[i] == 0) dxdt[n + i] = T(0);
+    for (std::size_t i = 0; i < p; ++i)
+      if (!direct_p || cover_p[i] == 0) dxdt[2 * n + i] = T(0);
     plan_type::template run<T>(c, [&](auto i, const auto& v) {
       constexpr std::size_t k = decltype(i)::value;
       if constexpr (k < nf) {
         store<shape_of_t<detail::nth<typename Sys::rhs, k>>>(dxdt.data() + Sys::output_offsets[k], v);
       } else if constexpr (k < nf + nz) {
         using X = detail::nth<typename Sys::state_leaves, k - nf>;
-        accumulate<typename X::shape_type, -1>(dxdt.data() + n + X::index, v);
+        if constexpr (direct_z) store<typename X::shape_type, -1>(dxdt.data() + n + X::index, v);
+        else accumulate<typename X::shape_type, -1>(dxdt.data() + n + X::index, v);
       } else if constexpr (k < nf + nz + np) {
         using X = detail::nth<typename Sys::param_leaves, k - nf - nz>;
-        accumulate<typename X::shape_type, -1>(dxdt.data() + 2 * n + X::index, v);
+        if constexpr (direct_p) store<typename X::shape_type, -1>(dxdt.data() + 2 * n + X::index, v);
+        else accumulate<typename X::shape_type, -1>(dxdt.data() + 2 * n + X::index, v);
       } else {
         dxdt[2 * n + p] = -v;
       }
