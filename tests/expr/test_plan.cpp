@@ -52,3 +52,19 @@ TEST_CASE("plans run in float and complex scalars", "[plan]") {
   const double dfdx = evaluate(f, context<cplx>{zc.data()}).imag() / h;
   CHECK(dfdx == Approx(std::cos(0.5) * std::log1p(std::exp(0.25)) + 1.0).epsilon(1e-14));
 }
+
+TEST_CASE("elementwise chains on tensors are fused into one loop", "[plan]") {
+  constexpr auto u = state_vector<3>;
+  constexpr auto v = symbol<symbol_kind::param, 0, shape<3>>{};
+  constexpr auto g = (1_c - square(tanh(u))) * v;  // tanh(u)² and 1 - tanh(u)² live inside the product's loop
+  using P = plan<decltype(g), decltype(tanh(u))>;
+  STATIC_REQUIRE(P::slots == 4);
+  STATIC_REQUIRE(P::fused_nodes == 2);  // tanh(u) is an output and used twice: it keeps its slot
+  const std::array z{0.1, -0.4, 0.9};
+  const std::array th{2.0, 3.0, -1.0};
+  std::array<double, 3> out{};
+  P::run(context<double>{z.data(), nullptr, th.data()}, [&](auto i, const auto& val) {
+    if constexpr (decltype(i)::value == 0) store<shape<3>>(out.data(), val);
+  });
+  for (std::size_t k = 0; k < 3; ++k) CHECK(out[k] == Approx((1 - std::pow(std::tanh(z[k]), 2)) * th[k]).epsilon(1e-15));
+}

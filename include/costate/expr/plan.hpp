@@ -76,10 +76,15 @@ constexpr auto slot_offsets() {
   return off;
 }
 
-template <class Nodes> struct plan_impl;
+template <class E> struct elementwise_tensor : std::false_type {};
+template <class Op, class... A>
+struct elementwise_tensor<node<Op, A...>>
+    : std::bool_constant<!tensor_operation<Op> && shape_of_t<node<Op, A...>>::rank != 0> {};
 
-template <class... N>
-struct plan_impl<tlist<N...>> {
+template <class Nodes, class Outputs> struct plan_impl;
+
+template <class... N, class... Outputs>
+struct plan_impl<tlist<N...>, tlist<Outputs...>> {
   using nodes = tlist<N...>;
   static constexpr std::size_t size = sizeof...(N);
   static constexpr auto offsets = slot_offsets<N...>();
@@ -87,15 +92,57 @@ struct plan_impl<tlist<N...>> {
 
   template <class T> using buffer = std::array<T, values == 0 ? 1 : values>;
 
+  // Loop fusion. An elementwise tensor node that is used once, by an elementwise node of its own
+  // shape, and is not an output, gets no loop of its own: its parent computes it element by element
+  // inside its loop — (1 - tanh(u)²) ⊙ v is one loop, as a person would write it. Every node is still
+  // computed once per call.
+  template <class P> struct count_uses {
+    template <class A> static constexpr void operand(std::array<int, size + 1>&, std::array<bool, size + 1>&) {}
+  };
+  template <class Op, class... A> struct count_uses<node<Op, A...>> {
+    template <class X, class U, class K> static constexpr void operand(U& uses, K& ok) {
+      if constexpr (is_node<X>::value) {
+        constexpr std::size_t i = index_of<X, nodes>::value;
+        ++uses[i];
+        ok[i] = !tensor_operation<Op> && __is_same(shape_of_t<X>, shape_of_t<node<Op, A...>>);
+      }
+    }
+    template <class U, class K> static constexpr void all(U& uses, K& ok) { (operand<A>(uses, ok), ...); }
+  };
+  static constexpr auto fused = [] {
+    std::array<int, size + 1> uses{};
+    std::array<bool, size + 1> ok{};
+    (count_uses<N>::all(uses, ok), ...);
+    const auto output = [&]<class O>(O*) {
+      if constexpr (is_node<O>::value) {
+        constexpr std::size_t i = index_of<O, nodes>::value;
+        ++uses[i];
+        ok[i] = false;
+      }
+    };
+    (output(static_cast<Outputs*>(nullptr)), ...);
+    std::array<bool, size + 1> f{};
+    constexpr bool candidate[] = {elementwise_tensor<N>::value..., false};
+    for (std::size_t i = 0; i < size; ++i) f[i] = candidate[i] && uses[i] == 1 && ok[i];
+    return f;
+  }();
+
   // get(): the value of an expression, as T for scalars or as a pointer to its first element.
   template <class E> struct value_of;
+  // element<SR>(): element i of the value as an operand of an elementwise node of shape SR.
   template <symbol_kind K, std::size_t I, class S> struct value_of<symbol<K, I, S>> {
     template <class T> [[gnu::always_inline]] static auto get(const buffer<T>&, const context<T>& c) {
       if constexpr (S::rank == 0) return leaf_value<T, K, I>(c); else return leaf_pointer<T, K, I>(c);
     }
+    template <class SR, class T> [[gnu::always_inline]] static T element(const buffer<T>& v, const context<T>& c, std::size_t i) {
+      return T(element_as<S, SR>(get(v, c), i));
+    }
   };
   template <std::intmax_t Num, std::intmax_t Den> struct value_of<constant<Num, Den>> {
     template <class T> [[gnu::always_inline]] static T get(const buffer<T>&, const context<T>&) { return constant<Num, Den>::template value<T>(); }
+    template <class SR, class T> [[gnu::always_inline]] static T element(const buffer<T>&, const context<T>&, std::size_t) {
+      return constant<Num, Den>::template value<T>();
+    }
   };
   template <class Op, class... A> struct value_of<node<Op, A...>> {
     using self = node<Op, A...>;
@@ -104,17 +151,25 @@ struct plan_impl<tlist<N...>> {
     static_assert(slot < size, "costate::plan: node missing from the plan (internal error)");
     static constexpr std::size_t offset = offsets[slot];
 
+    static constexpr bool is_fused = fused[slot];
+
     template <class T> [[gnu::always_inline]] static auto get(const buffer<T>& v, const context<T>&) {
+      static_assert(!is_fused, "costate::plan: a fused node has no slot (internal error)");
       if constexpr (result::rank == 0) return v[offset]; else return v.data() + offset;
     }
+    template <class SR, class T> [[gnu::always_inline]] static T element(const buffer<T>& v, const context<T>& c, std::size_t i) {
+      if constexpr (is_fused) return Op::eval(value_of<A>::template element<result>(v, c, i)...);
+      else return T(element_as<result, SR>(get(v, c), i));
+    }
     template <class T> [[gnu::always_inline]] static void compute(buffer<T>& v, const context<T>& c) {
-      if constexpr (tensor_operation<Op>) {
+      if constexpr (is_fused) {
+        // computed inside its parent's loop
+      } else if constexpr (tensor_operation<Op>) {
         Op::template eval<T, shape_of_t<A>...>(v.data() + offset, value_of<A>::get(v, c)...);
       } else if constexpr (result::rank == 0) {
         v[offset] = Op::eval(value_of<A>::get(v, c)...);
       } else {
-        for (std::size_t i = 0; i < result::size; ++i)
-          v[offset + i] = Op::eval(T(element_as<shape_of_t<A>, result>(value_of<A>::get(v, c), i))...);
+        for (std::size_t i = 0; i < result::size; ++i) v[offset + i] = Op::eval(value_of<A>::template element<result>(v, c, i)...);
       }
     }
   };
@@ -128,8 +183,13 @@ struct plan_impl<tlist<N...>> {
 
 template <class... Outputs>
 struct plan_for {
-  using impl = plan_impl<dag_nodes<Outputs...>>;
+  using impl = plan_impl<dag_nodes<Outputs...>, tlist<Outputs...>>;
   static constexpr std::size_t slots = impl::size;
+  static constexpr std::size_t fused_nodes = [] {
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < impl::size; ++i) k += impl::fused[i] ? 1 : 0;
+    return k;
+  }();
   static constexpr std::size_t values = impl::values;
   static constexpr std::size_t outputs = sizeof...(Outputs);
 
