@@ -109,10 +109,19 @@ struct plan_impl<tlist<N...>, tlist<Outputs...>> {
     }
     template <class U, class K> static constexpr void all(U& uses, K& ok) { (operand<A>(uses, ok), ...); }
   };
+  // How often each node is an operand of another node.
+  static constexpr auto node_uses = [] {
+    std::array<int, size + 1> uses{};
+    std::array<bool, size + 1> ok{};
+    (count_uses<N>::all(uses, ok), ...);
+    static_cast<void>(ok);
+    return uses;
+  }();
   static constexpr auto fused = [] {
     std::array<int, size + 1> uses{};
     std::array<bool, size + 1> ok{};
     (count_uses<N>::all(uses, ok), ...);
+    static_cast<void>(ok);
     const auto output = [&]<class O>(O*) {
       if constexpr (is_node<O>::value) {
         constexpr std::size_t i = index_of<O, nodes>::value;
@@ -200,7 +209,51 @@ struct plan_for {
     emit<T>(v, c, sink, std::index_sequence_for<Outputs...>{});
   }
 
+  // Like run, but an output that is a tensor operation no node uses (and that is one output only) is
+  // not evaluated into the plan's buffer: the sink receives a deferred value whose write(dst) evaluates
+  // it straight into its destination (store and accumulate below take it). Saves a copy of, e.g.,
+  // the weight gradient λzᵀ on every right-hand-side call.
+  template <class E> static constexpr bool deferrable = [] {
+    if constexpr (!is_node<E>::value) {
+      return false;
+    } else {
+      using Op = typename E::op;
+      if constexpr (!tensor_operation<Op> || shape_of_t<E>::rank == 0) return false;
+      else return impl::node_uses[index_of<E, typename impl::nodes>::value] == 0 && ((__is_same(E, Outputs) ? 1 : 0) + ...) == 1;
+    }
+  }();
+
+  template <class T, class E> struct deferred;
+  template <class T, class Op, class... A> struct deferred<T, node<Op, A...>> {
+    static constexpr bool is_deferred = true;
+    const typename impl::template buffer<T>& v;
+    const context<T>& c;
+    [[gnu::always_inline]] void write(T* dst) const {
+      Op::template eval<T, shape_of_t<A>...>(dst, impl::template value_of<A>::get(v, c)...);
+    }
+  };
+
+  template <class T, class Sink>
+  [[gnu::always_inline]] static void run_direct(const context<T>& c, Sink&& sink) {
+    typename impl::template buffer<T> v;
+    fill_direct<T>(v, c, typename impl::nodes{});
+    emit_direct<T>(v, c, sink, std::index_sequence_for<Outputs...>{});
+  }
+
  private:
+  template <class T, class... N>
+  [[gnu::always_inline]] static void fill_direct(typename impl::template buffer<T>& v, const context<T>& c, tlist<N...>) {
+    ([&] { if constexpr (!deferrable<N>) impl::template value_of<N>::compute(v, c); }(), ...);
+  }
+  template <class T, class Sink, std::size_t... I>
+  [[gnu::always_inline]] static void emit_direct(const typename impl::template buffer<T>& v, const context<T>& c, Sink& sink,
+                                                 std::index_sequence<I...>) {
+    ([&] {
+      using E = typename at<I, tlist<Outputs...>>::type;
+      if constexpr (deferrable<E>) sink(std::integral_constant<std::size_t, I>{}, deferred<T, E>{v, c});
+      else sink(std::integral_constant<std::size_t, I>{}, impl::template value_of<E>::get(v, c));
+    }(), ...);
+  }
   template <class T, class Sink, std::size_t... I>
   [[gnu::always_inline]] static void emit(const typename impl::template buffer<T>& v, const context<T>& c, Sink& sink,
                                           std::index_sequence<I...>) {
@@ -215,6 +268,26 @@ struct plan_for {
 // shape's values (row-major) for a tensor output. The sink decides where (and with which sign) it goes.
 template <class... Outputs>
 using plan = detail::plan_for<std::remove_cvref_t<Outputs>...>;
+
+namespace detail {
+template <class V> concept deferred_value = requires { V::is_deferred; };
+}  // namespace detail
+
+// A deferred output (plan::run_direct) is evaluated straight into dst.
+template <class S, int Sign = 1, class Dst, detail::deferred_value V>
+[[gnu::always_inline]] inline void store(Dst* dst, const V& v) {
+  v.write(dst);
+  if constexpr (Sign < 0)
+    for (std::size_t i = 0; i < S::size; ++i) dst[i] = -dst[i];
+}
+template <class S, int Sign = 1, class Dst, detail::deferred_value V>
+[[gnu::always_inline]] inline void accumulate(Dst* dst, const V& v) {
+  std::array<Dst, S::size> tmp;
+  v.write(tmp.data());
+  for (std::size_t i = 0; i < S::size; ++i) {
+    if constexpr (Sign > 0) dst[i] += tmp[i]; else dst[i] -= tmp[i];
+  }
+}
 
 // Copies (or broadcasts) an output value of shape S into dst[0 .. S::size) with a sign.
 template <class S, int Sign = 1, class Dst, class V>

@@ -62,48 +62,62 @@ struct adjoint_rhs {
   const T* theta;
   const double* inputs;
 
-  // How often each value of λ and g_θ is written by a VJP output: when every symbol's range is
-  // written once (the usual case), outputs are stored directly; values no symbol reaches are zeroed
-  // once; overlapping symbols (state<0> beside state_vector<2>) add up.
+  // How often each value of λ and g_θ is written by a VJP output. When every symbol's range is
+  // written at most once (the usual case), outputs are stored directly and only values no symbol
+  // reaches are zeroed, by a list fixed at compile time; overlapping symbols (state<0> beside
+  // state_vector<2>) add up into zeroed values.
   template <class Leaves, std::size_t Size>
-  static constexpr auto coverage() {
-    std::array<std::size_t, Size + 1> cover{};
-    [&]<class... X>(detail::tlist<X...>) { ((cover_range(cover, X::index, X::shape_type::size)), ...); }(Leaves{});
-    return cover;
-  }
-  template <class A>
-  static constexpr void cover_range(A& cover, std::size_t from, std::size_t count) {
-    for (std::size_t i = from; i < from + count; ++i) ++cover[i];
-  }
-  static constexpr auto cover_z = coverage<typename Sys::state_leaves, n>();
-  static constexpr auto cover_p = coverage<typename Sys::param_leaves, p>();
-  template <class A> static constexpr bool at_most_once(const A& a) {
-    for (auto c : a) if (c > 1) return false;
-    return true;
-  }
-  static constexpr bool direct_z = at_most_once(cover_z), direct_p = at_most_once(cover_p);
+  struct coverage {
+    static constexpr auto count = [] {
+      std::array<std::size_t, Size + 1> cover{};
+      [&]<class... X>(detail::tlist<X...>) {
+        ((([&] { for (std::size_t i = X::index; i < X::index + X::shape_type::size; ++i) ++cover[i]; })()), ...);
+      }(Leaves{});
+      return cover;
+    }();
+    static constexpr bool direct = [] {
+      for (std::size_t i = 0; i < Size; ++i) if (count[i] > 1) return false;
+      return true;
+    }();
+    static constexpr std::size_t zeros = [] {
+      std::size_t k = 0;
+      for (std::size_t i = 0; i < Size; ++i) k += (!direct || count[i] == 0) ? 1 : 0;
+      return k;
+    }();
+    static constexpr auto to_zero = [] {
+      std::array<std::size_t, zeros> idx{};
+      std::size_t k = 0;
+      for (std::size_t i = 0; i < Size; ++i)
+        if (!direct || count[i] == 0) idx[k++] = i;
+      return idx;
+    }();
+  };
+  using cover_z = coverage<typename Sys::state_leaves, n>;
+  using cover_p = coverage<typename Sys::param_leaves, p>;
+  static constexpr bool direct_z = cover_z::direct, direct_p = cover_p::direct;
 
   template <class State>
   [[gnu::always_inline]] void operator()(const State& x, State& dxdt, double t) const {
-    const context<T> c{x.data(), x.data() + n, theta, inputs, t};
-    for (std::size_t i = 0; i < n; ++i)
-      if (!direct_z || cover_z[i] == 0) dxdt[n + i] = T(0);
-    for (std::size_t i = 0; i < p; ++i)
-      if (!direct_p || cover_p[i] == 0) dxdt[2 * n + i] = T(0);
-    plan_type::template run<T>(c, [&](auto i, const auto& v) {
+    // The VJPs are linear in λ: seeded with -λ they are -λᵀ∂f/∂X, so no output needs negating.
+    std::array<T, n> minus_lambda;
+    for (std::size_t i = 0; i < n; ++i) minus_lambda[i] = -x[n + i];
+    const context<T> c{x.data(), minus_lambda.data(), theta, inputs, t};
+    for (const std::size_t i : cover_z::to_zero) dxdt[n + i] = T(0);
+    for (const std::size_t i : cover_p::to_zero) dxdt[2 * n + i] = T(0);
+    plan_type::template run_direct<T>(c, [&](auto i, const auto& v) {
       constexpr std::size_t k = decltype(i)::value;
       if constexpr (k < nf) {
         store<shape_of_t<detail::nth<typename Sys::rhs, k>>>(dxdt.data() + Sys::output_offsets[k], v);
       } else if constexpr (k < nf + nz) {
         using X = detail::nth<typename Sys::state_leaves, k - nf>;
-        if constexpr (direct_z) store<typename X::shape_type, -1>(dxdt.data() + n + X::index, v);
-        else accumulate<typename X::shape_type, -1>(dxdt.data() + n + X::index, v);
+        if constexpr (direct_z) store<typename X::shape_type>(dxdt.data() + n + X::index, v);
+        else accumulate<typename X::shape_type>(dxdt.data() + n + X::index, v);
       } else if constexpr (k < nf + nz + np) {
         using X = detail::nth<typename Sys::param_leaves, k - nf - nz>;
-        if constexpr (direct_p) store<typename X::shape_type, -1>(dxdt.data() + 2 * n + X::index, v);
-        else accumulate<typename X::shape_type, -1>(dxdt.data() + 2 * n + X::index, v);
+        if constexpr (direct_p) store<typename X::shape_type>(dxdt.data() + 2 * n + X::index, v);
+        else accumulate<typename X::shape_type>(dxdt.data() + 2 * n + X::index, v);
       } else {
-        dxdt[2 * n + p] = -v;
+        dxdt[2 * n + p] = v;
       }
     });
   }

@@ -18,7 +18,7 @@ struct matrix_product_shape_mismatch {  // <shape of A, shape of B>
 // out (R×C) = op(A) op(B), with A, B read through their strides: the three matrix products share this loop.
 template <class T, std::size_t R, std::size_t K, std::size_t C, std::size_t AR, std::size_t AK, std::size_t BK,
           std::size_t BC, class A, class B>
-[[gnu::always_inline]] inline void matmul_loop(T* out, const A& a, const B& b) {
+[[gnu::always_inline]] inline void matmul_loop(T* __restrict out, const A& a, const B& b) {
   for (std::size_t r = 0; r < R; ++r) {
     for (std::size_t c = 0; c < C; ++c) out[r * C + c] = T(a[r * AR]) * T(b[c * BC]);
     for (std::size_t k = 1; k < K; ++k)

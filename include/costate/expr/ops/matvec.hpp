@@ -27,7 +27,7 @@ struct matvec_op {
   static constexpr notation note{notation::infix, "*", "\\,", precedence::product, false};
   template <class SW, class SZ> using result_shape = typename detail::matrix_vector_product_shape_mismatch<SW, SZ>::type;
   template <class T, class SW, class SZ, class W, class Z>
-  [[gnu::always_inline]] static void eval(T* out, const W& w, const Z& z) {
+  [[gnu::always_inline]] static void eval(T* __restrict out, const W& w, const Z& z) {
     constexpr std::size_t R = SW::dims[0], C = SW::dims[1];
     for (std::size_t r = 0; r < R; ++r) {
       T s = T(w[r * C]) * T(z[0]);

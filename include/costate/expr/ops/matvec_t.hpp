@@ -26,7 +26,7 @@ struct matvec_t_op {
   static constexpr notation note{notation::function, "transpose_times", "\\operatorname{transpose\\_times}", precedence::atom};
   template <class SW, class SV> using result_shape = typename detail::transposed_matrix_vector_product_shape_mismatch<SW, SV>::type;
   template <class T, class SW, class SV, class W, class V>
-  [[gnu::always_inline]] static void eval(T* out, const W& w, const V& v) {
+  [[gnu::always_inline]] static void eval(T* __restrict out, const W& w, const V& v) {
     constexpr std::size_t R = SW::dims[0], C = SW::dims[1];
     for (std::size_t c = 0; c < C; ++c) out[c] = T(w[c]) * T(v[0]);
     for (std::size_t r = 1; r < R; ++r)

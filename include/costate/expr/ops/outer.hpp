@@ -25,7 +25,7 @@ struct outer_op {
   static constexpr notation note{notation::function, "outer", "\\operatorname{outer}", precedence::atom};
   template <class SA, class SB> using result_shape = typename detail::outer_product_shape_mismatch<SA, SB>::type;
   template <class T, class SA, class SB, class A, class B>
-  [[gnu::always_inline]] static void eval(T* out, const A& a, const B& b) {
+  [[gnu::always_inline]] static void eval(T* __restrict out, const A& a, const B& b) {
     constexpr std::size_t R = SA::dims[0], C = SB::dims[0];
     for (std::size_t r = 0; r < R; ++r)
       for (std::size_t c = 0; c < C; ++c) out[r * C + c] = T(a[r]) * T(b[c]);
