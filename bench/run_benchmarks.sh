@@ -15,6 +15,10 @@ cd "$root"
 
 if [[ ! -f "$build/CMakeCache.txt" ]]; then
   cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release
+else
+  # Re-generate first: with a build tree configured before a benchmark target was added, a
+  # multi-target build would stop at "No rule to make target" before make re-runs cmake.
+  cmake -S "$root" -B "$build" >/dev/null
 fi
 benches=(bench_lotka_volterra bench_neural_ode)
 cmake --build "$build" --target "${benches[@]}" -j2
@@ -63,12 +67,11 @@ for json_path in sys.argv[6:]:
         elif b["aggregate_name"] == "cv":
             cv[name] = b["cpu_time"]  # a fraction
 
-def fmt(ns):
-    if ns < 1e3:
-        return f"{ns:.2f} ns"
-    if ns < 1e6:
-        return f"{ns / 1e3:.1f} µs"
-    return f"{ns / 1e6:.2f} ms"
+def fmt(ns):  # three significant digits
+    for scale, unit in ((1.0, "ns"), (1e3, "µs"), (1e6, "ms")):
+        v = ns / scale
+        if v < 1e3 or unit == "ms":
+            return f"{v:.{2 if v < 10 else 1 if v < 100 else 0}f} {unit}"
 
 rows = [
     ("Lotka–Volterra, augmented adjoint RHS, one evaluation (9 states)", "BM_vjp_costate", "BM_vjp_handwritten"),
