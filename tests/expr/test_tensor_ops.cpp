@@ -85,3 +85,14 @@ TEST_CASE("tensor operations have the values of their definitions", "[tensor]") 
   const auto zb = tensor_value(Z + z, zs, th);  // Z(i, c) + z[i]
   CHECK(zb[3] == 4 + 2);                        // row 1, column 1
 }
+
+TEST_CASE("scalars joined into vectors by tensor operations get scalar adjoints", "[tensor]") {
+  check_tensor_vjp(concat(sum(z), z) * 2_c, 41);
+  check_tensor_vjp(concat(component<0>(z), W * z), 42);
+  check_tensor_vjp(concat(dot(z, z), a), 43);
+}
+
+TEST_CASE("per-sample reductions of batched values", "[tensor]") {
+  check_tensor_vjp(node<col_dot_op, std::remove_const_t<decltype(Z)>, std::remove_const_t<decltype(Z)>>{} * 1_c, 51);
+  check_tensor_vjp(node<mul_op, node<col_sum_op, decltype(tanh(Z + v))>, std::remove_const_t<decltype(Z)>>{}, 52);  // matrix<1, 2> along rows
+}

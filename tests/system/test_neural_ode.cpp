@@ -128,3 +128,42 @@ TEST_CASE("overlapping state symbols add their VJPs", "[neural]") {
   INFO(r);
   CHECK(r.max_error_fd <= 1e-6);
 }
+
+namespace {
+// The batch gradient against the sum (or mean) of per-sample gradients.
+template <bool Mean, std::size_t B, class Sys, class L, std::size_t N, std::size_t P>
+void check_batch_against_samples(Sys sys, L loss, const std::array<std::array<double, N>, B>& z0s,
+                                 const std::array<std::array<double, 2>, B>& inputs, const std::array<double, P>& th) {
+  const auto bs = [&] { if constexpr (Mean) return batch_mean<B>(sys); else return batch<B>(sys); }();
+  const auto gb = gradient(bs.with_inputs(inputs), z0s, th, {0.0, 1.0}, loss, tight);
+  const double w = Mean ? 1.0 / B : 1.0;
+  double l = 0;
+  std::array<double, P> dth{};
+  for (std::size_t s = 0; s < B; ++s) {
+    const auto g = gradient(sys.with_inputs(inputs[s]), z0s[s], th, {0.0, 1.0}, loss, tight);
+    l += w * g.loss;
+    for (std::size_t k = 0; k < P; ++k) dth[k] += w * g.dtheta[k];
+    for (std::size_t i = 0; i < N; ++i) CHECK(gb.dz0[s][i] == Approx(w * g.dz0[i]).epsilon(1e-7).margin(1e-10));
+  }
+  CHECK(gb.loss == Approx(l).epsilon(1e-8));
+  for (std::size_t k = 0; k < P; ++k) CHECK(gb.dtheta[k] == Approx(dth[k]).epsilon(1e-7).margin(1e-10));
+}
+}  // namespace
+
+TEST_CASE("batches keep samples apart: reductions inside f and nonlinear losses are per sample", "[batch]") {
+  constexpr auto u = input_vector<2>;
+  constexpr auto a = param<0>;
+  const std::array<std::array<double, 2>, 3> z0s{{{1.0, -0.5}, {0.3, 0.2}, {-1.0, 0.4}}};
+  const std::array<std::array<double, 2>, 3> targets{{{0.5, 0.5}, {0.1, -0.2}, {0.0, 1.0}}};
+  // norm2 inside f couples the components of one sample, not the samples.
+  constexpr auto damped = ode(-a * norm2(z) * z + sum(z) * u);
+  check_batch_against_samples<false>(damped, terminal_loss(sum(z)), z0s, targets, std::array{0.7});
+  // A loss nonlinear in a reduction, and a term without states (counted once per sample).
+  check_batch_against_samples<true>(damped, terminal_loss(sqrt(dot(z - u, z - u)) + a * a), z0s, targets, std::array{0.7});
+  // An output that depends on no state: repeated for every sample.
+  constexpr auto x = state<0>;
+  constexpr auto drift = ode(state<1> * x, -a + 0_c * x * 0_c);
+  using Batched = typename decltype(batch<4>(drift))::system_type;
+  STATIC_REQUIRE(Batched::states == 8);
+  check_batch_against_samples<false>(drift, terminal_loss(x * x + state<1> * dot(u, u)), z0s, targets, std::array{0.4});
+}

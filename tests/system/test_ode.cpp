@@ -88,3 +88,17 @@ TEST_CASE("a terminal loss derives its gradient", "[ode][loss]") {
   CHECK(to_string(detail::at<1, Lo::grad_state>::type{}) == "z1");
   CHECK(to_string(detail::at<0, Lo::grad_param>::type{}) == "z0");
 }
+
+TEST_CASE("an output simplified to a scalar is still written into every state of its shape", "[ode]") {
+  constexpr auto w = state_vector<3>;
+  constexpr auto sys = ode(exp(w - w) * param<0>);  // simplifies to θ0, a scalar, for a 3-vector of states
+  using Sys = system_of_t<decltype(sys)>;
+  STATIC_REQUIRE(Sys::states == 3);
+  const std::array th{2.0};
+  const forward_rhs<Sys, double> f{th.data(), nullptr};
+  std::array<double, 3> z{1, 2, 3}, dz{-7, -7, -7};
+  f(z, dz, 0.0);
+  CHECK(dz[0] == 2.0);
+  CHECK(dz[1] == 2.0);
+  CHECK(dz[2] == 2.0);
+}

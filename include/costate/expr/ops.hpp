@@ -25,6 +25,8 @@
 #include "costate/expr/ops/step.hpp"
 // Tensor operations: each evaluates itself and states its vector-Jacobian product.
 #include "costate/expr/ops/broadcast.hpp"
+#include "costate/expr/ops/col_dot.hpp"
+#include "costate/expr/ops/col_sum.hpp"
 #include "costate/expr/ops/component.hpp"
 #include "costate/expr/ops/concat.hpp"
 #include "costate/expr/ops/dot.hpp"
@@ -35,6 +37,7 @@
 #include "costate/expr/ops/matvec.hpp"
 #include "costate/expr/ops/matvec_t.hpp"
 #include "costate/expr/ops/outer.hpp"
+#include "costate/expr/ops/repeat_rows.hpp"
 #include "costate/expr/ops/row_sum.hpp"
 #include "costate/expr/ops/scatter.hpp"
 #include "costate/expr/ops/slice.hpp"

@@ -65,6 +65,7 @@ template <class V>
 template <class SA, class SR, class V>
 [[gnu::always_inline]] inline decltype(auto) element_as(const V& v, std::size_t i) {
   if constexpr (SA::rank == 1 && SR::rank == 2) return v[i / SR::dims[1]];
+  else if constexpr (SA::rank == 2 && SR::rank == 2 && SA::dims[0] == 1 && SR::dims[0] != 1) return v[i % SR::dims[1]];
   else return element(v, i);
 }
 

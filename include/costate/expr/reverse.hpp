@@ -40,8 +40,12 @@ struct op_vjp_impl {
   using product = node<mul_op, Adj, typename at<K, typename Op::template partials<Self, A...>>::type>;
   static constexpr std::size_t ro = shape_of_t<operand>::rank, rs = shape_of_t<Self>::rank;
   // A broadcast operand receives the sum over what it was broadcast across.
-  using type = std::conditional_t<ro == 0 && rs != 0, node<sum_op, product>,
-                                  std::conditional_t<ro == 1 && rs == 2, node<row_sum_op, product>, product>>;
+  static constexpr bool row_broadcast =
+      ro == 2 && rs == 2 && shape_of_t<operand>::dims[0] == 1 && shape_of_t<Self>::dims[0] != 1;
+  using type = std::conditional_t<
+      ro == 0 && rs != 0, node<sum_op, product>,
+      std::conditional_t<ro == 1 && rs == 2, node<row_sum_op, product>,
+                         std::conditional_t<row_broadcast, node<col_sum_op, product>, product>>>;
 };
 template <class Op, std::size_t K, class Self, class Adj, class... A>
   requires requires { typename Op::template vjp<K, Self, Adj, A...>; }

@@ -17,14 +17,17 @@ namespace detail {
 // A vector<R> beside a matrix<R, C> stands for each of the matrix's columns (a bias added to a batch).
 template <class V, class M>
 inline constexpr bool broadcasts_along_columns = V::rank == 1 && M::rank == 2 && V::dims[0] == M::dims[0];
+// A matrix<1, C> beside a matrix<R, C> stands for each of its rows (a per-sample value in a batch).
+template <class W, class M>
+inline constexpr bool broadcasts_along_rows = W::rank == 2 && M::rank == 2 && W::dims[0] == 1 && W::dims[1] == M::dims[1];
 
 template <class S1, class S2>
 struct elementwise_shape_mismatch {
   static_assert(S1::rank == 0 || S2::rank == 0 || __is_same(S1, S2) || broadcasts_along_columns<S1, S2> ||
-                    broadcasts_along_columns<S2, S1>,
+                    broadcasts_along_columns<S2, S1> || broadcasts_along_rows<S1, S2> || broadcasts_along_rows<S2, S1>,
                 "costate: an elementwise operation (+ - * / tanh ...) needs operands of one shape, scalars, or a "
                 "vector<R> beside a matrix<R, C> (see the template arguments for the two shapes)");
-  using type = std::conditional_t<(S1::rank > S2::rank), S1, S2>;
+  using type = std::conditional_t<(S1::rank > S2::rank) || (S1::rank == 2 && S2::rank == 2 && S1::dims[0] > S2::dims[0]), S1, S2>;
 };
 
 template <class... S> struct broadcast_shape { using type = shape<>; };

@@ -219,6 +219,7 @@ auto gradient(const batched_system<B, M, Sys, K>& bs, const std::array<std::arra
   using BS = batched_system<B, M, Sys, K>;
   using Batched = typename BS::system_type;
   static_assert(detail::z0_size_does_not_match_the_system<N, Sys::states>::value);
+  static_assert(K >= Sys::inputs, "costate::gradient: the batched system uses inputs: bind them with batch<B>(sys).with_inputs(...)");
   const auto bl = BS::loss(loss);
   const auto z0 = pack_batch(z0s);
   const auto g = [&] {

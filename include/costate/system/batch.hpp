@@ -5,8 +5,9 @@
 //
 // batch<B> rewrites the expression types: every state and input symbol gets a column per sample
 // (a scalar becomes a matrix<1, B>, a vector<n> a matrix<n, B>), so W·z becomes the matrix product
-// W·Z over the whole batch, biases broadcast along the columns, and reductions in the loss (dot, sum)
-// sum over the samples. Parameters, t and constants are shared. Value j of sample b sits at j·B + b.
+// W·Z over the whole batch, biases broadcast along the columns, and reductions (dot, sum, norm2)
+// are taken per sample (matrix<1, B>); the batch's loss is the sum of the per-sample losses.
+// Parameters, t and constants are shared. Value j of sample b sits at j·B + b.
 // batch_mean<B> divides the loss by B.
 #pragma once
 
@@ -27,7 +28,7 @@ template <class Op>
 struct operation_not_supported_in_a_batch {
   static_assert(dependent_false<Op>,
                 "costate::batch: this operation cannot be batched yet (supported: elementwise operations, "
-                "matrix * state vector, dot, sum, norm2)");
+                "matrix * state vector, dot, sum, norm2 — each per sample)");
   using type = Op;
 };
 template <class S>
@@ -47,12 +48,23 @@ struct batch_expr<B, symbol<K, I, S>> {
 
 template <class Op> struct batch_op { using type = typename operation_not_supported_in_a_batch<Op>::type; };
 template <class Op> requires(!requires { Op::tensor; }) struct batch_op<Op> { using type = Op; };  // elementwise
-template <> struct batch_op<dot_op> { using type = dot_op; };
-template <> struct batch_op<sum_op> { using type = sum_op; };
 
 template <std::size_t B, class Op, class... A>
 struct batch_expr<B, node<Op, A...>> {
   using type = node<typename batch_op<Op>::type, typename batch_expr<B, A>::type...>;
+};
+template <class E> inline constexpr bool batched_v = shape_of_t<E>::rank == 2;
+// Reductions of a batched operand reduce each sample (column) separately: matrix<1, B>.
+template <std::size_t B, class X, class Y>
+struct batch_expr<B, node<dot_op, X, Y>> {
+  using x = typename batch_expr<B, X>::type;
+  using y = typename batch_expr<B, Y>::type;
+  using type = std::conditional_t<batched_v<x>, node<col_dot_op, x, y>, node<dot_op, x, y>>;
+};
+template <std::size_t B, class X>
+struct batch_expr<B, node<sum_op, X>> {
+  using x = typename batch_expr<B, X>::type;
+  using type = std::conditional_t<batched_v<x>, node<col_sum_op, x>, node<sum_op, x>>;
 };
 // W·z with z batched is the matrix product W·Z; with z a parameter vector it stays W·z.
 template <std::size_t B, class W, class Z>
@@ -62,9 +74,19 @@ struct batch_expr<B, node<matvec_op, W, Z>> {
   using type = std::conditional_t<shape_of_t<z>::rank == 2, node<matmul_op, w, z>, node<matvec_op, w, z>>;
 };
 
+// An output that depends on no state or input (a parameter, a function of t) is the same for every
+// sample: it is repeated into the sample columns so that the batched state has B columns throughout.
+template <std::size_t B, class E>
+struct batch_output {
+  using e = typename batch_expr<B, E>::type;
+  using s = shape_of_t<e>;
+  using type = std::conditional_t<s::rank == 0, node<broadcast_op<shape<1, B>>, e>,
+                                  std::conditional_t<s::rank == 1, node<spread_op<B>, e>, e>>;
+};
+
 template <std::size_t B, class Sys> struct batch_system;
 template <std::size_t B, class... F> struct batch_system<B, system<F...>> {
-  using type = system<typename batch_expr<B, F>::type...>;
+  using type = system<typename batch_output<B, F>::type...>;
 };
 
 }  // namespace detail
@@ -86,19 +108,23 @@ struct batched_system {
   // Per-sample input values (each sample's full input vector): targets of a loss, forcing, ...
   template <std::size_t N>
   batched_system<B, Mean, Sys, N> with_inputs(const std::array<std::array<double, N>, B>& values) const {
+    static_assert(N >= Sys::inputs, "costate::batch::with_inputs: give each sample a value for every input<k> of the system");
     batched_system<B, Mean, Sys, N> r;
     for (std::size_t b = 0; b < B; ++b)
       for (std::size_t j = 0; j < N; ++j) r.inputs[j * B + b] = values[b][j];
     return r;
   }
 
-  // The loss of the batch: the per-sample loss rewritten for the batch (summed over samples by its
-  // reductions), divided by B for batch_mean.
+  // The loss of the batch: the per-sample loss rewritten for the batch (a matrix<1, B> of per-sample
+  // losses when it depends on states or inputs), summed over the samples — divided by B for batch_mean.
   template <class L>
   static constexpr auto loss(terminal_loss_t<L>) {
     using batched = typename detail::batch_expr<B, L>::type;
-    if constexpr (Mean) return terminal_loss(node<mul_op, constant<1, static_cast<std::intmax_t>(B)>, batched>{});
-    else return terminal_loss(batched{});
+    using total = std::conditional_t<shape_of_t<batched>::rank == 0,
+                                     node<mul_op, constant<static_cast<std::intmax_t>(B)>, batched>,  // the same for every sample
+                                     node<sum_op, batched>>;
+    if constexpr (Mean) return terminal_loss(node<mul_op, constant<1, static_cast<std::intmax_t>(B)>, total>{});
+    else return terminal_loss(total{});
   }
 };
 

@@ -17,6 +17,7 @@
 #include "costate/expr/dag.hpp"
 #include "costate/expr/derivative.hpp"
 #include "costate/expr/node.hpp"
+#include "costate/expr/ops.hpp"
 #include "costate/expr/print.hpp"
 #include "costate/expr/reverse.hpp"
 #include "costate/expr/shape_of.hpp"
@@ -54,6 +55,18 @@ template <class F, class... X>
 struct jacobian_row<F, tlist<X...>> { using type = tlist<derivative_t<F, X>...>; };
 
 using time_symbol = symbol<symbol_kind::time, 0>;
+
+// Simplification can lower a tensor's rank (z - z → 0, 0·W·z → 0). An output keeps the shape it was
+// written with, so that its adjoint λ_i and every VJP through it have the right shapes.
+template <class S, class E>
+constexpr auto keep_shape() {
+  using s = shape_of_t<E>;
+  if constexpr (__is_same(s, S)) return std::type_identity<E>{};
+  else if constexpr (s::rank == 0) return std::type_identity<node<broadcast_op<S>, E>>{};
+  else if constexpr (s::rank == 1) return std::type_identity<node<spread_op<S::dims[1]>, E>>{};
+  else return std::type_identity<node<repeat_rows_op<S::dims[0]>, E>>{};
+}
+template <class F> using simplified_output = typename decltype(keep_shape<shape_of_t<F>, simplify_t<F>>())::type;
 }  // namespace detail
 
 // A list of derived expressions, printable one per line with a label.
@@ -102,7 +115,10 @@ template <class... F>
 struct system {
   // f in simplified form: derived expressions are simplified, and the right-hand side must be made of
   // the very same node types for the evaluation plan to share them (tanh(u) in f and in its VJP).
-  using rhs = detail::tlist<simplify_t<F>...>;
+  using rhs = detail::tlist<detail::simplified_output<F>...>;
+  // The shapes of the outputs as written: simplification may turn a tensor into a scalar zero
+  // (z - z), which is then broadcast into the whole output.
+  using output_shapes = detail::tlist<shape_of_t<F>...>;
   // Where each output f_i goes in the state vector (f_i may be a tensor of several states).
   static constexpr auto output_offsets = detail::output_offsets<F...>();
   static constexpr std::size_t states = output_offsets[sizeof...(F)];
@@ -121,8 +137,8 @@ struct system {
   using adjoint_symbols = typename detail::output_adjoints<std::index_sequence_for<F...>, F...>::type;
   // The state and parameter symbols f uses (scalar or blocks), sorted by offset: VJPs are taken with
   // respect to each and added into λ and g_θ at its offset.
-  using state_leaves = detail::leaves_t<symbol_kind::state, simplify_t<F>...>;
-  using param_leaves = detail::leaves_t<symbol_kind::param, simplify_t<F>...>;
+  using state_leaves = detail::leaves_t<symbol_kind::state, detail::simplified_output<F>...>;
+  using param_leaves = detail::leaves_t<symbol_kind::param, detail::simplified_output<F>...>;
 
   using vjp_state = typename detail::vjp_list<rhs, adjoint_symbols, state_leaves>::type;
   using vjp_param = typename detail::vjp_list<rhs, adjoint_symbols, param_leaves>::type;

@@ -43,7 +43,7 @@ struct forward_rhs {
     const context<T> c{x.data(), nullptr, theta, inputs, t};
     plan_type::template run<T>(c, [&](auto i, const auto& v) {
       constexpr std::size_t k = decltype(i)::value;
-      store<shape_of_t<detail::nth<typename Sys::rhs, k>>>(dxdt.data() + Sys::output_offsets[k], v);
+      store<detail::nth<typename Sys::output_shapes, k>>(dxdt.data() + Sys::output_offsets[k], v);
     });
   }
 };
@@ -107,7 +107,7 @@ struct adjoint_rhs {
     plan_type::template run_direct<T>(c, [&](auto i, const auto& v) {
       constexpr std::size_t k = decltype(i)::value;
       if constexpr (k < nf) {
-        store<shape_of_t<detail::nth<typename Sys::rhs, k>>>(dxdt.data() + Sys::output_offsets[k], v);
+        store<detail::nth<typename Sys::output_shapes, k>>(dxdt.data() + Sys::output_offsets[k], v);
       } else if constexpr (k < nf + nz) {
         using X = detail::nth<typename Sys::state_leaves, k - nf>;
         if constexpr (direct_z) store<typename X::shape_type>(dxdt.data() + n + X::index, v);

@@ -8,6 +8,7 @@
 
 namespace costate {
 template <std::size_t Offset, std::size_t N> struct slice_op;
+template <std::size_t I> struct component_op;
 
 namespace detail {
 template <class SA, class SB>
@@ -28,9 +29,13 @@ struct concat_op {
     if constexpr (SA::rank == 0) out[0] = T(a); else for (std::size_t i = 0; i < SA::size; ++i) out[i] = T(a[i]);
     if constexpr (SB::rank == 0) out[SA::size] = T(b); else for (std::size_t i = 0; i < SB::size; ++i) out[SA::size + i] = T(b[i]);
   }
+  // The part of λ that belongs to each operand: a slice, or one component for a scalar operand.
+  template <std::size_t Offset, class X, class Adj>
+  using part = std::conditional_t<detail::shape_of_impl<X>::type::rank == 0, node<component_op<Offset>, Adj>,
+                                  node<slice_op<Offset, detail::shape_of_impl<X>::type::size>, Adj>>;
   template <std::size_t K, class Self, class Adj, class A, class B>
-  using vjp = std::conditional_t<K == 0, node<slice_op<0, detail::shape_of_impl<A>::type::size>, Adj>,
-                                 node<slice_op<detail::shape_of_impl<A>::type::size, detail::shape_of_impl<B>::type::size>, Adj>>;
+  using vjp = std::conditional_t<K == 0, part<0, A, Adj>, part<detail::shape_of_impl<A>::type::size, B, Adj>>;
 };
 }  // namespace costate
+#include "costate/expr/ops/component.hpp"
 #include "costate/expr/ops/slice.hpp"

@@ -8,6 +8,7 @@
 
 namespace costate {
 template <std::size_t Offset, std::size_t N> struct slice_op;
+template <std::size_t I> struct component_op;
 
 template <std::size_t Offset, std::size_t N>
 struct embed_op {
@@ -24,7 +25,9 @@ struct embed_op {
     if constexpr (S::rank == 0) out[Offset] = T(v); else for (std::size_t i = 0; i < S::size; ++i) out[Offset + i] = T(v[i]);
   }
   template <std::size_t K, class Self, class Adj, class V>
-  using vjp = node<slice_op<Offset, detail::shape_of_impl<V>::type::size>, Adj>;
+  using vjp = std::conditional_t<detail::shape_of_impl<V>::type::rank == 0, node<component_op<Offset>, Adj>,
+                                 node<slice_op<Offset, detail::shape_of_impl<V>::type::size>, Adj>>;
 };
 }  // namespace costate
+#include "costate/expr/ops/component.hpp"
 #include "costate/expr/ops/slice.hpp"
