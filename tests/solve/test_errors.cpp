@@ -10,6 +10,7 @@
 #include "costate/expr/operators.hpp"
 #include "costate/expr/symbol.hpp"
 #include "costate/solve/gradient.hpp"
+#include "costate/solve/rosenbrock.hpp"
 #include "costate/solve/solve.hpp"
 
 using namespace costate;
@@ -44,8 +45,14 @@ TEST_CASE("bad options are rejected", "[errors]") {
   CHECK_THROWS_WITH(solve(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, options{.rtol = not_a_number}), Contains("tolerances"));
   CHECK_THROWS_WITH(solve(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, options{.stepper = rk4{.dt = 1e-9}}),
                     Contains("more than max_steps"));
-  CHECK_THROWS_WITH(gradient(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, loss, options{.adjoint = checkpointed{0}}),
+  CHECK_THROWS_WITH(gradient(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, loss, options{.adjoint = checkpointed{2'000'000}}),
                     Contains("checkpointed{count}"));
+  CHECK_THROWS_WITH(gradient(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, loss,
+                             options{.adjoint = adjoint_method{.segments = 0, .steps_per_checkpoint = 0}}),
+                    Contains("steps_per_checkpoint"));
+  CHECK_THROWS_WITH(gradient(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, loss,
+                             options{.stepper = rosenbrock4{}, .adjoint = backsolve}),
+                    Contains("rosenbrock4 needs the checkpointed adjoint"));
 }
 
 TEST_CASE("exceeding max_steps names the pass and the time reached", "[errors]") {

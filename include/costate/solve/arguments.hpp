@@ -89,8 +89,11 @@ void require_valid_options(const options<St>& o) {
   if ((o.atol == 0 && o.rtol < 1e-15) || (aat == 0 && art < 1e-15))
     throw error("with atol = 0, rtol must be at least 1e-15 (double precision cannot meet less)");
   if (o.max_steps == 0) throw error("max_steps must be positive");
-  if (o.adjoint.segments == 0 || o.adjoint.segments > 1'000'000)
-    throw error("checkpointed{count} needs 1 <= count <= 1e6 (got " + std::to_string(o.adjoint.segments) + ")");
+  if (o.adjoint.segments > 1'000'000)
+    throw error("checkpointed{count} needs count <= 1e6 (0 places checkpoints automatically; got " +
+                std::to_string(o.adjoint.segments) + ")");
+  if (o.adjoint.segments == 0 && o.adjoint.steps_per_checkpoint == 0)
+    throw error("adjoint_method::steps_per_checkpoint must be at least 1");
   if (!std::isfinite(o.stepper.dt) || o.stepper.dt < 0)
     throw error("the stepper's dt must be finite and non-negative (got " + format_time(o.stepper.dt) + ")");
 }

@@ -1,14 +1,22 @@
-// The adjoint gradient of a terminal loss:
+// The adjoint gradient of a loss of an ODE solution:
 //
-//   auto g = gradient(sys, z0, theta, {t0, t1}, terminal_loss(0.5_c * (x*x + y*y)), options{...});
-//   g.loss, g.dtheta, g.dz0, g.dt0, g.dt1, g.g_t, g.stats
+//   auto g = gradient(sys, z0, theta, {t0, t1}, loss, options{...});
+//   g.loss, g.dtheta, g.dz0, g.dt0, g.dt1, g.g_t, g.dtimes, g.z1, g.stats
 //
-// Forward: z0 → z(t1). Backward: [z, λ, g_θ, g_t] from t1 to t0 with λ(t1) = ∂L/∂z(t1), z being
-// re-integrated backward (options::adjoint: backsolve, or checkpointed{count} to restart z from stored
-// forward values at count - 1 interior times).
-// Then dL/dθ = g_θ(t0) + ∂ℓ/∂θ, dL/dz0 = λ(t0), dL/dt1 = λ(t1)ᵀ f(z(t1), θ, t1) and
-// dL/dt0 = -λ(t0)ᵀ f(z0, θ, t0). Since d/dt[λᵀf] = λᵀ∂f/∂t along the solution, also
-// dL/dt0 = -dL/dt1 + g_t(t0): `g.g_t` is returned so that users (and the tests) can check it.
+// loss: terminal_loss(φ), running_loss(ℓ) [+ terminal_loss(φ)], or observations(ℓ, times, data)
+// (system/loss.hpp).
+//
+// Forward: z0 → z(t1), storing z at checkpoints (observation times among them). Backward, from t1
+// to t0, checkpoint interval by checkpoint interval: λ, g_θ, g_t are integrated with
+//   dλ/dt = -λᵀ∂f/∂z,  dg_θ/dt = -λᵀ∂f/∂θ,  dg_t/dt = -λᵀ∂f/∂t,   λ(t1) = ∂φ/∂z(t1),
+// z(t) being read from the dense output of a forward re-integration of the interval (checkpointed,
+// the default) or re-integrated backward with λ (backsolve); see options.hpp's adjoint_method.
+// At an observation time t_k, λ jumps by ∂ℓ/∂z(z(t_k)) and dL/dt_k = ∂ℓ/∂z · f(z(t_k), θ, t_k).
+// Then dL/dθ = g_θ(t0) + ∂(losses)/∂θ, dL/dz0 = λ(t0), dL/dt1 = λ(t1)ᵀ f(z(t1), θ, t1) and
+// dL/dt0 = -λ(t0)ᵀ f(z0, θ, t0). Since d/dt[λᵀf] = λᵀ∂f/∂t between jumps, also
+// dL/dt0 = -dL/dt1 + g_t(t0) - Σ_k dL/dt_k: `g.g_t` is returned so that users (and the tests) can check it.
+// A running loss ∫ℓ dt is carried as a quadrature state q' = ℓ whose adjoint is 1 (loss.hpp), so
+// λᵀf above includes ℓ.
 #pragma once
 
 #include <algorithm>
@@ -19,6 +27,7 @@
 
 #include "costate/expr/plan.hpp"
 #include "costate/solve/arguments.hpp"
+#include "costate/solve/dense.hpp"
 #include "costate/solve/integrate.hpp"
 #include "costate/solve/options.hpp"
 #include "costate/solve/solve.hpp"
@@ -31,11 +40,15 @@ namespace costate {
 
 struct gradient_stats {
   pass_stats forward;
-  pass_stats backward;
-  // max over segment starts and i of |z_i re-integrated backward − z_i of the forward pass|, in units of
-  // the adjoint tolerance (atol + rtol |z_i|). Values ≫ 1 mean the backward z left the forward
-  // trajectory (dissipative systems) and the gradient is less accurate than the tolerances suggest:
-  // use more checkpoints.
+  pass_stats backward;   // the adjoint pass
+  pass_stats recompute;  // checkpointed: the forward re-integration of each segment in the backward pass
+  std::size_t checkpoints = 0;          // checkpoint intervals the backward pass went through
+  std::size_t max_segment_steps = 0;    // checkpointed: most steps held in dense output at once
+  // max over checkpoints and i of |z_i re-integrated (backward, or forward from the previous
+  // checkpoint) − z_i stored by the forward pass|, in units of the tolerance (atol + rtol |z_i|).
+  // Checkpointed: about 1 or less. Backsolve: values ≫ 1 mean the backward z left the forward
+  // trajectory (dissipative systems) and the gradient is less accurate than the tolerances suggest;
+  // above 1e6 gradient() throws instead of returning it.
   double backsolve_drift = 0.0;
 };
 
@@ -48,14 +61,16 @@ struct gradient_result {
   double dt1 = 0.0;                // dL/dt1
   double g_t = 0.0;                // ∫ λᵀ∂f/∂t dt from t0 to t1 (0 for autonomous systems)
   std::array<double, N> z1{};      // z(t1)
+  std::vector<double> dtimes;      // dL/dt_k for each observation time (observations only)
   gradient_stats stats;
 };
 
 namespace detail {
 
 // Largest param / input index used by the system or the loss.
+template <class L> struct loss_traits;
 template <class Sys, class L>
-inline constexpr std::size_t total_params = std::max(Sys::params, L::params);
+inline constexpr std::size_t total_params = std::max(Sys::params, loss_traits<L>::params);
 
 template <std::size_t LossStateExtent, std::size_t NumberOfStates>
 struct loss_uses_a_state_index_beyond_the_system {
@@ -88,6 +103,7 @@ inline void accumulate(pass_stats& total, const pass_stats& s) {
   total.steps += s.steps;
   total.rejected += s.rejected;
   total.rhs_evals += s.rhs_evals;
+  total.jacobian_evals += s.jacobian_evals;
 }
 
 template <class T, std::size_t N>
@@ -99,103 +115,336 @@ T dot(const std::array<T, N>& a, const std::array<T, N>& b) {
 
 }  // namespace detail
 
-template <SystemLike S, class Z0, class Theta, Loss L, class St = dopri5>
-gradient_result<system_of_t<S>::states, detail::total_params<system_of_t<S>, std::remove_cvref_t<L>>>
-gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, L, const options<St>& opt = {}) {
-  using Sys = system_of_t<S>;
-  using Lo = std::remove_cvref_t<L>;
-  constexpr std::size_t n = Sys::states, ps = Sys::params, p = detail::total_params<Sys, Lo>;
-  static_assert(detail::check_size<Z0, n, detail::z0_size_does_not_match_the_system>());
-  static_assert(detail::check_size<Theta, p, detail::theta_size_does_not_match_the_system>());
-  static_assert(detail::loss_uses_a_state_index_beyond_the_system<Lo::states, n>::value);
-  static_assert(detail::loss_uses_an_input_the_system_does_not_bind<Lo::inputs, detail::inputs_bound_v<std::remove_cvref_t<S>>>::value);
-  detail::require_finite("z0", z0_in);
-  detail::require_finite("theta", theta_in);
-  detail::require_finite_inputs(sys);
-  detail::require_valid_span(span);
-  detail::require_valid_options(opt);
+namespace detail {
 
-  const auto z0 = detail::to_array<double, n>(z0_in);
-  const auto theta = detail::to_array<double, p>(theta_in);
-  const double* u = detail::input_values(sys);
-  gradient_result<n, p> r;
+// The sizes a loss adds to the problem: parameters, states it reads, inputs it needs the system to bind.
+template <class L> struct loss_traits;
+template <class L> struct loss_traits<terminal_loss_t<L>> {
+  static constexpr std::size_t params = terminal_loss_t<L>::params, states = terminal_loss_t<L>::states,
+                               system_inputs = terminal_loss_t<L>::inputs;
+};
+template <class Ell> struct loss_traits<running_loss_t<Ell, void>> {
+  static constexpr std::size_t params = symbol_extent_v<symbol_kind::param, Ell>,
+                               states = symbol_extent_v<symbol_kind::state, Ell>,
+                               system_inputs = symbol_extent_v<symbol_kind::input, Ell>;
+};
+template <class Ell, class T> struct loss_traits<running_loss_t<Ell, T>> {
+  static constexpr std::size_t params = std::max(loss_traits<running_loss_t<Ell>>::params, T::params),
+                               states = std::max(loss_traits<running_loss_t<Ell>>::states, T::states),
+                               system_inputs = std::max(loss_traits<running_loss_t<Ell>>::system_inputs, T::inputs);
+};
+template <class Ell> struct loss_traits<observation_loss_t<Ell>> {
+  using P = typename observation_loss_t<Ell>::point;
+  static constexpr std::size_t params = P::params, states = P::states, system_inputs = 0;  // ℓ's inputs are data
+};
 
-  // Forward pass, segment by segment; only the segments' end points are stored.
-  const std::size_t segments = opt.adjoint.segments;
-  const auto boundary = [&](std::size_t j) {
-    return j == segments ? span.t1 : span.t0 + (span.t1 - span.t0) * static_cast<double>(j) / static_cast<double>(segments);
-  };
-  std::vector<std::array<double, n>> checkpoint(segments + 1);
-  checkpoint[0] = z0;
+// The system with the running loss's integrand as one more equation: q' = ℓ(z, θ, t).
+template <class Sys, class Ell> struct with_quadrature;
+template <class... F, class Ell> struct with_quadrature<system<F...>, Ell> { using type = system<F..., Ell>; };
+
+inline constexpr std::size_t none = static_cast<std::size_t>(-1);
+
+// ℓ of a point loss at z, with ∂ℓ/∂z added into `lambda` and ∂ℓ/∂θ into `dtheta`.
+template <class Pt>
+double point_loss(const double* z, const double* theta, const double* u, double t, double* lambda, double* dtheta) {
+  const context<double> c{z, nullptr, theta, u, t};
+  constexpr std::size_t nz = Pt::state_leaves::size;
+  double l = 0.0;
+  loss_plan_t<Pt>::template run<double>(c, [&](auto i, const auto& v) {
+    constexpr std::size_t k = decltype(i)::value;
+    if constexpr (k == 0) {
+      l = v;
+    } else if constexpr (k <= nz) {
+      using X = typename at<k - 1, typename Pt::state_leaves>::type;
+      costate::accumulate<typename X::shape_type>(lambda + X::index, v);
+    } else {
+      using X = typename at<k - 1 - nz, typename Pt::param_leaves>::type;
+      costate::accumulate<typename X::shape_type>(dtheta + X::index, v);
+    }
+  });
+  return l;
+}
+
+// Where the forward pass must stop: t0, t1, the ends of equal segments, observation times.
+struct stop {
+  double t;
+  std::size_t obs;  // observation index, or none
+};
+inline std::vector<stop> stops_of(time_span span, std::size_t segments, const std::vector<double>* times) {
+  std::vector<stop> s{{span.t0, none}, {span.t1, none}};
+  for (std::size_t j = 1; j < segments; ++j)
+    s.push_back({span.t0 + (span.t1 - span.t0) * static_cast<double>(j) / static_cast<double>(segments), none});
+  if (times)
+    for (std::size_t k = 0; k < times->size(); ++k) s.push_back({(*times)[k], k});
+  std::stable_sort(s.begin(), s.end(), [](const stop& a, const stop& b) { return a.t < b.t; });
+  std::vector<stop> merged;
+  for (const stop& x : s) {
+    if (!merged.empty() && merged.back().t == x.t) {
+      if (x.obs != none) merged.back().obs = x.obs;
+    } else {
+      merged.push_back(x);
+    }
+  }
+  return merged;
+}
+
+inline void require_valid_observations(time_span span, const std::vector<double>& times, std::size_t data_values,
+                                       std::size_t row) {
+  if (times.empty()) throw error("observations: no observation times");
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    const double t = times[k];
+    if (!std::isfinite(t)) throw error("observations: times[" + std::to_string(k) + "] is not finite");
+    if (t < span.t0 || t > span.t1)
+      throw error("observations: times[" + std::to_string(k) + "] = " + format_time(t) + " is outside [t0, t1] = [" +
+                  format_time(span.t0) + ", " + format_time(span.t1) + "]");
+    if (k > 0 && !(times[k - 1] < t))
+      throw error("observations: times must increase strictly, but times[" + std::to_string(k - 1) + "] = " +
+                  format_time(times[k - 1]) + " and times[" + std::to_string(k) + "] = " + format_time(t));
+  }
+  if (data_values != times.size() * row)
+    throw error("observations: the loss reads " + std::to_string(row) + " data value(s) per observation (input<0> .. input<" +
+                std::to_string(row) + ">), so " + std::to_string(times.size()) + " times need " +
+                std::to_string(times.size() * row) + " data values; got " + std::to_string(data_values));
+}
+
+// Records a checkpoint every `every` accepted steps of the forward pass, with the step the
+// controller proposes next, so that re-integrating from it retraces the forward steps.
+struct checkpoint_recorder {
+  static constexpr bool records_steps = true;
+  std::vector<double>& times;
+  std::vector<double>& steps;
+  std::vector<double>& states;
+  std::size_t every;
+  double end;
+  std::size_t count = 0;
+  template <class Stepper, class S>
+  void record(const Stepper&, double, const S&, const S&, double t1, const S& z1, const S&, double h_next) {
+    if (++count % every != 0 || t1 == end) return;
+    times.push_back(t1);
+    steps.push_back(h_next);
+    states.insert(states.end(), z1.begin(), z1.end());
+  }
+};
+
+template <class St> inline constexpr bool is_rosenbrock = std::is_same_v<St, rosenbrock4>;
+
+// The gradient of Σ (terminal φ at t1, observations ℓ at t_k), for a system whose state `quadrature`
+// (if not none) is a running loss's integral (its adjoint is 1 and its final value joins the loss).
+template <class Sys, class Terminal, class Point, std::size_t P, class St>
+gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::states>& z0,
+                                                 const std::array<double, P>& theta, const double* u, time_span span,
+                                                 const std::vector<double>* times, const std::vector<double>* data,
+                                                 std::size_t quadrature, const options<St>& opt) {
+  constexpr std::size_t n = Sys::states, ps = Sys::params;
+  gradient_result<n, P> r;
+  const bool dense = opt.adjoint.interpolate;
+  if constexpr (is_rosenbrock<St>)
+    if (!dense)
+      throw error("rosenbrock4 needs the checkpointed adjoint (options::adjoint = checkpointed{...}): a backward "
+                  "re-integration of z is unstable on the stiff systems it is for");
   const forward_rhs<Sys, double> f{theta.data(), u};
+  const tolerances ftol{opt.rtol, opt.atol};
+  tolerances atol{opt.adjoint_rtol.value_or(opt.rtol), opt.adjoint_atol.value_or(opt.atol)};
+  if (opt.seminorm) atol.norm_size = dense ? n : 2 * n;  // z and λ only; g_θ and g_t are left out
+
+  // Forward pass, stop to stop, storing checkpoints (t, proposed step, observation, z).
+  const std::vector<stop> stops = stops_of(span, opt.adjoint.segments, times);
+  std::vector<double> ct, ch, cz;
+  std::vector<std::size_t> cobs;
+  const auto push = [&](double t, double h, std::size_t obs, const std::array<double, n>& z) {
+    ct.push_back(t);
+    ch.push_back(h);
+    cobs.push_back(obs);
+    cz.insert(cz.end(), z.begin(), z.end());
+  };
   {
     std::array<double, n> z = z0;
-    for (std::size_t j = 0; j < segments; ++j) {
-      const pass_stats s = detail::integrate(opt.stepper, f, z, boundary(j), boundary(j + 1), {opt.rtol, opt.atol},
-                                             detail::remaining_steps(opt.max_steps, r.stats.forward), "forward",
-                                             detail::no_observer{});
-      detail::accumulate(r.stats.forward, s);
-      checkpoint[j + 1] = z;
+    push(stops[0].t, 0.0, stops[0].obs, z);
+    for (std::size_t i = 0; i + 1 < stops.size(); ++i) {
+      const double a = stops[i].t, b = stops[i + 1].t;
+      pass_stats s;
+      if (opt.adjoint.segments == 0) {
+        std::vector<double> tt, hh, zz;
+        checkpoint_recorder rec{tt, hh, zz, opt.adjoint.steps_per_checkpoint, b};
+        s = integrate(opt.stepper, f, z, a, b, ftol, remaining_steps(opt.max_steps, r.stats.forward), "forward", rec);
+        for (std::size_t k = 0; k < tt.size(); ++k) {
+          std::array<double, n> zk;
+          std::copy_n(zz.begin() + static_cast<std::ptrdiff_t>(k * n), n, zk.begin());
+          push(tt[k], hh[k], none, zk);
+        }
+      } else {
+        s = integrate(opt.stepper, f, z, a, b, ftol, remaining_steps(opt.max_steps, r.stats.forward), "forward",
+                      no_observer{});
+      }
+      accumulate(r.stats.forward, s);
+      push(b, 0.0, stops[i + 1].obs, z);
     }
     r.z1 = z;
   }
+  const std::size_t M = ct.size() - 1;  // checkpoint intervals
+  const auto zc = [&](std::size_t j) { return cz.data() + j * n; };
+  r.stats.checkpoints = M;
 
-  // Loss and its gradient at z(t1).
-  std::array<double, n> lambda1{};
-  {
-    const context<double> c{r.z1.data(), nullptr, theta.data(), u, span.t1};
-    constexpr std::size_t nz = Lo::state_leaves::size;
-    detail::loss_plan_t<Lo>::template run<double>(c, [&](auto i, const auto& v) {
-      constexpr std::size_t k = decltype(i)::value;
-      if constexpr (k == 0) {
-        r.loss = v;
-      } else if constexpr (k <= nz) {
-        using X = typename detail::at<k - 1, typename Lo::state_leaves>::type;
-        accumulate<typename X::shape_type>(lambda1.data() + X::index, v);
-      } else {  // direct ∂ℓ/∂θ; the dynamics' part is added below
-        using X = typename detail::at<k - 1 - nz, typename Lo::param_leaves>::type;
-        accumulate<typename X::shape_type>(r.dtheta.data() + X::index, v);
-      }
-    });
+  // Terminal loss at t1, then dL/dt1 = λ(t1)ᵀ f(z(t1), θ, t1) (observations at t1 have their own dL/dt_k).
+  std::array<double, n> lambda{};
+  if constexpr (!std::is_void_v<Terminal>) {
+    r.loss = point_loss<Terminal>(r.z1.data(), theta.data(), u, span.t1, lambda.data(), r.dtheta.data());
+    if (!std::isfinite(r.loss)) throw error("the loss is not finite at z(t1) (" + format_time(r.loss) + ")");
+    require_finite("the loss gradient dL/dz(t1)", lambda);
   }
-  if (!std::isfinite(r.loss)) throw error("the loss is not finite at z(t1) (" + detail::format_time(r.loss) + ")");
-  detail::require_finite("the loss gradient dL/dz(t1)", lambda1);
-  detail::require_finite("the loss's direct gradient dL/dtheta", r.dtheta);
+  if (quadrature != none) {
+    lambda[quadrature] = 1.0;
+    r.loss += r.z1[quadrature];
+  }
+  std::array<double, n> fz{};
+  f(r.z1, fz, span.t1);
+  r.dt1 = dot(lambda, fz);
 
-  // dL/dt1 = λ(t1)ᵀ f(z(t1), θ, t1)
-  std::array<double, n> f1{};
-  f(r.z1, f1, span.t1);
-  r.dt1 = detail::dot(lambda1, f1);
+  // An observation at checkpoint j: λ jumps by ∂ℓ/∂z, dL/dt_k = ∂ℓ/∂z · f.
+  if (times) r.dtimes.assign(times->size(), 0.0);
+  const auto observe = [&](std::size_t j, double* lam) {
+    if constexpr (!std::is_void_v<Point>) {
+      const std::size_t k = cobs[j];
+      if (k == none) return;
+      std::array<double, n> jump{}, fk{};
+      std::array<double, n> zk;
+      std::copy_n(zc(j), n, zk.begin());
+      const double* row = data->empty() ? nullptr : data->data() + k * Point::inputs;
+      const double l = point_loss<Point>(zk.data(), theta.data(), row, ct[j], jump.data(), r.dtheta.data());
+      if (!std::isfinite(l) || !std::all_of(jump.begin(), jump.end(), [](double v) { return std::isfinite(v); }))
+        throw error("observations: the loss or its gradient is not finite at times[" + std::to_string(k) + "] = " +
+                    format_time(ct[j]));
+      r.loss += l;
+      f(zk, fk, ct[j]);
+      r.dtimes[k] = dot(jump, fk);
+      for (std::size_t i = 0; i < n; ++i) lam[i] += jump[i];
+    } else {
+      (void)j, (void)lam;
+    }
+  };
 
-  // Backward pass on [z, λ, g_θ, g_t], segment by segment from t1 to t0; z restarts from the stored
-  // forward value at the end of each segment.
-  using rhs_t = adjoint_rhs<Sys, double>;
-  std::array<double, rhs_t::size> x{};
-  std::copy(lambda1.begin(), lambda1.end(), x.begin() + n);
-  const rhs_t adj{theta.data(), u};
-  const detail::tolerances tol{opt.adjoint_rtol.value_or(opt.rtol), opt.adjoint_atol.value_or(opt.atol)};
-  for (std::size_t j = segments; j > 0; --j) {
-    std::copy(checkpoint[j].begin(), checkpoint[j].end(), x.begin());
-    const pass_stats s = detail::integrate(opt.stepper, adj, x, boundary(j), boundary(j - 1), tol,
-                                           detail::remaining_steps(opt.max_steps, r.stats.backward), "adjoint",
-                                           detail::no_observer{});
-    detail::accumulate(r.stats.backward, s);
-    const auto& zf = checkpoint[j - 1];
+  // Backward pass, checkpoint interval by interval from t1 to t0.
+  const auto drift = [&](const double* z, const double* ref, const tolerances& tol) {
     for (std::size_t i = 0; i < n; ++i)
-      r.stats.backsolve_drift = std::max(r.stats.backsolve_drift, std::abs(x[i] - zf[i]) / (tol.atol + tol.rtol * std::abs(zf[i])));
+      r.stats.backsolve_drift =
+          std::max(r.stats.backsolve_drift, std::abs(z[i] - ref[i]) / (tol.atol + tol.rtol * std::abs(ref[i])));
+  };
+  std::array<double, n> lambda0{};
+  std::array<double, ps> gtheta{};
+  double gt = 0.0;
+  if (dense) {
+    using zsource = dense_segment<n>;
+    using rhs_t = adjoint_rhs<Sys, double, zsource>;
+    zsource seg;
+    const rhs_t adj{theta.data(), u, &seg};
+    std::array<double, rhs_t::size> y{};
+    std::copy(lambda.begin(), lambda.end(), y.begin());
+    observe(M, y.data());
+    for (std::size_t j = M; j-- > 0;) {
+      seg.clear();
+      std::array<double, n> z;
+      std::copy_n(zc(j), n, z.begin());
+      accumulate(r.stats.recompute, integrate(opt.stepper, f, z, ct[j], ct[j + 1], ftol,
+                                              remaining_steps(opt.max_steps, r.stats.recompute), "recompute", seg, ch[j]));
+      drift(z.data(), zc(j + 1), ftol);
+      r.stats.max_segment_steps = std::max(r.stats.max_segment_steps, seg.steps());
+      accumulate(r.stats.backward, integrate(opt.stepper, adj, y, ct[j + 1], ct[j], atol,
+                                             remaining_steps(opt.max_steps, r.stats.backward), "adjoint", no_observer{}));
+      observe(j, y.data());
+    }
+    std::copy_n(y.begin(), n, lambda0.begin());
+    std::copy_n(y.begin() + n, ps, gtheta.begin());
+    gt = y[n + ps];
+  } else if constexpr (!is_rosenbrock<St>) {
+    using rhs_t = adjoint_rhs<Sys, double>;
+    const rhs_t adj{theta.data(), u};
+    std::array<double, rhs_t::size> x{};
+    std::copy(lambda.begin(), lambda.end(), x.begin() + n);
+    observe(M, x.data() + n);
+    for (std::size_t j = M; j-- > 0;) {
+      std::copy_n(zc(j + 1), n, x.begin());
+      try {
+        accumulate(r.stats.backward, integrate(opt.stepper, adj, x, ct[j + 1], ct[j], atol,
+                                               remaining_steps(opt.max_steps, r.stats.backward), "adjoint", no_observer{}));
+      } catch (const error& e) {
+        throw error(std::string(e.what()) + ". With backsolve, z is re-integrated backward, which diverges on "
+                    "dissipative and stiff systems: use the checkpointed adjoint (the default)");
+      }
+      drift(x.data(), zc(j), atol);
+      if (r.stats.backsolve_drift > 1e6)
+        throw error("backsolve: z re-integrated backward left the forward trajectory near t = " + format_time(ct[j]) +
+                    " (by " + format_time(r.stats.backsolve_drift) +
+                    " times the tolerance), so the gradient would be wrong: use the checkpointed adjoint (the default)");
+      observe(j, x.data() + n);
+    }
+    std::copy_n(x.begin() + n, n, lambda0.begin());
+    std::copy_n(x.begin() + 2 * n, ps, gtheta.begin());
+    gt = x[2 * n + ps];
   }
-  for (std::size_t i = 0; i < n; ++i) r.dz0[i] = x[n + i];
-  for (std::size_t k = 0; k < ps; ++k) r.dtheta[k] += x[2 * n + k];
-  r.g_t = x[2 * n + ps];
+  r.dz0 = lambda0;
+  for (std::size_t k = 0; k < ps; ++k) r.dtheta[k] += gtheta[k];
+  r.g_t = gt;
 
   // dL/dt0 = -λ(t0)ᵀ f(z0, θ, t0)
-  std::array<double, n> f0{};
-  f(z0, f0, span.t0);
-  r.dt0 = -detail::dot(r.dz0, f0);
-  detail::require_finite("dL/dtheta", r.dtheta);
-  detail::require_finite("dL/dz0", r.dz0);
-  detail::require_finite("dL/dt", std::array{r.dt0, r.dt1});
+  f(z0, fz, span.t0);
+  r.dt0 = -dot(r.dz0, fz);
+  require_finite("dL/dtheta", r.dtheta);
+  require_finite("dL/dz0", r.dz0);
+  require_finite("dL/dt", std::array{r.dt0, r.dt1});
   return r;
+}
+
+template <class S, class Lo, class Z0, class Theta, class St>
+void require_valid_gradient_arguments(const S& sys, const Z0& z0, const Theta& theta, time_span span, const options<St>& opt) {
+  require_finite("z0", z0);
+  require_finite("theta", theta);
+  require_finite_inputs(sys);
+  require_valid_span(span);
+  require_valid_options(opt);
+}
+
+}  // namespace detail
+
+template <SystemLike S, class Z0, class Theta, Loss L, class St = dopri5>
+gradient_result<system_of_t<S>::states, detail::total_params<system_of_t<S>, std::remove_cvref_t<L>>>
+gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, const L& loss, const options<St>& opt = {}) {
+  using Sys = system_of_t<S>;
+  using Lo = std::remove_cvref_t<L>;
+  using traits = detail::loss_traits<Lo>;
+  constexpr std::size_t n = Sys::states, p = detail::total_params<Sys, Lo>;
+  static_assert(detail::check_size<Z0, n, detail::z0_size_does_not_match_the_system>());
+  static_assert(detail::check_size<Theta, p, detail::theta_size_does_not_match_the_system>());
+  static_assert(detail::loss_uses_a_state_index_beyond_the_system<traits::states, n>::value);
+  static_assert(detail::loss_uses_an_input_the_system_does_not_bind<traits::system_inputs,
+                                                                    detail::inputs_bound_v<std::remove_cvref_t<S>>>::value);
+  detail::require_valid_gradient_arguments<S, Lo>(sys, z0_in, theta_in, span, opt);
+  const auto z0 = detail::to_array<double, n>(z0_in);
+  const auto theta = detail::to_array<double, p>(theta_in);
+  const double* u = detail::input_values(sys);
+
+  if constexpr (detail::is_terminal_loss<Lo>::value) {
+    return detail::adjoint_gradient<Sys, Lo, void>(z0, theta, u, span, nullptr, nullptr, detail::none, opt);
+  } else if constexpr (detail::is_observation_loss<Lo>::value) {
+    detail::require_valid_observations(span, loss.times, loss.data.size(), Lo::data_size);
+    detail::require_finite("observations: data", loss.data);
+    return detail::adjoint_gradient<Sys, void, typename Lo::point>(z0, theta, u, span, &loss.times, &loss.data,
+                                                                    detail::none, opt);
+  } else {  // running loss: integrate q' = ℓ beside z
+    using Aug = typename detail::with_quadrature<Sys, typename Lo::integrand>::type;
+    std::array<double, n + 1> za{};
+    std::copy(z0.begin(), z0.end(), za.begin());
+    const auto g = detail::adjoint_gradient<Aug, typename Lo::terminal, void>(za, theta, u, span, nullptr, nullptr, n, opt);
+    gradient_result<n, p> r;
+    r.loss = g.loss;
+    r.dtheta = g.dtheta;
+    std::copy_n(g.dz0.begin(), n, r.dz0.begin());
+    std::copy_n(g.z1.begin(), n, r.z1.begin());
+    r.dt0 = g.dt0;
+    r.dt1 = g.dt1;
+    r.g_t = g.g_t;
+    r.stats = g.stats;
+    return r;
+  }
 }
 
 // The gradient of a batch (see system/batch.hpp): z0 per sample, dz0 and z1 per sample; the loss

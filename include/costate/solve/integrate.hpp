@@ -35,6 +35,7 @@ struct pass_stats {
   std::size_t steps = 0;     // accepted steps
   std::size_t rejected = 0;  // rejected steps (adaptive steppers only)
   std::size_t rhs_evals = 0; // right-hand-side evaluations
+  std::size_t jacobian_evals = 0;  // Jacobian evaluations (rosenbrock4 only)
 };
 
 namespace detail {
@@ -64,6 +65,18 @@ struct counted {
   }
 };
 
+// The same for Jacobians (rosenbrock4): J row-major n×n, dfdt = ∂f/∂t.
+template <class Rhs>
+struct counted_jacobian {
+  const Rhs& rhs;
+  std::size_t& count;
+  template <class S>
+  void operator()(const S& x, double* J, double t, S& dfdt) const {
+    ++count;
+    rhs.jacobian(x, J, t, dfdt);
+  }
+};
+
 // The odeint stepper type a stepper option stands for, for state S.
 template <class Tag, class S> struct stepper_for;
 template <class S> struct stepper_for<dopri5, S> {
@@ -87,13 +100,16 @@ inline constexpr bool is_error_stepper =
 struct tolerances {
   double rtol;
   double atol;
+  std::size_t norm_size = std::numeric_limits<std::size_t>::max();  // components in the error norm (seminorm)
 };
 
-// max_i |Re err_i| / (atol + rtol · max(|Re x_i|, |Re x_new_i|)); NaN if anything is non-finite.
+// max_i |Re err_i| / (atol + rtol · max(|Re x_i|, |Re x_new_i|)) over the first norm_size components;
+// NaN if anything is non-finite.
 template <class S>
 double error_norm(const S& err, const S& x, const S& xnew, tolerances tol) {
   double m = 0.0;
-  for (std::size_t i = 0; i < err.size(); ++i) {
+  const std::size_t size = std::min<std::size_t>(err.size(), tol.norm_size);
+  for (std::size_t i = 0; i < size; ++i) {
     const double ei = std::abs(re(err[i]));
     if (ei == 0.0) continue;  // exact components (g_t of an autonomous f) are fine even when atol = 0
     const double sc = tol.atol + tol.rtol * std::max(std::abs(re(x[i])), std::abs(re(xnew[i])));
@@ -179,45 +195,93 @@ struct no_observer {
   template <class S> void operator()(double, const S&) const {}
 };
 
-// Integrates x from t0 to t1 (either direction) in place. `observe(t, x)` sees every accepted step.
-// `pass` names the pass in error messages ("forward", "adjoint").
+// An observer that wants whole steps rather than points (dense output, automatic checkpoints)
+// declares `static constexpr bool records_steps = true` and gets, for every accepted step,
+//   record(stepper, t_old, x_old, f_old, t_new, x_new, f_new, h_next)
+// with f = dx/dt at both ends and h_next the step the controller proposes after it.
+template <class O>
+concept StepRecorder = std::remove_cvref_t<O>::records_steps;
+
+// How an adaptive stepper is driven: its odeint type, orders, and one attempted step. Explicit
+// error steppers here; rosenbrock4 in solve/rosenbrock.hpp.
+template <class Tag, class S>
+struct adaptive_stepper {
+  using stepper_t = typename stepper_for<Tag, S>::type;
+  static constexpr bool fsal = is_fsal<stepper_t>;
+  static constexpr int order = std::min<int>(stepper_t::order_value, stepper_t::error_order_value);
+  stepper_t stepper;
+  template <class Rhs>
+  void attempt(Rhs& rhs, pass_stats&, const S& x, const S& dxdt, double t, S& xnew, S& dxdt_new, double h, S& err) {
+    if constexpr (fsal) step_flat(stepper, rhs, x, dxdt, t, xnew, dxdt_new, h, err);
+    else step_flat(stepper, rhs, x, dxdt, t, xnew, h, err);
+  }
+};
+template <class Tag, class S>
+struct uses_adaptive_driver : std::bool_constant<is_error_stepper<typename stepper_for<Tag, S>::type>> {};
+// rosenbrock4's driver is defined in solve/rosenbrock.hpp (included by costate/costate.hpp).
+template <class S> struct uses_adaptive_driver<rosenbrock4, S> : std::true_type {};
+template <class S> struct adaptive_stepper<rosenbrock4, S>;
+
+// Integrates x from t0 to t1 (either direction) in place. `observe(t, x)` sees every accepted step
+// (or `observe.record(...)`, see StepRecorder). `pass` names the pass in error messages ("forward",
+// "adjoint"). h0 > 0 is the first step (to resume where an earlier integration left off); otherwise
+// the stepper's dt, or Hairer's heuristic.
 template <class Tag, class Rhs, class S, class Observer>
 pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double t1, tolerances tol, std::size_t max_steps,
-                     const char* pass, Observer&& observe) {
-  using stepper_t = typename stepper_for<Tag, S>::type;
+                     const char* pass, Observer&& observe, double h0 = 0.0) {
+  constexpr bool recorder = StepRecorder<Observer>;
   pass_stats st;
   counted<Rhs> rhs{rhs_in, st.rhs_evals};
   const double span = t1 - t0, dir = span < 0 ? -1.0 : 1.0;
-  stepper_t stepper;
   const auto check_state = [&](double t) {
     for (std::size_t i = 0; i < x.size(); ++i)
       if (!is_finite(x[i])) fail_non_finite(pass, i, t, t0, t1);
   };
 
-  if constexpr (!is_error_stepper<stepper_t>) {
+  if constexpr (!uses_adaptive_driver<Tag, S>::value) {
     // Fixed steps: equal steps landing exactly on t1.
-    const double nd = std::ceil(std::abs(span) / tag.dt - 1e-9);
-    if (!(tag.dt > 0) || !std::isfinite(tag.dt) || !(nd <= static_cast<double>(max_steps)))
-      fail_fixed_step(pass, tag.dt, nd, max_steps);
+    using stepper_t = typename stepper_for<Tag, S>::type;
+    stepper_t stepper;
+    // (h0: a re-integration retraces the forward pass's steps.)
+    const double dt = h0 > 0 ? h0 : tag.dt;
+    const double nd = std::ceil(std::abs(span) / dt - 1e-9);
+    if (!(dt > 0) || !std::isfinite(dt) || !(nd <= static_cast<double>(max_steps)))
+      fail_fixed_step(pass, dt, nd, max_steps);
     const std::size_t n = std::max<std::size_t>(1, static_cast<std::size_t>(nd));
     const double h = span / static_cast<double>(n);
+    [[maybe_unused]] S dxdt{}, xold{}, dxdt_new{};
+    if constexpr (recorder) rhs(x, dxdt, t0);
     for (std::size_t k = 0; k < n; ++k) {
       const double t = t0 + static_cast<double>(k) * h;
-      step_flat(stepper, rhs, x, t, h);
       const double tn = k + 1 == n ? t1 : t0 + static_cast<double>(k + 1) * h;
-      ++st.steps;
-      check_state(tn);
-      observe(tn, x);
+      if constexpr (recorder) {
+        xold = x;
+        step_flat(stepper, rhs, x, dxdt, t, h);
+        rhs(x, dxdt_new, tn);
+        ++st.steps;
+        check_state(tn);
+        observe.record(stepper, t, xold, dxdt, tn, x, dxdt_new, std::abs(h));
+        dxdt = dxdt_new;
+      } else {
+        step_flat(stepper, rhs, x, t, h);
+        ++st.steps;
+        check_state(tn);
+        observe(tn, x);
+      }
     }
     return st;
   } else {
-    constexpr int q = std::min<int>(stepper_t::order_value, stepper_t::error_order_value);
+    adaptive_stepper<Tag, S> stepper;
+    constexpr int q = adaptive_stepper<Tag, S>::order;
+    constexpr bool fsal = adaptive_stepper<Tag, S>::fsal;
     const double expo = 1.0 / (q + 1);
     constexpr double safety = 0.9, fac_min = 0.2, fac_max = 5.0;
     S dxdt{}, xnew{}, dxdt_new{}, err{};
     double t = t0;
     rhs(x, dxdt, t);
-    double h = tag.dt > 0 ? std::min(tag.dt, std::abs(span)) : starting_step(rhs, x, dxdt, t, span, q, tol);
+    double h = h0 > 0 ? std::min(h0, std::abs(span))
+               : tag.dt > 0 ? std::min(tag.dt, std::abs(span))
+                            : starting_step(rhs, x, dxdt, t, span, q, tol);
     bool last_rejected = false;
     std::size_t attempts = 0;
     while (dir * (t1 - t) > 0) {
@@ -229,23 +293,31 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
       // Underflow: the controller's step no longer moves t (relative to t, not to the span).
       if (!last && (h <= 16 * std::numeric_limits<double>::epsilon() * std::abs(t) || t + step == t))
         fail_underflow(pass, step, t, t0, t1);
-      if constexpr (is_fsal<stepper_t>) {
-        step_flat(stepper, rhs, x, dxdt, t, xnew, dxdt_new, step, err);
-      } else {
-        step_flat(stepper, rhs, x, dxdt, t, xnew, step, err);
-      }
+      stepper.attempt(rhs, st, x, dxdt, t, xnew, dxdt_new, step, err);
       const double e = error_norm(err, x, xnew, tol);
       if (e <= 1.0) {
+        const double t_old = t;
         t = last ? t1 : t + step;
-        x = xnew;
-        if constexpr (is_fsal<stepper_t>) dxdt = dxdt_new; else if (!last) rhs(x, dxdt, t);
-        ++st.steps;
-        check_state(t);
-        observe(t, x);
         double fac = e == 0.0 ? fac_max : std::clamp(safety * std::pow(e, -expo), fac_min, fac_max);
         if (last_rejected) fac = std::min(fac, 1.0);
         // After a shortened last step keep the step the controller wanted, not the shortened one.
-        h = (last ? std::max(h, std::abs(step)) : std::abs(step)) * fac;
+        const double h_next = (last ? std::max(h, std::abs(step)) : std::abs(step)) * fac;
+        if constexpr (recorder) {
+          if constexpr (!fsal) rhs(xnew, dxdt_new, t);
+          for (std::size_t i = 0; i < x.size(); ++i)
+            if (!is_finite(xnew[i])) fail_non_finite(pass, i, t, t0, t1);
+          observe.record(stepper.stepper, t_old, x, dxdt, t, xnew, dxdt_new, h_next);
+          x = xnew;
+          dxdt = dxdt_new;
+          ++st.steps;
+        } else {
+          x = xnew;
+          if constexpr (fsal) dxdt = dxdt_new; else if (!last) rhs(x, dxdt, t);
+          ++st.steps;
+          check_state(t);
+          observe(t, x);
+        }
+        h = h_next;
         last_rejected = false;
       } else {
         ++st.rejected;

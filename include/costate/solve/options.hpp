@@ -2,10 +2,12 @@
 //
 //   options{.rtol = 1e-10, .atol = 1e-10}
 //   options{.stepper = rk4{.dt = 0.01}}
+//   options{.stepper = rosenbrock4{}, .rtol = 1e-8, .atol = 1e-12}           (stiff systems)
+//   options{.adjoint = backsolve}                                           (see adjoint_method)
 //   options{.stepper = odeint_stepper<boost::numeric::odeint::runge_kutta_fehlberg78>{}}
 //
 // Field order (designated initialisers must follow it):
-//   .stepper, .rtol, .atol, .adjoint_rtol, .adjoint_atol, .adjoint, .max_steps
+//   .stepper, .rtol, .atol, .adjoint_rtol, .adjoint_atol, .adjoint, .max_steps, .seminorm
 #pragma once
 
 #include <cstddef>
@@ -33,21 +35,41 @@ struct odeint_stepper {
   double dt = 0.0;
 };
 
-// How the backward pass obtains z(t): z is re-integrated backward together with λ, restarting from
-// the forward pass's stored value at the start of each of `segments` equal segments of [t0, t1].
-// Memory is O(segments), independent of the number of steps.
-struct adjoint_method {
-  std::size_t segments = 1;
+// Linearly implicit Rosenbrock method of order 4 (Boost.Odeint rosenbrock4) with error control, for
+// stiff systems. costate gives it the Jacobian ∂f/∂z and ∂f/∂t derived from f (forward), and
+// -∂f/∂zᵀ, -∂f/∂θᵀ, -∂f/∂tᵀ for the adjoint pass, so nothing is differenced numerically except the
+// adjoint's explicit time derivative (see solve/rosenbrock.hpp).
+struct rosenbrock4 {
+  double dt = 0.0;  // first step; 0 chooses it from the problem
 };
-// One segment: nothing stored but z(t1). Right for systems that are stable backward in time; on
-// dissipative systems (Lorenz, decaying modes) the backward z drifts from the forward one
-// (gradient_stats::backsolve_drift shows it) and `checkpointed` is the cure.
-inline constexpr adjoint_method backsolve{1};
-// `count` segments: the backward z is reset to the stored forward z at count - 1 interior times, so its
-// error grows over one segment only.
+
+// How the backward pass obtains z(t).
+//   interpolate = true  (checkpointed): the forward pass stores z at checkpoints; the backward pass
+//     re-integrates each segment forward from its checkpoint, records the steps' dense output, and
+//     reads z(t) from it. λ and g_θ are integrated backward; z never is. Exact to the forward
+//     tolerance on every system, at the price of a second forward integration and the memory of
+//     one segment's steps.
+//   interpolate = false (backsolve): z is re-integrated backward together with λ, restarting from the
+//     stored forward value at each checkpoint. Cheapest and memory O(checkpoints), but on dissipative
+//     systems (decaying modes, Lorenz, stiff kinetics) the backward z leaves the forward trajectory
+//     like e^{rate·Δt}; gradient_stats::backsolve_drift measures that and the gradient raises an
+//     error when the backward z is lost (see gradient.hpp).
+//   segments: checkpoints at the ends of `segments` equal parts of [t0, t1]; 0 places a checkpoint
+//     every `steps_per_checkpoint` accepted forward steps instead, so that a segment's memory does
+//     not grow with the number of steps. Observation times are always checkpoints.
+struct adjoint_method {
+  std::size_t segments = 0;
+  bool interpolate = true;
+  std::size_t steps_per_checkpoint = 64;
+};
+// z re-integrated backward from z(t1): right for systems that are stable backward in time
+// (oscillators, conservative systems, most neural ODEs over short spans), and the cheapest.
+inline constexpr adjoint_method backsolve{1, false};
+// Dense checkpointing: `checkpointed{}` places checkpoints automatically (every 64 accepted steps),
+// `checkpointed{count}` at the ends of count equal segments. The default: safe on every system.
 struct checkpointed {
-  std::size_t count;
-  constexpr operator adjoint_method() const { return {count}; }
+  std::size_t count = 0;
+  constexpr operator adjoint_method() const { return {count, true}; }
 };
 
 template <class Stepper = dopri5>
@@ -57,8 +79,13 @@ struct options {
   double atol = 1e-8;
   std::optional<double> adjoint_rtol{};  // default: rtol
   std::optional<double> adjoint_atol{};  // default: atol
-  adjoint_method adjoint = backsolve;
+  adjoint_method adjoint = checkpointed{};
   std::size_t max_steps = 1'000'000;  // attempted steps per pass, accepted and rejected
+  // Leave g_θ and g_t out of the adjoint pass's error norm (a seminorm; Kidger, Chen & Lyons 2021):
+  // they are integrals that never feed back into the dynamics, so their error need not shorten the
+  // steps. Fewer backward steps (gradient_stats::backward shows how many), with g_θ as accurate as
+  // the quadrature of the accepted steps allows.
+  bool seminorm = false;
 };
 
 // The integration interval {t0, t1}, t1 > t0.

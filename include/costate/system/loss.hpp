@@ -1,8 +1,18 @@
-// Losses of the solution, written as expressions: `terminal_loss(0.5_c * (x*x + y*y))` is
-// L = ℓ(z(t1), θ). Its gradients ∂ℓ/∂z and ∂ℓ/∂θ are derived by the same reverse sweep as f's.
+// Losses of the solution, written as expressions; their gradients ∂ℓ/∂z and ∂ℓ/∂θ are derived by the
+// same reverse sweep as f's.
+//
+//   terminal_loss(0.5_c * (x*x + y*y))            L = ℓ(z(t1), θ)
+//   running_loss(x*x + 0.1_c*y*y)                 L = ∫ ℓ(z, θ, t) dt over [t0, t1]
+//   running_loss(ℓ) + terminal_loss(φ)            L = ∫ ℓ dt + φ(z(t1), θ)
+//   observations(0.5_c*(x - input<0>)*(x - input<0>), times, data)
+//                                                 L = Σ_k ℓ(z(t_k), θ, data_k): in ℓ, input<j> is
+//                                                 column j of the observation's data row
 #pragma once
 
+#include <cstddef>
+#include <ranges>
 #include <type_traits>
+#include <vector>
 
 #include "costate/expr/dag.hpp"
 #include "costate/expr/node.hpp"
@@ -39,12 +49,73 @@ constexpr terminal_loss_t<std::remove_cvref_t<L>> terminal_loss(L) {
   return {};
 }
 
+// L = ∫ ℓ(z, θ, t) dt (+ a terminal term). The integral is carried as one more state q with
+// q' = ℓ and q(t0) = 0, and its adjoint is the constant 1: the adjoint then picks up -∂ℓ/∂z in dλ/dt
+// and -∂ℓ/∂θ in dg_θ/dt, derived from ℓ's expression like f's VJPs (see solve/gradient.hpp).
+template <class Ell, class Terminal = void>
+struct running_loss_t {
+  using integrand = Ell;
+  using terminal = Terminal;
+  static_assert(is_scalar_v<Ell>, "costate::running_loss: the integrand must be a scalar (use sum, dot or norm2 on tensors)");
+  static_assert(detail::symbol_extent_v<symbol_kind::adjoint, Ell> == 0,
+                "costate::running_loss: adjoint<i> (λ) symbols belong to derived expressions");
+};
+
+template <Expr L>
+constexpr running_loss_t<std::remove_cvref_t<L>> running_loss(L) {
+  return {};
+}
+template <class Ell, class Phi>
+constexpr running_loss_t<Ell, terminal_loss_t<Phi>> operator+(running_loss_t<Ell>, terminal_loss_t<Phi>) {
+  return {};
+}
+template <class Ell, class Phi>
+constexpr running_loss_t<Ell, terminal_loss_t<Phi>> operator+(terminal_loss_t<Phi>, running_loss_t<Ell>) {
+  return {};
+}
+
+// L = Σ_k ℓ(z(t_k), θ, data_k) over observation times t0 <= t_1 < … < t_K <= t1. data holds one row
+// of ℓ's inputs per time (a range of rows such as std::vector<std::array<double, D>>, or a flat range
+// of K·D values); both are copied, and checked when gradient() runs.
+template <class Ell>
+struct observation_loss_t {
+  using point = terminal_loss_t<Ell>;  // ℓ and its gradients at one observation
+  static constexpr std::size_t data_size = point::inputs;
+  std::vector<double> times;
+  std::vector<double> data;  // row k at data[k * data_size]
+};
+
+template <Expr L, std::ranges::range Times, std::ranges::range Data>
+observation_loss_t<std::remove_cvref_t<L>> observations(L, const Times& times, const Data& data) {
+  observation_loss_t<std::remove_cvref_t<L>> o;
+  for (const auto& t : times) o.times.push_back(static_cast<double>(t));
+  for (const auto& row : data) {
+    if constexpr (std::ranges::range<decltype(row)>) {
+      for (const auto& v : row) o.data.push_back(static_cast<double>(v));
+    } else {
+      o.data.push_back(static_cast<double>(row));
+    }
+  }
+  return o;
+}
+// Observations whose loss uses no data (ℓ of z and θ only).
+template <Expr L, std::ranges::range Times>
+observation_loss_t<std::remove_cvref_t<L>> observations(L l, const Times& times) {
+  return observations(l, times, std::vector<double>{});
+}
+
 namespace detail {
 template <class T> struct is_terminal_loss : std::false_type {};
 template <class L> struct is_terminal_loss<terminal_loss_t<L>> : std::true_type {};
+template <class T> struct is_running_loss : std::false_type {};
+template <class L, class T> struct is_running_loss<running_loss_t<L, T>> : std::true_type {};
+template <class T> struct is_observation_loss : std::false_type {};
+template <class L> struct is_observation_loss<observation_loss_t<L>> : std::true_type {};
 }  // namespace detail
 
 template <class T>
-concept Loss = detail::is_terminal_loss<std::remove_cvref_t<T>>::value;
+concept Loss = detail::is_terminal_loss<std::remove_cvref_t<T>>::value ||
+               detail::is_running_loss<std::remove_cvref_t<T>>::value ||
+               detail::is_observation_loss<std::remove_cvref_t<T>>::value;
 
 }  // namespace costate

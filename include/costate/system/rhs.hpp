@@ -7,8 +7,11 @@
 //     dz/dt = f,  dλ/dt = -λᵀ∂f/∂z,  dg_θ/dt = -λᵀ∂f/∂θ,  dg_t/dt = -λᵀ∂f/∂t
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
+#include <type_traits>
 
 #include "costate/expr/node.hpp"
 #include "costate/expr/plan.hpp"
@@ -46,21 +49,21 @@ struct forward_rhs {
       store<detail::nth<typename Sys::output_shapes, k>>(dxdt.data() + Sys::output_offsets[k], v);
     });
   }
+
+  // ∂f/∂z (row-major n×n) and ∂f/∂t, for stiff steppers: row j is e_jᵀ∂f/∂z, the system's own
+  // derived VJP seeded with the unit vector e_j (n evaluations of the VJP plan, no differencing).
+  template <class State>
+  void jacobian(const State& x, double* J, double t, State& dfdt) const;
 };
 
-// The augmented adjoint system (see the top of this file). λᵀ∂f/∂X for each state or parameter symbol
-// X that f uses is subtracted from dλ or dg_θ at X's offset: symbols may overlap (state<0> beside
-// state_vector<2>), and unused states or parameters get zero.
+// The VJPs λᵀ∂f/∂z, λᵀ∂f/∂θ, λᵀ∂f/∂t in one plan, and where they go: λ-part at offset 0 of `out`,
+// θ-part at n, t-part at n + p (so `out` is laid out as [λ | g_θ | g_t]).
 template <class Sys, class T>
-struct adjoint_rhs {
+struct vjp_evaluator {
   static constexpr std::size_t n = Sys::states, p = Sys::params;
-  static constexpr std::size_t size = 2 * n + p + 1;
-  static constexpr std::size_t nf = Sys::rhs::size, nz = Sys::state_leaves::size, np = Sys::param_leaves::size;
-  using outputs = typename detail::concat<typename Sys::rhs, typename Sys::vjp_state, typename Sys::vjp_param,
-                                          detail::tlist<typename Sys::vjp_time>>::type;
+  static constexpr std::size_t nz = Sys::state_leaves::size, np = Sys::param_leaves::size;
+  using outputs = typename detail::concat<typename Sys::vjp_state, typename Sys::vjp_param, detail::tlist<typename Sys::vjp_time>>::type;
   using plan_type = typename detail::plan_of<outputs>::type;
-  const T* theta;
-  const double* inputs;
 
   // How often each value of λ and g_θ is written by a VJP output. When every symbol's range is
   // written at most once (the usual case), outputs are stored directly and only values no symbol
@@ -94,32 +97,118 @@ struct adjoint_rhs {
   };
   using cover_z = coverage<typename Sys::state_leaves, n>;
   using cover_p = coverage<typename Sys::param_leaves, p>;
-  static constexpr bool direct_z = cover_z::direct, direct_p = cover_p::direct;
+
+  // Zeroes what no VJP output reaches; `first` is the index of the first VJP output in the plan
+  // that `v` comes from.
+  template <class Out>
+  [[gnu::always_inline]] static void zero(Out* out) {
+    for (const std::size_t i : cover_z::to_zero) out[i] = T(0);
+    for (const std::size_t i : cover_p::to_zero) out[n + i] = T(0);
+  }
+  template <std::size_t k, class Out, class V>
+  [[gnu::always_inline]] static void put(Out* out, const V& v) {
+    if constexpr (k < nz) {
+      using X = detail::nth<typename Sys::state_leaves, k>;
+      if constexpr (cover_z::direct) store<typename X::shape_type>(out + X::index, v);
+      else accumulate<typename X::shape_type>(out + X::index, v);
+    } else if constexpr (k < nz + np) {
+      using X = detail::nth<typename Sys::param_leaves, k - nz>;
+      if constexpr (cover_p::direct) store<typename X::shape_type>(out + n + X::index, v);
+      else accumulate<typename X::shape_type>(out + n + X::index, v);
+    } else {
+      out[n + p] = v;
+    }
+  }
+  // out = λᵀ∂f/∂(z, θ, t) at (z, t) with the given λ.
+  static void run(const T* z, const T* lambda, const T* theta, const double* inputs, double t, T* out) {
+    const context<T> c{z, lambda, theta, inputs, t};
+    zero(out);
+    plan_type::template run_direct<T>(c, [&](auto i, const auto& v) { put<decltype(i)::value>(out, v); });
+  }
+};
+
+template <class Sys, class T>
+template <class State>
+void forward_rhs<Sys, T>::jacobian(const State& x, double* J, double t, State& dfdt) const {
+  constexpr std::size_t n = Sys::states, p = Sys::params;
+  std::array<T, n> e{};
+  std::array<T, n + p + 1> row;
+  for (std::size_t j = 0; j < n; ++j) {
+    e[j] = T(1);
+    vjp_evaluator<Sys, T>::run(x.data(), e.data(), theta, inputs, t, row.data());
+    e[j] = T(0);
+    for (std::size_t i = 0; i < n; ++i) J[j * n + i] = row[i];
+    dfdt[j] = row[n + p];
+  }
+}
+
+// The augmented adjoint system (see the top of this file). λᵀ∂f/∂X for each state or parameter symbol
+// X that f uses is subtracted from dλ or dg_θ at X's offset: symbols may overlap (state<0> beside
+// state_vector<2>), and unused states or parameters get zero.
+//
+// ZSource = void: z is part of the state, x = [z | λ | g_θ | g_t] (backsolve).
+// Otherwise z(t) is read from *zsource (the dense output of a forward re-integration), and
+// x = [λ | g_θ | g_t] (checkpointed).
+template <class Sys, class T, class ZSource = void>
+struct adjoint_rhs {
+  static constexpr bool integrates_z = std::is_void_v<ZSource>;
+  static constexpr std::size_t n = Sys::states, p = Sys::params;
+  static constexpr std::size_t lambda_offset = integrates_z ? n : 0;
+  static constexpr std::size_t size = lambda_offset + n + p + 1;
+  using vjps = vjp_evaluator<Sys, T>;
+  static constexpr bool direct_z = vjps::cover_z::direct, direct_p = vjps::cover_p::direct;
+  static constexpr std::size_t nf = integrates_z ? Sys::rhs::size : 0;
+  using outputs = std::conditional_t<integrates_z,
+                                     typename detail::concat<typename Sys::rhs, typename vjps::outputs>::type,
+                                     typename vjps::outputs>;
+  using plan_type = typename detail::plan_of<outputs>::type;
+  const T* theta;
+  const double* inputs;
+  const std::conditional_t<integrates_z, int, ZSource>* zsource = nullptr;
 
   template <class State>
   [[gnu::always_inline]] void operator()(const State& x, State& dxdt, double t) const {
     // The VJPs are linear in λ: seeded with -λ they are -λᵀ∂f/∂X, so no output needs negating.
     std::array<T, n> minus_lambda;
-    for (std::size_t i = 0; i < n; ++i) minus_lambda[i] = -x[n + i];
-    const context<T> c{x.data(), minus_lambda.data(), theta, inputs, t};
-    for (const std::size_t i : cover_z::to_zero) dxdt[n + i] = T(0);
-    for (const std::size_t i : cover_p::to_zero) dxdt[2 * n + i] = T(0);
+    for (std::size_t i = 0; i < n; ++i) minus_lambda[i] = -x[lambda_offset + i];
+    std::array<T, integrates_z ? 0 : n> zbuf;
+    const T* z = x.data();
+    if constexpr (!integrates_z) {
+      (*zsource)(t, zbuf.data());
+      z = zbuf.data();
+    }
+    const context<T> c{z, minus_lambda.data(), theta, inputs, t};
+    T* out = dxdt.data() + lambda_offset;
+    vjps::zero(out);
     plan_type::template run_direct<T>(c, [&](auto i, const auto& v) {
       constexpr std::size_t k = decltype(i)::value;
-      if constexpr (k < nf) {
-        store<detail::nth<typename Sys::output_shapes, k>>(dxdt.data() + Sys::output_offsets[k], v);
-      } else if constexpr (k < nf + nz) {
-        using X = detail::nth<typename Sys::state_leaves, k - nf>;
-        if constexpr (direct_z) store<typename X::shape_type>(dxdt.data() + n + X::index, v);
-        else accumulate<typename X::shape_type>(dxdt.data() + n + X::index, v);
-      } else if constexpr (k < nf + nz + np) {
-        using X = detail::nth<typename Sys::param_leaves, k - nf - nz>;
-        if constexpr (direct_p) store<typename X::shape_type>(dxdt.data() + 2 * n + X::index, v);
-        else accumulate<typename X::shape_type>(dxdt.data() + 2 * n + X::index, v);
-      } else {
-        dxdt[2 * n + p] = v;
-      }
+      if constexpr (k < nf) store<detail::nth<typename Sys::output_shapes, k>>(dxdt.data() + Sys::output_offsets[k], v);
+      else vjps::template put<k - nf>(out, v);
     });
+  }
+
+  // For stiff steppers (checkpointed only): the adjoint is linear in λ, so its Jacobian is
+  // -[∂f/∂z | ∂f/∂θ | ∂f/∂t]ᵀ in the λ columns (n unit-seeded VJPs) and zero in the g columns.
+  // Its explicit time derivative (z(t) is interpolated) is a central difference in t.
+  template <class State>
+  void jacobian(const State& x, double* J, double t, State& dfdt) const
+    requires(!integrates_z)
+  {
+    std::array<T, n> z, e{};
+    (*zsource)(t, z.data());
+    std::array<T, size> col;
+    for (std::size_t i = 0; i < size * size; ++i) J[i] = 0.0;
+    for (std::size_t j = 0; j < n; ++j) {
+      e[j] = T(1);
+      vjps::run(z.data(), e.data(), theta, inputs, t, col.data());
+      e[j] = T(0);
+      for (std::size_t r = 0; r < size; ++r) J[r * size + j] = -col[r];
+    }
+    const double dt = 6e-6 * std::max(1.0, std::abs(t));
+    State a{}, b{};
+    (*this)(x, a, t + dt);
+    (*this)(x, b, t - dt);
+    for (std::size_t r = 0; r < size; ++r) dfdt[r] = (a[r] - b[r]) / (2 * dt);
   }
 };
 

@@ -1,0 +1,101 @@
+// The checkpointed adjoint (z read from the dense output of re-integrated segments) against backsolve
+// on a system whose backward re-integration must fail: a linear two-state system with a mode decaying
+// at rate 100 over t ∈ [0, 10] (e^{100·10} overflows a double). Also: the seminorm, and the stats.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cmath>
+
+#include "costate/check/check_gradient.hpp"
+#include "costate/expr/constant.hpp"
+#include "costate/expr/operators.hpp"
+#include "costate/expr/symbol.hpp"
+#include "costate/solve/gradient.hpp"
+
+using namespace costate;
+using Catch::Matchers::Contains;
+
+namespace {
+constexpr auto u = state<0>;
+constexpr auto v = state<1>;
+constexpr auto a = param<0>;
+constexpr auto c = param<1>;
+constexpr auto k = param<2>;
+// u' = -a u + c v, v' = -k v: v decays at rate k and feeds u.
+constexpr auto fast_slow = ode(-a * u + c * v, -k * v);
+const auto loss = terminal_loss(0.5_c * u * u);
+
+struct closed_form {
+  double L, da, dc, dk, du0, dv0;
+};
+// u(T) = e^{-aT} u0 + c v0 (e^{-kT} - e^{-aT}) / (a - k); L = u(T)² / 2.
+closed_form exact(double A, double C, double K, double u0, double v0, double T) {
+  const double ea = std::exp(-A * T), ek = std::exp(-K * T), q = (ek - ea) / (A - K);
+  const double uT = ea * u0 + C * v0 * q;
+  const double duT_da = -T * ea * u0 + C * v0 * (T * ea / (A - K) - q / (A - K));
+  const double duT_dk = C * v0 * (-T * ek / (A - K) + q / (A - K));
+  return {0.5 * uT * uT, uT * duT_da, uT * v0 * q, uT * duT_dk, uT * ea, uT * C * q};
+}
+}  // namespace
+
+TEST_CASE("a fast decaying mode: the checkpointed adjoint equals the closed form", "[checkpointed]") {
+  const double A = 0.1, C = 2.0, K = 100.0, T = 10.0;
+  const std::array z0{1.0, 3.0};
+  const std::array th{A, C, K};
+  const auto e = exact(A, C, K, z0[0], z0[1], T);
+  for (const adjoint_method m : {adjoint_method(checkpointed{}), adjoint_method(checkpointed{4})}) {
+    const auto g = gradient(fast_slow, z0, th, {0.0, T}, loss, options{.rtol = 1e-10, .atol = 1e-10, .adjoint = m});
+    CHECK(g.loss == Approx(e.L).epsilon(1e-8));
+    CHECK(g.dtheta[0] == Approx(e.da).epsilon(1e-6));
+    CHECK(g.dtheta[1] == Approx(e.dc).epsilon(1e-6));
+    CHECK(g.dtheta[2] == Approx(e.dk).epsilon(1e-6));
+    CHECK(g.dz0[0] == Approx(e.du0).epsilon(1e-6));
+    CHECK(g.dz0[1] == Approx(e.dv0).epsilon(1e-6));
+    CHECK(g.stats.backsolve_drift < 1.0);  // the re-integrated segments retrace the forward pass
+    CHECK(g.stats.recompute.steps == g.stats.forward.steps);
+    CHECK(g.stats.max_segment_steps > 0);
+  }
+}
+
+TEST_CASE("a fast decaying mode: backsolve's backward z blows up and is reported, never returned", "[checkpointed]") {
+  const std::array z0{1.0, 3.0};
+  const std::array th{0.1, 2.0, 100.0};
+  CHECK_THROWS_WITH(gradient(fast_slow, z0, th, {0.0, 10.0}, loss, options{.rtol = 1e-10, .atol = 1e-10, .adjoint = backsolve}),
+                    Contains("backsolve") && Contains("checkpointed"));
+  // Over a short span the growth e^{100·0.1} ≈ 2e4 is tolerable: backsolve answers and reports its drift.
+  const auto g = gradient(fast_slow, z0, th, {0.0, 0.1}, loss, options{.rtol = 1e-10, .atol = 1e-10, .adjoint = backsolve});
+  CHECK(g.stats.backsolve_drift > 1.0);
+  CHECK(g.stats.backsolve_drift < 1e6);
+}
+
+TEST_CASE("the seminorm takes fewer adjoint steps for the same gradient", "[checkpointed]") {
+  // Many parameters, each integrated by g_θ: with the full norm their errors shorten the steps.
+  constexpr auto x = state<0>;
+  constexpr auto y = state<1>;
+  constexpr auto p = [] { return param<0>; }();
+  constexpr auto sys = ode(y, -p * x - param<1> * y + param<2> * sin(param<3> * t));
+  const std::array z0{1.0, 0.0};
+  const std::array th{4.0, 0.3, 1.5, 2.0};
+  const auto l = terminal_loss(x * x + y * y);
+  const auto full = gradient(sys, z0, th, {0.0, 20.0}, l, options{.rtol = 1e-8, .atol = 1e-8});
+  const auto semi = gradient(sys, z0, th, {0.0, 20.0}, l, options{.rtol = 1e-8, .atol = 1e-8, .seminorm = true});
+  INFO("backward steps: full norm " << full.stats.backward.steps << ", seminorm " << semi.stats.backward.steps);
+  CHECK(semi.stats.backward.steps < full.stats.backward.steps);
+  const auto ref = gradient(sys, z0, th, {0.0, 20.0}, l, options{.rtol = 1e-12, .atol = 1e-12});
+  for (std::size_t i = 0; i < th.size(); ++i) CHECK(semi.dtheta[i] == Approx(ref.dtheta[i]).epsilon(1e-5));
+  CHECK(full.stats.forward.steps == semi.stats.forward.steps);
+}
+
+TEST_CASE("stats count steps, evaluations and checkpoints of every pass", "[checkpointed]") {
+  const std::array z0{1.0, 3.0};
+  const std::array th{0.1, 2.0, 100.0};
+  const auto g = gradient(fast_slow, z0, th, {0.0, 1.0}, loss, options{.adjoint = adjoint_method{.steps_per_checkpoint = 10}});
+  CHECK(g.stats.forward.steps > 20);
+  CHECK(g.stats.checkpoints == (g.stats.forward.steps + 9) / 10);
+  CHECK(g.stats.max_segment_steps == 10);
+  CHECK(g.stats.forward.rhs_evals >= 6 * g.stats.forward.steps);
+  CHECK(g.stats.backward.steps > 0);
+  CHECK(g.stats.backward.jacobian_evals == 0);
+  const auto eq = gradient(fast_slow, z0, th, {0.0, 1.0}, loss, options{.adjoint = checkpointed{3}});
+  CHECK(eq.stats.checkpoints == 3);
+}

@@ -1,0 +1,82 @@
+// Dense output of a recorded segment: the values between steps that the checkpointed adjoint reads.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <boost/numeric/odeint/stepper/runge_kutta_cash_karp54.hpp>
+#include <cmath>
+
+#include "costate/solve/dense.hpp"
+#include "costate/solve/integrate.hpp"
+
+using namespace costate;
+
+namespace {
+// The harmonic oscillator x' = y, y' = -x: x = cos t, y = -sin t from (1, 0).
+struct oscillator {
+  void operator()(const std::array<double, 2>& z, std::array<double, 2>& dz, double) const {
+    dz[0] = z[1];
+    dz[1] = -z[0];
+  }
+};
+
+template <class Tag>
+double max_interpolation_error(const Tag& tag, double tol, std::size_t* steps = nullptr) {
+  detail::dense_segment<2> seg;
+  std::array<double, 2> z{1.0, 0.0};
+  detail::integrate(tag, oscillator{}, z, 0.0, 6.0, {tol, tol}, 1'000'000, "forward", seg);
+  if (steps) *steps = seg.steps();
+  double worst = 0;
+  for (int i = 1000; i >= 0; --i) {  // backward, as the adjoint asks
+    const double t = 6.0 * i / 1000;
+    std::array<double, 2> v{};
+    seg(t, v.data());
+    worst = std::max({worst, std::abs(v[0] - std::cos(t)), std::abs(v[1] + std::sin(t))});
+  }
+  return worst;
+}
+}  // namespace
+
+TEST_CASE("the quintic fit reproduces polynomials of degree 5", "[dense]") {
+  // p(θ) = Σ c_j θ^j: the residual conditions at θ = 1 (value, slope), 1/3 and 2/3 give back c2..c5.
+  const double c[6] = {0.3, -1.2, 2.5, 0.7, -3.1, 1.9};
+  const auto p = [&](double th) { double v = 0; for (int j = 5; j >= 0; --j) v = v * th + c[j]; return v; };
+  const double dp1 = c[1] + 2 * c[2] + 3 * c[3] + 4 * c[4] + 5 * c[5];
+  const double r[4] = {p(1) - c[0] - c[1], dp1 - c[1], p(1.0 / 3) - c[0] - c[1] / 3, p(2.0 / 3) - c[0] - 2 * c[1] / 3};
+  for (int j = 0; j < 4; ++j) {
+    double v = 0;
+    for (int i = 0; i < 4; ++i) v += detail::quintic_inverse[j][i] * r[i];
+    CHECK(v == Approx(c[j + 2]).margin(1e-12));
+  }
+}
+
+TEST_CASE("dopri5's continuous extension is as accurate as its steps", "[dense]") {
+  std::size_t steps = 0;
+  const double e = max_interpolation_error(dopri5{}, 1e-10, &steps);
+  INFO("steps " << steps << ", max error " << e);
+  CHECK(e < 1e-8);
+  CHECK(steps > 10);
+}
+
+TEST_CASE("Hermite dense output for steppers without an extension", "[dense]") {
+  const double e = max_interpolation_error(odeint_stepper<boost::numeric::odeint::runge_kutta_cash_karp54>{}, 1e-10);
+  INFO("cash_karp54 max error " << e);
+  CHECK(e < 1e-8);
+  // rk4 at a fixed step: the interpolant's error O(h^6) is below rk4's own O(h^4), so halving the
+  // step divides the total error by about 16, as rk4's does.
+  const double e1 = max_interpolation_error(rk4{.dt = 0.1}, 1.0), e2 = max_interpolation_error(rk4{.dt = 0.05}, 1.0);
+  INFO("rk4 errors " << e1 << ", " << e2);
+  CHECK(e1 / e2 > 12);
+  CHECK(e1 < 1e-5);
+}
+
+TEST_CASE("a one-step segment interpolates with the cubic Hermite polynomial", "[dense]") {
+  detail::dense_segment<2> seg;
+  std::array<double, 2> z{1.0, 0.0};
+  detail::integrate(rk4{.dt = 0.01}, oscillator{}, z, 0.0, 0.01, {1, 1}, 10, "forward", seg);
+  REQUIRE(seg.steps() == 1);
+  std::array<double, 2> v{};
+  seg(0.005, v.data());
+  CHECK(v[0] == Approx(std::cos(0.005)).epsilon(1e-10));
+  seg(0.0, v.data());
+  CHECK(v[0] == 1.0);
+}

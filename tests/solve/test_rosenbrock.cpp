@@ -1,0 +1,90 @@
+// rosenbrock4 with the derived Jacobians: the Robertson problem, forward and gradient.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cmath>
+
+#include "costate/check/check_gradient.hpp"
+#include "costate/expr/constant.hpp"
+#include "costate/expr/operators.hpp"
+#include "costate/expr/symbol.hpp"
+#include "costate/solve/gradient.hpp"
+#include "costate/solve/rosenbrock.hpp"
+#include "costate/solve/solve.hpp"
+
+using namespace costate;
+
+namespace {
+constexpr auto c1 = state<0>;
+constexpr auto c2 = state<1>;
+constexpr auto c3 = state<2>;
+constexpr auto k1 = param<0>;
+constexpr auto k2 = param<1>;
+constexpr auto k3 = param<2>;
+constexpr auto robertson = ode(-k1 * c1 + k3 * c2 * c3,
+                               k1 * c1 - k3 * c2 * c3 - k2 * c2 * c2,
+                               k2 * c2 * c2);
+const std::array z0{1.0, 0.0, 0.0};
+const std::array th{0.04, 3e7, 1e4};
+}  // namespace
+
+TEST_CASE("forward_rhs::jacobian is the derived ∂f/∂z and ∂f/∂t", "[rosenbrock]") {
+  const forward_rhs<system_of_t<decltype(robertson)>, double> f{th.data(), nullptr};
+  const std::array z{0.9, 2e-5, 0.1};
+  std::array<double, 9> J{};
+  std::array<double, 3> dfdt{};
+  f.jacobian(z, J.data(), 0.0, dfdt);
+  const std::array<double, 9> expect{-th[0], th[2] * z[2], th[2] * z[1],
+                                     th[0], -th[2] * z[2] - 2 * th[1] * z[1], -th[2] * z[1],
+                                     0.0, 2 * th[1] * z[1], 0.0};
+  for (std::size_t i = 0; i < 9; ++i) CHECK(J[i] == Approx(expect[i]).margin(1e-12));
+  CHECK(dfdt == std::array{0.0, 0.0, 0.0});
+}
+
+namespace {
+// y' = -K (y - cos t) - sin t, y = cos t: time-dependent, stiff for large K.
+struct forced {
+  double K;
+  void operator()(const std::array<double, 1>& x, std::array<double, 1>& d, double t) const {
+    d[0] = -K * (x[0] - std::cos(t)) - std::sin(t);
+  }
+  void jacobian(const std::array<double, 1>&, double* J, double t, std::array<double, 1>& dfdt) const {
+    J[0] = -K;
+    dfdt[0] = -K * std::sin(t) - std::cos(t);
+  }
+};
+}  // namespace
+
+TEST_CASE("rosenbrock4 keeps its order on time-dependent problems (d4 = -0.0362)", "[rosenbrock]") {
+  for (const double K : {0.0, 1000.0}) {
+    std::array<double, 1> x{1.0};
+    const auto st = detail::integrate(rosenbrock4{}, forced{K}, x, 0.0, 10.0, {1e-8, 1e-8}, 1'000'000, "forward",
+                                      detail::no_observer{});
+    INFO("K = " << K << ": " << st.steps << " steps, error " << x[0] - std::cos(10.0));
+    CHECK(std::abs(x[0] - std::cos(10.0)) < 1e-8);
+    CHECK(st.steps < 5000);  // with odeint's d4 = +0.0362: 5866 (K = 0) and 182500 (K = 1000) steps
+  }
+}
+
+TEST_CASE("Robertson on [0, 40] with rosenbrock4: the solution and the gradient", "[rosenbrock]") {
+  // atol 1e-16: y2 ~ 1e-5, and dL/dt1 = λᵀf(z(t1)) weighs y2' (a difference of terms 3000 times larger)
+  // by 1e4; at atol 1e-14 its forward error alone is 1.3e-5 relative.
+  const auto o = options{.stepper = rosenbrock4{}, .rtol = 1e-10, .atol = 1e-16};
+  const auto s = solve(robertson, z0, th, {0.0, 40.0}, o);
+  // Reference values at t = 40 (Hairer & Wanner, Solving ODEs II, IV.10).
+  CHECK(s.final_state()[0] == Approx(0.7158270687193).epsilon(1e-7));
+  CHECK(s.final_state()[1] == Approx(9.185534764e-6).epsilon(1e-6));
+  CHECK(s.final_state()[2] == Approx(0.2841637457).epsilon(1e-7));
+  CHECK(s.stats.jacobian_evals == s.stats.steps + s.stats.rejected);
+  CHECK(s.stats.steps < 20000);  // explicit steppers need millions (stability, not accuracy)
+
+  const auto loss = terminal_loss(c1 + 1e4_c * c2 + 0.5_c * c3 * c3);
+  // Relative step 1e-5: the default 1e-3 moves y2(0) = 0 to -2e-3, where Robertson blows up.
+  const auto r = check_gradient(robertson, z0, th, {0.0, 40.0}, loss, o,
+                                {.relative_step = 1e-5, .fd_rtol = 1e-12, .fd_atol = 1e-18});
+  INFO(r);
+  CHECK(r.max_error_fd <= 1e-5);
+  const auto g = gradient(robertson, z0, th, {0.0, 40.0}, loss, o);
+  CHECK(g.stats.backward.jacobian_evals > 0);
+  CHECK(g.dt0 == Approx(-g.dt1).epsilon(1e-5));
+}
