@@ -127,8 +127,9 @@ hand_result hand_gradient(const std::array<double, n>& z0, const std::array<doub
   return r;
 }
 
-const auto opt_dopri5 = options{.rtol = 1e-8, .atol = 1e-8};
-const auto opt_rk4 = options{.stepper = rk4{.dt = 1e-3}};
+// backsolve: the algorithm the hand-written adjoints implement (z re-integrated backward with λ).
+const auto opt_dopri5 = options{.rtol = 1e-8, .atol = 1e-8, .adjoint = backsolve};
+const auto opt_rk4 = options{.stepper = rk4{.dt = 1e-3}, .adjoint = backsolve};
 
 // ---------------------------------------------------------------------------------------------------
 // One evaluation of the augmented adjoint RHS. DoNotOptimize(s) with its memory clobber makes the

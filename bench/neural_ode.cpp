@@ -39,7 +39,8 @@ constexpr auto nn_loss = terminal_loss(0.5_c * dot(z, z));
 constexpr std::size_t n = 2;
 constexpr std::array<double, n> z0_ref{1.0, -0.5};
 constexpr time_span span{0.0, 1.0};
-const auto opt_dopri5 = options{.rtol = 1e-8, .atol = 1e-8};
+// backsolve: the algorithm the hand-written adjoints implement (z re-integrated backward with λ).
+const auto opt_dopri5 = options{.rtol = 1e-8, .atol = 1e-8, .adjoint = backsolve};
 
 template <std::size_t H>
 struct mlp {

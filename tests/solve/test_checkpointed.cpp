@@ -99,3 +99,19 @@ TEST_CASE("stats count steps, evaluations and checkpoints of every pass", "[chec
   const auto eq = gradient(fast_slow, z0, th, {0.0, 1.0}, loss, options{.adjoint = checkpointed{3}});
   CHECK(eq.stats.checkpoints == 3);
 }
+
+TEST_CASE("automatic checkpoints thin out to stay within max_checkpoints", "[checkpointed]") {
+  const std::array z0{1.0, 3.0};
+  const std::array th{0.1, 2.0, 100.0};
+  const auto every = options{.rtol = 1e-10, .atol = 1e-10, .adjoint = adjoint_method{.steps_per_checkpoint = 1, .max_checkpoints = 8}};
+  const auto g = gradient(fast_slow, z0, th, {0.0, 2.0}, loss, every);
+  INFO("forward steps " << g.stats.forward.steps << ", checkpoints " << g.stats.checkpoints << ", longest segment "
+                        << g.stats.max_segment_steps);
+  CHECK(g.stats.forward.steps > 200);
+  CHECK(g.stats.checkpoints <= 9);
+  CHECK(g.stats.max_segment_steps <= 2 * g.stats.forward.steps / 8 + 1);
+  CHECK(g.stats.recompute.steps == g.stats.forward.steps);  // segments retrace the forward steps
+  const auto e = exact(0.1, 2.0, 100.0, z0[0], z0[1], 2.0);
+  CHECK(g.dtheta[2] == Approx(e.dk).epsilon(1e-6));
+  CHECK(g.dz0[1] == Approx(e.dv0).epsilon(1e-6));
+}

@@ -207,22 +207,54 @@ inline void require_valid_observations(time_span span, const std::vector<double>
                 std::to_string(times.size() * row) + " data values; got " + std::to_string(data_values));
 }
 
-// Records a checkpoint every `every` accepted steps of the forward pass, with the step the
-// controller proposes next, so that re-integrating from it retraces the forward steps.
-struct checkpoint_recorder {
+// The forward pass's checkpoints: time, the step the controller proposed there (0: start afresh,
+// as the forward pass did at a stop), observation index, z. As a step recorder it adds one every
+// `every` accepted steps; when more than `cap` such automatic checkpoints exist, every other one is
+// dropped and the spacing doubles, so memory stays O(cap + steps / cap) however long the pass.
+// Re-integrating from a checkpoint with its proposed step retraces the forward pass's steps.
+template <std::size_t N>
+struct checkpoint_store {
   static constexpr bool records_steps = true;
-  std::vector<double>& times;
-  std::vector<double>& steps;
-  std::vector<double>& states;
-  std::size_t every;
-  double end;
-  std::size_t count = 0;
+  std::vector<double> t, h, z;
+  std::vector<std::size_t> obs, step;  // step: accepted-step index of an automatic checkpoint, or none
+  std::size_t every = 0, cap = 0, autos = 0, accepted = 0;
+  double stop_at = 0.0;  // the end of the current interval: recorded as a stop, not automatically
+
+  std::size_t size() const { return t.size(); }
+  const double* state(std::size_t j) const { return z.data() + j * N; }
+  template <class S>
+  void push(double tj, double hj, std::size_t o, std::size_t s, const S& zj) {
+    t.push_back(tj);
+    h.push_back(hj);
+    obs.push_back(o);
+    step.push_back(s);
+    z.insert(z.end(), zj.begin(), zj.begin() + N);
+  }
   template <class Stepper, class S>
   void record(const Stepper&, double, const S&, const S&, double t1, const S& z1, const S&, double h_next) {
-    if (++count % every != 0 || t1 == end) return;
-    times.push_back(t1);
-    steps.push_back(h_next);
-    states.insert(states.end(), z1.begin(), z1.end());
+    if (++accepted % every != 0 || t1 == stop_at) return;
+    push(t1, h_next, none, accepted, z1);
+    if (++autos > cap) thin();
+  }
+  void thin() {
+    every *= 2;
+    std::size_t k = 0;
+    autos = 0;
+    for (std::size_t j = 0; j < t.size(); ++j) {
+      if (step[j] != none && step[j] % every != 0) continue;
+      autos += step[j] != none;
+      t[k] = t[j];
+      h[k] = h[j];
+      obs[k] = obs[j];
+      step[k] = step[j];
+      std::copy_n(z.begin() + static_cast<std::ptrdiff_t>(j * N), N, z.begin() + static_cast<std::ptrdiff_t>(k * N));
+      ++k;
+    }
+    t.resize(k);
+    h.resize(k);
+    obs.resize(k);
+    step.resize(k);
+    z.resize(k * N);
   }
 };
 
@@ -247,42 +279,30 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
   tolerances atol{opt.adjoint_rtol.value_or(opt.rtol), opt.adjoint_atol.value_or(opt.atol)};
   if (opt.seminorm) atol.norm_size = dense ? n : 2 * n;  // z and λ only; g_θ and g_t are left out
 
-  // Forward pass, stop to stop, storing checkpoints (t, proposed step, observation, z).
+  // Forward pass, stop to stop, storing checkpoints.
   const std::vector<stop> stops = stops_of(span, opt.adjoint.segments, times);
-  std::vector<double> ct, ch, cz;
-  std::vector<std::size_t> cobs;
-  const auto push = [&](double t, double h, std::size_t obs, const std::array<double, n>& z) {
-    ct.push_back(t);
-    ch.push_back(h);
-    cobs.push_back(obs);
-    cz.insert(cz.end(), z.begin(), z.end());
-  };
+  checkpoint_store<n> cp;
+  cp.every = opt.adjoint.steps_per_checkpoint;
+  cp.cap = opt.adjoint.max_checkpoints;
   {
     std::array<double, n> z = z0;
-    push(stops[0].t, 0.0, stops[0].obs, z);
+    cp.push(stops[0].t, 0.0, stops[0].obs, none, z);
     for (std::size_t i = 0; i + 1 < stops.size(); ++i) {
       const double a = stops[i].t, b = stops[i + 1].t;
-      pass_stats s;
-      if (opt.adjoint.segments == 0) {
-        std::vector<double> tt, hh, zz;
-        checkpoint_recorder rec{tt, hh, zz, opt.adjoint.steps_per_checkpoint, b};
-        s = integrate(opt.stepper, f, z, a, b, ftol, remaining_steps(opt.max_steps, r.stats.forward), "forward", rec);
-        for (std::size_t k = 0; k < tt.size(); ++k) {
-          std::array<double, n> zk;
-          std::copy_n(zz.begin() + static_cast<std::ptrdiff_t>(k * n), n, zk.begin());
-          push(tt[k], hh[k], none, zk);
-        }
-      } else {
-        s = integrate(opt.stepper, f, z, a, b, ftol, remaining_steps(opt.max_steps, r.stats.forward), "forward",
-                      no_observer{});
-      }
-      accumulate(r.stats.forward, s);
-      push(b, 0.0, stops[i + 1].obs, z);
+      cp.stop_at = b;
+      const std::size_t budget = remaining_steps(opt.max_steps, r.stats.forward);
+      accumulate(r.stats.forward, opt.adjoint.segments == 0
+                                      ? integrate(opt.stepper, f, z, a, b, ftol, budget, "forward", cp)
+                                      : integrate(opt.stepper, f, z, a, b, ftol, budget, "forward", no_observer{}));
+      cp.push(b, 0.0, stops[i + 1].obs, none, z);
     }
     r.z1 = z;
   }
-  const std::size_t M = ct.size() - 1;  // checkpoint intervals
-  const auto zc = [&](std::size_t j) { return cz.data() + j * n; };
+  const std::size_t M = cp.size() - 1;  // checkpoint intervals
+  const auto& ct = cp.t;
+  const auto& ch = cp.h;
+  const auto& cobs = cp.obs;
+  const auto zc = [&](std::size_t j) { return cp.state(j); };
   r.stats.checkpoints = M;
 
   // Terminal loss at t1, then dL/dt1 = λ(t1)ᵀ f(z(t1), θ, t1) (observations at t1 have their own dL/dt_k).

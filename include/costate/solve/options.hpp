@@ -55,12 +55,15 @@ struct rosenbrock4 {
 //     like e^{rate·Δt}; gradient_stats::backsolve_drift measures that and the gradient raises an
 //     error when the backward z is lost (see gradient.hpp).
 //   segments: checkpoints at the ends of `segments` equal parts of [t0, t1]; 0 places a checkpoint
-//     every `steps_per_checkpoint` accepted forward steps instead, so that a segment's memory does
-//     not grow with the number of steps. Observation times are always checkpoints.
+//     every `steps_per_checkpoint` accepted forward steps instead, doubling that spacing whenever
+//     there would be more than `max_checkpoints` of them, so that memory is O(max_checkpoints +
+//     steps / max_checkpoints) states however many steps the pass takes. Observation times are
+//     always checkpoints.
 struct adjoint_method {
   std::size_t segments = 0;
   bool interpolate = true;
   std::size_t steps_per_checkpoint = 64;
+  std::size_t max_checkpoints = 1024;
 };
 // z re-integrated backward from z(t1): right for systems that are stable backward in time
 // (oscillators, conservative systems, most neural ODEs over short spans), and the cheapest.
