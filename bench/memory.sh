@@ -27,16 +27,16 @@ declare -A growth
 for m in "${methods[@]}"; do
   for n in "${steps[@]}"; do
     read -r _ _ peak base grow secs loss g0 < <("$bin" "$m" "$n")
-    growth["$m,$n"]=$grow
+    growth["$m,$n"]=$((peak / 1024)).$(( (peak % 1024) * 10 / 1024 ))
   done
 done
 
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 cxx="$(c++ --version | head -1)"
 {
-  echo "Peak resident memory added by one gradient, in KiB (peak during the call − resident size before it;"
-  echo "about ±100 KiB is page-granularity noise). Lotka–Volterra, rk4 with N equal steps on t ∈ [0, 10];"
-  echo "one process per cell. \`bash bench/memory.sh\`, $(date -u +%Y-%m-%d), $cpu, $cxx."
+  echo "Peak resident memory of the whole process, in MiB (getrusage; the program, libc and libstdc++ alone"
+  echo "take about 3.2 MiB). Lotka–Volterra, rk4 with N equal steps on t ∈ [0, 10], one gradient per"
+  echo "process. \`bash bench/memory.sh\`, $(date -u +%Y-%m-%d), $cpu, $cxx."
   echo
   printf '| method |'; for n in "${steps[@]}"; do printf ' N = %s |' "$n"; done; echo
   printf '|---|'; for n in "${steps[@]}"; do printf -- '---:|'; done; echo
