@@ -63,6 +63,8 @@ class dense_segment {
     cursor_ = 0;
   }
   std::size_t steps() const { return steps_; }
+  double front() const { return start(0); }          // the recorded span [front, back]
+  double back() const { return end(steps_ - 1); }
 
   template <class Stepper, class S>
   void record(const Stepper& stepper, double t0, const S& z0, const S& f0, double t1, const S& z1, const S& f1, double) {

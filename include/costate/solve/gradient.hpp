@@ -487,6 +487,9 @@ auto gradient(const batched_system<B, M, Sys, K>& bs, const std::array<std::arra
               const Theta& theta, time_span span, L loss, const options<St>& opt = {}) {
   using BS = batched_system<B, M, Sys, K>;
   using Batched = typename BS::system_type;
+  static_assert(detail::is_terminal_loss<std::remove_cvref_t<L>>::value,
+                "costate::gradient: batches take terminal losses (terminal_loss(...)); running losses and "
+                "observations are per system, not yet per batch");
   static_assert(detail::z0_size_does_not_match_the_system<N, Sys::states>::value);
   static_assert(K >= Sys::inputs, "costate::gradient: the batched system uses inputs: bind them with batch<B>(sys).with_inputs(...)");
   const auto bl = BS::loss(loss);

@@ -204,11 +204,17 @@ struct adjoint_rhs {
       e[j] = T(0);
       for (std::size_t r = 0; r < size; ++r) J[r * size + j] = -col[r];
     }
+    // Central where possible; one-sided at the ends of the recorded span, beyond which z(t) is clamped.
     const double dt = 6e-6 * std::max(1.0, std::abs(t));
+    double hi = t + dt, lo = t - dt;
+    if constexpr (requires { zsource->front(); zsource->back(); }) {
+      hi = std::min(hi, std::max(t, zsource->back()));
+      lo = std::max(lo, std::min(t, zsource->front()));
+    }
     State a{}, b{};
-    (*this)(x, a, t + dt);
-    (*this)(x, b, t - dt);
-    for (std::size_t r = 0; r < size; ++r) dfdt[r] = (a[r] - b[r]) / (2 * dt);
+    (*this)(x, a, hi);
+    (*this)(x, b, lo);
+    for (std::size_t r = 0; r < size; ++r) dfdt[r] = (a[r] - b[r]) / (hi - lo);
   }
 };
 
