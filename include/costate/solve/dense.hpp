@@ -66,8 +66,11 @@ class dense_segment {
   double front() const { return start(0); }          // the recorded span [front, back]
   double back() const { return end(steps_ - 1); }
 
+  // (Out of line, as is operator(): the step loops that call them are flattened, and inlining the
+  // interpolation into every stage evaluation of the adjoint doubled the object code and the compile
+  // time of a gradient.)
   template <class Stepper, class S>
-  void record(const Stepper& stepper, double t0, const S& z0, const S& f0, double t1, const S& z1, const S& f1, double) {
+  [[gnu::noinline]] void record(const Stepper& stepper, double t0, const S& z0, const S& f0, double t1, const S& z1, const S& f1, double) {
     if (steps_ == 0) extension_ = HasContinuousExtension<Stepper, S>;
     if constexpr (HasContinuousExtension<Stepper, S>) {
       // [t_k, h_k, c_0 .. c_5], c_j[i]: coefficient of θ^j of component i.
@@ -101,7 +104,7 @@ class dense_segment {
   // z(t) for t in the recorded span (clamped to it). The backward pass asks for decreasing times,
   // so the step that served the last call is tried first.
   template <class T>
-  void operator()(double t, T* z) const {
+  [[gnu::noinline]] void operator()(double t, T* z) const {
     const std::size_t k = find(t);
     if (extension_) {
       const double* d = data_.data() + k * (2 + 6 * N);

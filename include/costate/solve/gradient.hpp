@@ -23,6 +23,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <vector>
 
 #include "costate/expr/plan.hpp"
@@ -231,7 +232,7 @@ struct checkpoint_store {
     z.insert(z.end(), zj.begin(), zj.begin() + N);
   }
   template <class Stepper, class S>
-  void record(const Stepper&, double, const S&, const S&, double t1, const S& z1, const S&, double h_next) {
+  [[gnu::noinline]] void record(const Stepper&, double, const S&, const S&, double t1, const S& z1, const S&, double h_next) {
     if (++accepted % every != 0 || t1 == stop_at) return;
     push(t1, h_next, none, accepted, z1);
     if (++autos > cap) thin();
@@ -258,6 +259,20 @@ struct checkpoint_store {
   }
 };
 
+// The forward pass records checkpoints; the backward pass's re-integrations record dense output.
+// One recorder type for both, so that both share one instantiation of the step loop.
+template <std::size_t N>
+struct forward_recorder {
+  static constexpr bool records_steps = true;
+  checkpoint_store<N>* checkpoints = nullptr;
+  dense_segment<N>* segment = nullptr;
+  template <class Stepper, class S>
+  void record(const Stepper& st, double t0, const S& z0, const S& f0, double t1, const S& z1, const S& f1, double h) {
+    if (checkpoints) checkpoints->record(st, t0, z0, f0, t1, z1, f1, h);
+    else segment->record(st, t0, z0, f0, t1, z1, f1, h);
+  }
+};
+
 template <class St> inline constexpr bool is_rosenbrock = std::is_same_v<St, rosenbrock4>;
 
 // The gradient of Σ (terminal φ at t1, observations ℓ at t_k), for a system whose state `quadrature`
@@ -277,12 +292,12 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
   const forward_rhs<Sys, double> f{theta.data(), u};
   const tolerances ftol{opt.rtol, opt.atol};
   tolerances atol{opt.adjoint_rtol.value_or(opt.rtol), opt.adjoint_atol.value_or(opt.atol)};
-  if (opt.seminorm) atol.norm_size = dense ? n : 2 * n;  // z and λ only; g_θ and g_t are left out
+  if (opt.seminorm) atol.norm_size = 2 * n;  // z and λ only; g_θ and g_t are left out
 
   // Forward pass, stop to stop, storing checkpoints.
   const std::vector<stop> stops = stops_of(span, opt.adjoint.segments, times);
   checkpoint_store<n> cp;
-  cp.every = opt.adjoint.steps_per_checkpoint;
+  cp.every = opt.adjoint.segments == 0 ? opt.adjoint.steps_per_checkpoint : std::numeric_limits<std::size_t>::max();
   cp.cap = opt.adjoint.max_checkpoints;
   {
     std::array<double, n> z = z0;
@@ -290,10 +305,8 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
     for (std::size_t i = 0; i + 1 < stops.size(); ++i) {
       const double a = stops[i].t, b = stops[i + 1].t;
       cp.stop_at = b;
-      const std::size_t budget = remaining_steps(opt.max_steps, r.stats.forward);
-      accumulate(r.stats.forward, opt.adjoint.segments == 0
-                                      ? integrate(opt.stepper, f, z, a, b, ftol, budget, "forward", cp)
-                                      : integrate(opt.stepper, f, z, a, b, ftol, budget, "forward", no_observer{}));
+      accumulate(r.stats.forward, integrate(opt.stepper, f, z, a, b, ftol, remaining_steps(opt.max_steps, r.stats.forward),
+                                            "forward", forward_recorder<n>{&cp, nullptr}));
       cp.push(b, 0.0, stops[i + 1].obs, none, z);
     }
     r.z1 = z;
@@ -352,54 +365,49 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
   std::array<double, n> lambda0{};
   std::array<double, ps> gtheta{};
   double gt = 0.0;
-  if (dense) {
+  {
+    // One adjoint right-hand side for both strategies: with `zsource` set it reads z(t) from the
+    // re-integrated segment; without, it integrates z backward (backsolve).
     using zsource = dense_segment<n>;
     using rhs_t = adjoint_rhs<Sys, double, zsource>;
     zsource seg;
-    const rhs_t adj{theta.data(), u, &seg};
-    std::array<double, rhs_t::size> y{};
-    std::copy(lambda.begin(), lambda.end(), y.begin());
-    observe(M, y.data());
+    const rhs_t adj{theta.data(), u, dense ? &seg : nullptr};
+    std::array<double, rhs_t::size> y{};  // [z | λ | g_θ | g_t]
+    std::copy(lambda.begin(), lambda.end(), y.begin() + n);
+    observe(M, y.data() + n);
     for (std::size_t j = M; j-- > 0;) {
-      seg.clear();
-      std::array<double, n> z;
-      std::copy_n(zc(j), n, z.begin());
-      accumulate(r.stats.recompute, integrate(opt.stepper, f, z, ct[j], ct[j + 1], ftol,
-                                              remaining_steps(opt.max_steps, r.stats.recompute), "recompute", seg, ch[j]));
-      drift(z.data(), zc(j + 1), ftol);
-      r.stats.max_segment_steps = std::max(r.stats.max_segment_steps, seg.steps());
-      accumulate(r.stats.backward, integrate(opt.stepper, adj, y, ct[j + 1], ct[j], atol,
-                                             remaining_steps(opt.max_steps, r.stats.backward), "adjoint", no_observer{}));
-      observe(j, y.data());
-    }
-    std::copy_n(y.begin(), n, lambda0.begin());
-    std::copy_n(y.begin() + n, ps, gtheta.begin());
-    gt = y[n + ps];
-  } else if constexpr (!is_rosenbrock<St>) {
-    using rhs_t = adjoint_rhs<Sys, double>;
-    const rhs_t adj{theta.data(), u};
-    std::array<double, rhs_t::size> x{};
-    std::copy(lambda.begin(), lambda.end(), x.begin() + n);
-    observe(M, x.data() + n);
-    for (std::size_t j = M; j-- > 0;) {
-      std::copy_n(zc(j + 1), n, x.begin());
+      if (dense) {
+        seg.clear();
+        std::array<double, n> z;
+        std::copy_n(zc(j), n, z.begin());
+        accumulate(r.stats.recompute, integrate(opt.stepper, f, z, ct[j], ct[j + 1], ftol,
+                                                remaining_steps(opt.max_steps, r.stats.recompute), "recompute",
+                                                forward_recorder<n>{nullptr, &seg}, ch[j]));
+        drift(z.data(), zc(j + 1), ftol);
+        r.stats.max_segment_steps = std::max(r.stats.max_segment_steps, seg.steps());
+      } else {
+        std::copy_n(zc(j + 1), n, y.begin());  // backsolve: z restarts from the stored forward value
+      }
       try {
-        accumulate(r.stats.backward, integrate(opt.stepper, adj, x, ct[j + 1], ct[j], atol,
+        accumulate(r.stats.backward, integrate(opt.stepper, adj, y, ct[j + 1], ct[j], atol,
                                                remaining_steps(opt.max_steps, r.stats.backward), "adjoint", no_observer{}));
       } catch (const error& e) {
+        if (dense) throw;
         throw error(std::string(e.what()) + ". With backsolve, z is re-integrated backward, which diverges on "
                     "dissipative and stiff systems: use the checkpointed adjoint (the default)");
       }
-      drift(x.data(), zc(j), atol);
-      if (r.stats.backsolve_drift > 1e6)
-        throw error("backsolve: z re-integrated backward left the forward trajectory near t = " + format_time(ct[j]) +
-                    " (by " + format_time(r.stats.backsolve_drift) +
-                    " times the tolerance), so the gradient would be wrong: use the checkpointed adjoint (the default)");
-      observe(j, x.data() + n);
+      if (!dense) {
+        drift(y.data(), zc(j), atol);
+        if (r.stats.backsolve_drift > 1e6)
+          throw error("backsolve: z re-integrated backward left the forward trajectory near t = " + format_time(ct[j]) +
+                      " (by " + format_time(r.stats.backsolve_drift) +
+                      " times the tolerance), so the gradient would be wrong: use the checkpointed adjoint (the default)");
+      }
+      observe(j, y.data() + n);
     }
-    std::copy_n(x.begin() + n, n, lambda0.begin());
-    std::copy_n(x.begin() + 2 * n, ps, gtheta.begin());
-    gt = x[2 * n + ps];
+    std::copy_n(y.begin() + n, n, lambda0.begin());
+    std::copy_n(y.begin() + 2 * n, ps, gtheta.begin());
+    gt = y[2 * n + ps];
   }
   r.dz0 = lambda0;
   for (std::size_t k = 0; k < ps; ++k) r.dtheta[k] += gtheta[k];

@@ -79,7 +79,7 @@ struct adaptive_stepper<rosenbrock4, std::array<T, M>> {
 
   template <class Rhs>
   void attempt(Rhs& rhs, pass_stats& st, const S& x, const S& dxdt, double t, S& xnew, S&, double h, S& err) {
-    S dfdt{}, g1, g2, g3, g4, g5, xt, fx;
+    S dfdt{}, g1{}, g2{}, g3{}, g4{}, g5{}, xt{}, fx{};
     ++st.jacobian_evals;
     rhs.rhs.jacobian(x, lu.data(), t, dfdt);
     factorise(h);

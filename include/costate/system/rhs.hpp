@@ -4,7 +4,8 @@
 //
 // Augmented adjoint state, integrated from t1 back to t0:
 //     x = [ z (n) | λ (n) | g_θ (p) | g_t (1) ]
-//     dz/dt = f,  dλ/dt = -λᵀ∂f/∂z,  dg_θ/dt = -λᵀ∂f/∂θ,  dg_t/dt = -λᵀ∂f/∂t
+//     dz/dt = f (backsolve) or 0 (checkpointed: z(t) is interpolated),
+//     dλ/dt = -λᵀ∂f/∂z,  dg_θ/dt = -λᵀ∂f/∂θ,  dg_t/dt = -λᵀ∂f/∂t
 #pragma once
 
 #include <algorithm>
@@ -146,21 +147,21 @@ void forward_rhs<Sys, T>::jacobian(const State& x, double* J, double t, State& d
 // X that f uses is subtracted from dλ or dg_θ at X's offset: symbols may overlap (state<0> beside
 // state_vector<2>), and unused states or parameters get zero.
 //
-// ZSource = void: z is part of the state, x = [z | λ | g_θ | g_t] (backsolve).
-// Otherwise z(t) is read from *zsource (the dense output of a forward re-integration), and
-// x = [λ | g_θ | g_t] (checkpointed).
+// ZSource = void: z is integrated with λ (backsolve), dz/dt = f.
+// Otherwise, when zsource is set, z(t) is read from *zsource (the dense output of a forward
+// re-integration; checkpointed) and the z part of the state stays constant (dz/dt = 0); when it is
+// null, z is integrated as with void. gradient() uses this one type for both strategies, so that
+// it compiles one plan, one stepper and one step loop for the adjoint pass, not two (the runtime
+// test costs nothing measurable next to the plan).
 template <class Sys, class T, class ZSource = void>
 struct adjoint_rhs {
   static constexpr bool integrates_z = std::is_void_v<ZSource>;
   static constexpr std::size_t n = Sys::states, p = Sys::params;
-  static constexpr std::size_t lambda_offset = integrates_z ? n : 0;
-  static constexpr std::size_t size = lambda_offset + n + p + 1;
+  static constexpr std::size_t size = 2 * n + p + 1;
   using vjps = vjp_evaluator<Sys, T>;
   static constexpr bool direct_z = vjps::cover_z::direct, direct_p = vjps::cover_p::direct;
-  static constexpr std::size_t nf = integrates_z ? Sys::rhs::size : 0;
-  using outputs = std::conditional_t<integrates_z,
-                                     typename detail::concat<typename Sys::rhs, typename vjps::outputs>::type,
-                                     typename vjps::outputs>;
+  static constexpr std::size_t nf = Sys::rhs::size;
+  using outputs = typename detail::concat<typename Sys::rhs, typename vjps::outputs>::type;
   using plan_type = typename detail::plan_of<outputs>::type;
   const T* theta;
   const double* inputs;
@@ -170,39 +171,45 @@ struct adjoint_rhs {
   [[gnu::always_inline]] void operator()(const State& x, State& dxdt, double t) const {
     // The VJPs are linear in λ: seeded with -λ they are -λᵀ∂f/∂X, so no output needs negating.
     std::array<T, n> minus_lambda;
-    for (std::size_t i = 0; i < n; ++i) minus_lambda[i] = -x[lambda_offset + i];
+    for (std::size_t i = 0; i < n; ++i) minus_lambda[i] = -x[n + i];
     std::array<T, integrates_z ? 0 : n> zbuf;
     const T* z = x.data();
+    bool z_moves = true;
     if constexpr (!integrates_z) {
-      (*zsource)(t, zbuf.data());
-      z = zbuf.data();
+      if (zsource) {
+        (*zsource)(t, zbuf.data());
+        z = zbuf.data();
+        z_moves = false;
+        for (std::size_t i = 0; i < n; ++i) dxdt[i] = T(0);
+      }
     }
     const context<T> c{z, minus_lambda.data(), theta, inputs, t};
-    T* out = dxdt.data() + lambda_offset;
+    T* out = dxdt.data() + n;
     vjps::zero(out);
     plan_type::template run_direct<T>(c, [&](auto i, const auto& v) {
       constexpr std::size_t k = decltype(i)::value;
-      if constexpr (k < nf) store<detail::nth<typename Sys::output_shapes, k>>(dxdt.data() + Sys::output_offsets[k], v);
-      else vjps::template put<k - nf>(out, v);
+      if constexpr (k >= nf) vjps::template put<k - nf>(out, v);
+      else if (integrates_z || z_moves) store<detail::nth<typename Sys::output_shapes, k>>(dxdt.data() + Sys::output_offsets[k], v);
     });
   }
 
   // For stiff steppers (checkpointed only): the adjoint is linear in λ, so its Jacobian is
-  // -[∂f/∂z | ∂f/∂θ | ∂f/∂t]ᵀ in the λ columns (n unit-seeded VJPs) and zero in the g columns.
-  // Its explicit time derivative (z(t) is interpolated) is a central difference in t.
+  // -[∂f/∂z | ∂f/∂θ | ∂f/∂t]ᵀ in the λ columns (n unit-seeded VJPs) and zero elsewhere (z is
+  // constant, g_θ and g_t feed nothing back). Its explicit time derivative (z(t) is interpolated)
+  // is a difference in t.
   template <class State>
   void jacobian(const State& x, double* J, double t, State& dfdt) const
     requires(!integrates_z)
   {
     std::array<T, n> z, e{};
     (*zsource)(t, z.data());
-    std::array<T, size> col;
+    std::array<T, n + p + 1> col;
     for (std::size_t i = 0; i < size * size; ++i) J[i] = 0.0;
     for (std::size_t j = 0; j < n; ++j) {
       e[j] = T(1);
       vjps::run(z.data(), e.data(), theta, inputs, t, col.data());
       e[j] = T(0);
-      for (std::size_t r = 0; r < size; ++r) J[r * size + j] = -col[r];
+      for (std::size_t r = 0; r < n + p + 1; ++r) J[(n + r) * size + n + j] = -col[r];
     }
     // Central where possible; one-sided at the ends of the recorded span, beyond which z(t) is clamped.
     const double dt = 6e-6 * std::max(1.0, std::abs(t));
