@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <boost/numeric/odeint/stepper/rosenbrock4.hpp>
 #include <cmath>
 
 #include "costate/check/check_gradient.hpp"
@@ -27,6 +28,21 @@ constexpr auto robertson = ode(-k1 * c1 + k3 * c2 * c3,
 const std::array z0{1.0, 0.0, 0.0};
 const std::array th{0.04, 3e7, 1e4};
 }  // namespace
+
+TEST_CASE("the coefficients are odeint's, except d4's sign", "[rosenbrock]") {
+  const boost::numeric::odeint::default_rosenbrock_coefficients<double> o;
+  using k = detail::rosenbrock4_coefficients;
+  CHECK(k::d4 == -o.d4);
+  const double ours[] = {k::gamma, k::d1, k::d2, k::d3, k::c2, k::c3, k::c4, k::c21, k::a21, k::c31, k::c32, k::a31,
+                         k::a32, k::c41, k::c42, k::c43, k::a41, k::a42, k::a43, k::c51, k::c52, k::c53, k::c54, k::a51,
+                         k::a52, k::a53, k::a54, k::c61, k::c62, k::c63, k::c64, k::c65};
+  const double theirs[] = {o.gamma, o.d1, o.d2, o.d3, o.c2, o.c3, o.c4, o.c21, o.a21, o.c31, o.c32, o.a31,
+                           o.a32, o.c41, o.c42, o.c43, o.a41, o.a42, o.a43, o.c51, o.c52, o.c53, o.c54, o.a51,
+                           o.a52, o.a53, o.a54, o.c61, o.c62, o.c63, o.c64, o.c65};
+  for (std::size_t i = 0; i < std::size(ours); ++i) CHECK(ours[i] == theirs[i]);
+  CHECK(k::stepper_order == int(o.stepper_order));
+  CHECK(k::error_order == int(o.error_order));
+}
 
 TEST_CASE("forward_rhs::jacobian is the derived ∂f/∂z and ∂f/∂t", "[rosenbrock]") {
   const forward_rhs<system_of_t<decltype(robertson)>, double> f{th.data(), nullptr};

@@ -23,21 +23,40 @@
 #include <utility>
 #include <vector>
 
-#include <boost/numeric/odeint/stepper/rosenbrock4.hpp>
-
 #include "costate/solve/integrate.hpp"
 #include "costate/solve/options.hpp"
 
 namespace costate::detail {
+
+// The method's coefficients, as in Boost.Odeint's default_rosenbrock_coefficients (Hairer & Wanner's
+// L-stable set with γ = 1/4), except d4. Written out rather than taken from odeint's header, which
+// would pull uBLAS into every translation unit (+1 s of parsing); tests/solve/test_rosenbrock.cpp
+// checks them against odeint's.
+struct rosenbrock4_coefficients {
+  static constexpr int stepper_order = 4, error_order = 3;
+  static constexpr double gamma = 0.25;
+  static constexpr double d1 = 0.25, d2 = -0.1043, d3 = 0.1035, d4 = -0.3620000000000023e-01;
+  static constexpr double c2 = 0.386, c3 = 0.21, c4 = 0.63;
+  static constexpr double c21 = -0.5668800000000000e+01, a21 = 0.1544000000000000e+01;
+  static constexpr double c31 = -0.2430093356833875e+01, c32 = -0.2063599157091915e+00;
+  static constexpr double a31 = 0.9466785280815826e+00, a32 = 0.2557011698983284e+00;
+  static constexpr double c41 = -0.1073529058151375e+00, c42 = -0.9594562251023355e+01, c43 = -0.2047028614809616e+02;
+  static constexpr double a41 = 0.3314825187068521e+01, a42 = 0.2896124015972201e+01, a43 = 0.9986419139977817e+00;
+  static constexpr double c51 = 0.7496443313967647e+01, c52 = -0.1024680431464352e+02, c53 = -0.3399990352819905e+02,
+                          c54 = 0.1170890893206160e+02;
+  static constexpr double a51 = 0.1221224509226641e+01, a52 = 0.6019134481288629e+01, a53 = 0.1253708332932087e+02,
+                          a54 = -0.6878860361058950e+00;
+  static constexpr double c61 = 0.8083246795921522e+01, c62 = -0.7981132988064893e+01, c63 = -0.3152159432874371e+02,
+                          c64 = 0.1631930543123136e+02, c65 = -0.6058818238834054e+01;
+};
 
 template <class T, std::size_t M>
 struct adaptive_stepper<rosenbrock4, std::array<T, M>> {
   static_assert(std::is_same_v<T, double>, "costate: rosenbrock4 integrates real (double) states only (no complex step)");
   using S = std::array<T, M>;
   static constexpr bool fsal = false;
-  static constexpr int order = boost::numeric::odeint::default_rosenbrock_coefficients<double>::error_order;
-  const boost::numeric::odeint::default_rosenbrock_coefficients<double> k{};
-  static constexpr double d4 = -0.3620000000000023e-01;  // see the top of this file
+  using k = rosenbrock4_coefficients;
+  static constexpr int order = k::error_order;
   std::vector<double> lu = std::vector<double>(M * M);  // W = I/(γh) − J, factorised in place
   std::array<std::size_t, M> piv{};
   int stepper = 0;  // nothing for dense output to use: it falls back to Hermite interpolation
@@ -45,7 +64,7 @@ struct adaptive_stepper<rosenbrock4, std::array<T, M>> {
   // W = I/(γh) − J = L·U with partial pivoting.
   void factorise(double h) {
     for (std::size_t i = 0; i < M * M; ++i) lu[i] = -lu[i];
-    for (std::size_t i = 0; i < M; ++i) lu[i * M + i] += 1.0 / (k.gamma * h);
+    for (std::size_t i = 0; i < M; ++i) lu[i * M + i] += 1.0 / (k::gamma * h);
     for (std::size_t c = 0; c < M; ++c) {
       std::size_t p = c;
       for (std::size_t r = c + 1; r < M; ++r)
@@ -83,30 +102,30 @@ struct adaptive_stepper<rosenbrock4, std::array<T, M>> {
     ++st.jacobian_evals;
     rhs.rhs.jacobian(x, lu.data(), t, dfdt);
     factorise(h);
-    for (std::size_t i = 0; i < M; ++i) g1[i] = dxdt[i] + h * k.d1 * dfdt[i];
+    for (std::size_t i = 0; i < M; ++i) g1[i] = dxdt[i] + h * k::d1 * dfdt[i];
     solve(g1);
-    for (std::size_t i = 0; i < M; ++i) xt[i] = x[i] + k.a21 * g1[i];
-    rhs(xt, fx, t + k.c2 * h);
-    for (std::size_t i = 0; i < M; ++i) g2[i] = fx[i] + h * k.d2 * dfdt[i] + k.c21 * g1[i] / h;
+    for (std::size_t i = 0; i < M; ++i) xt[i] = x[i] + k::a21 * g1[i];
+    rhs(xt, fx, t + k::c2 * h);
+    for (std::size_t i = 0; i < M; ++i) g2[i] = fx[i] + h * k::d2 * dfdt[i] + k::c21 * g1[i] / h;
     solve(g2);
-    for (std::size_t i = 0; i < M; ++i) xt[i] = x[i] + k.a31 * g1[i] + k.a32 * g2[i];
-    rhs(xt, fx, t + k.c3 * h);
-    for (std::size_t i = 0; i < M; ++i) g3[i] = fx[i] + h * k.d3 * dfdt[i] + (k.c31 * g1[i] + k.c32 * g2[i]) / h;
+    for (std::size_t i = 0; i < M; ++i) xt[i] = x[i] + k::a31 * g1[i] + k::a32 * g2[i];
+    rhs(xt, fx, t + k::c3 * h);
+    for (std::size_t i = 0; i < M; ++i) g3[i] = fx[i] + h * k::d3 * dfdt[i] + (k::c31 * g1[i] + k::c32 * g2[i]) / h;
     solve(g3);
-    for (std::size_t i = 0; i < M; ++i) xt[i] = x[i] + k.a41 * g1[i] + k.a42 * g2[i] + k.a43 * g3[i];
-    rhs(xt, fx, t + k.c4 * h);
+    for (std::size_t i = 0; i < M; ++i) xt[i] = x[i] + k::a41 * g1[i] + k::a42 * g2[i] + k::a43 * g3[i];
+    rhs(xt, fx, t + k::c4 * h);
     for (std::size_t i = 0; i < M; ++i)
-      g4[i] = fx[i] + h * d4 * dfdt[i] + (k.c41 * g1[i] + k.c42 * g2[i] + k.c43 * g3[i]) / h;
+      g4[i] = fx[i] + h * k::d4 * dfdt[i] + (k::c41 * g1[i] + k::c42 * g2[i] + k::c43 * g3[i]) / h;
     solve(g4);
-    for (std::size_t i = 0; i < M; ++i) xt[i] = x[i] + k.a51 * g1[i] + k.a52 * g2[i] + k.a53 * g3[i] + k.a54 * g4[i];
+    for (std::size_t i = 0; i < M; ++i) xt[i] = x[i] + k::a51 * g1[i] + k::a52 * g2[i] + k::a53 * g3[i] + k::a54 * g4[i];
     rhs(xt, fx, t + h);
     for (std::size_t i = 0; i < M; ++i)
-      g5[i] = fx[i] + (k.c51 * g1[i] + k.c52 * g2[i] + k.c53 * g3[i] + k.c54 * g4[i]) / h;
+      g5[i] = fx[i] + (k::c51 * g1[i] + k::c52 * g2[i] + k::c53 * g3[i] + k::c54 * g4[i]) / h;
     solve(g5);
     for (std::size_t i = 0; i < M; ++i) xt[i] += g5[i];
     rhs(xt, fx, t + h);
     for (std::size_t i = 0; i < M; ++i)
-      err[i] = fx[i] + (k.c61 * g1[i] + k.c62 * g2[i] + k.c63 * g3[i] + k.c64 * g4[i] + k.c65 * g5[i]) / h;
+      err[i] = fx[i] + (k::c61 * g1[i] + k::c62 * g2[i] + k::c63 * g3[i] + k::c64 * g4[i] + k::c65 * g5[i]) / h;
     solve(err);
     for (std::size_t i = 0; i < M; ++i) xnew[i] = xt[i] + err[i];
   }
