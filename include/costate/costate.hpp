@@ -21,6 +21,7 @@
 #include "costate/system/loss.hpp"
 #include "costate/system/ode.hpp"
 #include "costate/system/rhs.hpp"
+#include "costate/solve/checkpoints.hpp"
 #include "costate/solve/dense.hpp"
 #include "costate/solve/gradient.hpp"
 #include "costate/solve/options.hpp"

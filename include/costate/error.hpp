@@ -10,6 +10,8 @@ namespace costate {
 class error : public std::runtime_error {
  public:
   explicit error(const std::string& what) : std::runtime_error("costate: " + what) {}
+  // The message without the "costate: " prefix (to extend it when rethrowing).
+  std::string message() const { return std::string(what()).substr(9); }
 };
 
 }  // namespace costate

@@ -28,6 +28,7 @@
 
 #include "costate/expr/plan.hpp"
 #include "costate/solve/arguments.hpp"
+#include "costate/solve/checkpoints.hpp"
 #include "costate/solve/dense.hpp"
 #include "costate/solve/integrate.hpp"
 #include "costate/solve/options.hpp"
@@ -143,8 +144,6 @@ template <class Ell> struct loss_traits<observation_loss_t<Ell>> {
 template <class Sys, class Ell> struct with_quadrature;
 template <class... F, class Ell> struct with_quadrature<system<F...>, Ell> { using type = system<F..., Ell>; };
 
-inline constexpr std::size_t none = static_cast<std::size_t>(-1);
-
 // ℓ of a point loss at z, with ∂ℓ/∂z added into `lambda` and ∂ℓ/∂θ into `dtheta`.
 template <class Pt>
 double point_loss(const double* z, const double* theta, const double* u, double t, double* lambda, double* dtheta) {
@@ -172,14 +171,18 @@ struct stop {
   std::size_t obs;  // observation index, or none
 };
 inline std::vector<stop> stops_of(time_span span, std::size_t segments, const std::vector<double>* times) {
-  std::vector<stop> s{{span.t0, none}, {span.t1, none}};
-  for (std::size_t j = 1; j < segments; ++j)
-    s.push_back({span.t0 + (span.t1 - span.t0) * static_cast<double>(j) / static_cast<double>(segments), none});
-  if (times)
-    for (std::size_t k = 0; k < times->size(); ++k) s.push_back({(*times)[k], k});
-  std::stable_sort(s.begin(), s.end(), [](const stop& a, const stop& b) { return a.t < b.t; });
+  // Both lists are sorted: merge them, keeping one stop per time.
   std::vector<stop> merged;
-  for (const stop& x : s) {
+  const std::size_t K = times ? times->size() : 0;
+  std::size_t j = 0, k = 0;
+  const auto boundary = [&](std::size_t i) {
+    return i == 0 ? span.t0 : i == segments ? span.t1 : span.t0 + (span.t1 - span.t0) * static_cast<double>(i) / static_cast<double>(segments);
+  };
+  const std::size_t B = std::max<std::size_t>(segments, 1);  // boundaries 0 .. B
+  while (j <= B || k < K) {
+    const bool take_obs = k < K && (j > B || (*times)[k] <= (j == B ? span.t1 : boundary(j)));
+    const stop x = take_obs ? stop{(*times)[k], k} : stop{j == B ? span.t1 : boundary(j), none};
+    take_obs ? ++k : ++j;
     if (!merged.empty() && merged.back().t == x.t) {
       if (x.obs != none) merged.back().obs = x.obs;
     } else {
@@ -208,71 +211,6 @@ inline void require_valid_observations(time_span span, const std::vector<double>
                 std::to_string(times.size() * row) + " data values; got " + std::to_string(data_values));
 }
 
-// The forward pass's checkpoints: time, the step the controller proposed there (0: start afresh,
-// as the forward pass did at a stop), observation index, z. As a step recorder it adds one every
-// `every` accepted steps; when more than `cap` such automatic checkpoints exist, every other one is
-// dropped and the spacing doubles, so memory stays O(cap + steps / cap) however long the pass.
-// Re-integrating from a checkpoint with its proposed step retraces the forward pass's steps.
-template <std::size_t N>
-struct checkpoint_store {
-  static constexpr bool records_steps = true;
-  std::vector<double> t, h, z;
-  std::vector<std::size_t> obs, step;  // step: accepted-step index of an automatic checkpoint, or none
-  std::size_t every = 0, cap = 0, autos = 0, accepted = 0;
-  double stop_at = 0.0;  // the end of the current interval: recorded as a stop, not automatically
-
-  std::size_t size() const { return t.size(); }
-  const double* state(std::size_t j) const { return z.data() + j * N; }
-  template <class S>
-  void push(double tj, double hj, std::size_t o, std::size_t s, const S& zj) {
-    t.push_back(tj);
-    h.push_back(hj);
-    obs.push_back(o);
-    step.push_back(s);
-    z.insert(z.end(), zj.begin(), zj.begin() + N);
-  }
-  template <class Stepper, class S>
-  [[gnu::noinline]] void record(const Stepper&, double, const S&, const S&, double t1, const S& z1, const S&, double h_next) {
-    if (++accepted % every != 0 || t1 == stop_at) return;
-    push(t1, h_next, none, accepted, z1);
-    if (++autos > cap) thin();
-  }
-  void thin() {
-    every *= 2;
-    std::size_t k = 0;
-    autos = 0;
-    for (std::size_t j = 0; j < t.size(); ++j) {
-      if (step[j] != none && step[j] % every != 0) continue;
-      autos += step[j] != none;
-      t[k] = t[j];
-      h[k] = h[j];
-      obs[k] = obs[j];
-      step[k] = step[j];
-      std::copy_n(z.begin() + static_cast<std::ptrdiff_t>(j * N), N, z.begin() + static_cast<std::ptrdiff_t>(k * N));
-      ++k;
-    }
-    t.resize(k);
-    h.resize(k);
-    obs.resize(k);
-    step.resize(k);
-    z.resize(k * N);
-  }
-};
-
-// The forward pass records checkpoints; the backward pass's re-integrations record dense output.
-// One recorder type for both, so that both share one instantiation of the step loop.
-template <std::size_t N>
-struct forward_recorder {
-  static constexpr bool records_steps = true;
-  checkpoint_store<N>* checkpoints = nullptr;
-  dense_segment<N>* segment = nullptr;
-  template <class Stepper, class S>
-  void record(const Stepper& st, double t0, const S& z0, const S& f0, double t1, const S& z1, const S& f1, double h) {
-    if (checkpoints) checkpoints->record(st, t0, z0, f0, t1, z1, f1, h);
-    else segment->record(st, t0, z0, f0, t1, z1, f1, h);
-  }
-};
-
 template <class St> inline constexpr bool is_rosenbrock = std::is_same_v<St, rosenbrock4>;
 
 // The gradient of Σ (terminal φ at t1, observations ℓ at t_k), for a system whose state `quadrature`
@@ -299,6 +237,7 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
   checkpoint_store<n> cp;
   cp.every = opt.adjoint.segments == 0 ? opt.adjoint.steps_per_checkpoint : std::numeric_limits<std::size_t>::max();
   cp.cap = opt.adjoint.max_checkpoints;
+  cp.countdown = cp.every;
   {
     std::array<double, n> z = z0;
     cp.push(stops[0].t, 0.0, stops[0].obs, none, z);
@@ -393,7 +332,7 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
                                                remaining_steps(opt.max_steps, r.stats.backward), "adjoint", no_observer{}));
       } catch (const error& e) {
         if (dense) throw;
-        throw error(std::string(e.what()) + ". With backsolve, z is re-integrated backward, which diverges on "
+        throw error(e.message() + ". With backsolve, z is re-integrated backward, which diverges on "
                     "dissipative and stiff systems: use the checkpointed adjoint (the default)");
       }
       if (!dense) {

@@ -3,9 +3,11 @@
 
 #include <array>
 #include <cstddef>
+#include <type_traits>
 #include <vector>
 
 #include "costate/solve/arguments.hpp"
+#include "costate/solve/checkpoints.hpp"
 #include "costate/solve/integrate.hpp"
 #include "costate/solve/options.hpp"
 #include "costate/system/ode.hpp"
@@ -28,8 +30,13 @@ std::array<T, Sys::states> final_state(const std::array<T, Sys::states>& z0, con
                                        time_span span, const options<St>& o, pass_stats* stats = nullptr) {
   std::array<T, Sys::states> x = z0;
   const forward_rhs<Sys, T> f{theta, inputs};
-  const pass_stats s = integrate(o.stepper, f, x, span.t0, span.t1, {o.rtol, o.atol}, o.max_steps, "forward",
-                                 detail::no_observer{});
+  // In double, the recorder type of gradient()'s forward pass (recording nothing), passed the same way
+  // (as a temporary): one instantiation of the step loop for both.
+  pass_stats s;
+  if constexpr (std::is_same_v<T, double>)
+    s = integrate(o.stepper, f, x, span.t0, span.t1, {o.rtol, o.atol}, o.max_steps, "forward", forward_recorder<Sys::states>{});
+  else
+    s = integrate(o.stepper, f, x, span.t0, span.t1, {o.rtol, o.atol}, o.max_steps, "forward", no_observer{});
   if (stats) *stats = s;
   return x;
 }
