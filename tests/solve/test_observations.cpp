@@ -105,10 +105,41 @@ TEST_CASE("observations: bad times and data are rejected by name", "[observation
   CHECK_THROWS_WITH(grad({1.0, 1.0}, {1, 1}), Contains("times must increase strictly"));
   CHECK_THROWS_WITH(grad({1.0, 11.0}, {1, 1}), Contains("times[1] = 11 is outside [t0, t1] = [0, 10]"));
   CHECK_THROWS_WITH(grad({-1.0}, {1}), Contains("outside [t0, t1]"));
-  CHECK_THROWS_WITH(grad({1.0, 2.0}, {1}), Contains("2 times need 2 data values; got 1"));
+  CHECK_THROWS_WITH(grad({1.0, 2.0}, {1}), Contains("(input<0> .. input<0>), so 2 times need 2 data values; got 1"));
+  CHECK_THROWS_WITH(gradient(lv, z0, th, {0.0, 10.0}, observations(x * x, std::vector{1.0}, std::vector{3.0})),
+                    Contains("reads no data (no input<j>), so 1 times need 0 data values; got 1"));
   CHECK_THROWS_WITH(grad({}, {}), Contains("no observation times"));
   CHECK_THROWS_WITH(grad({1.0, NAN}, {1, 1}), Contains("times[1] is not finite"));
   CHECK_THROWS_WITH(grad({1.0, 2.0}, {1, INFINITY}), Contains("observations: data[1] is not finite"));
+}
+
+TEST_CASE("observations at t0: check_gradient has no finite-difference reference for dL/dt0", "[observations]") {
+  // L(t0) has a kink at an observation at t0 itself; the adjoint's dt0 is the derivative from the left,
+  // consistent with dtimes (dt0 = -Σ dtimes for an autonomous f).
+  const auto loss = observations(0.5_c * (x - dx) * (x - dx), std::vector{0.0, 2.0, 4.0}, std::vector{1.0, 0.5, 2.0});
+  const auto r = check_gradient(lv, std::array{1.0, 1.0}, std::array{1.5, 1.0, 3.0, 1.0}, {0.0, 5.0}, loss, tight,
+                                {.relative_step = 1e-4});
+  require_agreement(r);
+  const auto g = gradient(lv, std::array{1.0, 1.0}, std::array{1.5, 1.0, 3.0, 1.0}, {0.0, 5.0}, loss, tight);
+  CHECK(g.dt0 == Approx(-(g.dtimes[0] + g.dtimes[1] + g.dtimes[2])).epsilon(1e-7));
+}
+
+TEST_CASE("max_steps bounds a pass across observation intervals, and says so with the user's value", "[observations][errors]") {
+  std::vector<double> times;
+  for (int k = 1; k <= 100; ++k) times.push_back(0.1 * k);
+  const auto loss = observations(x * x, times);
+  const std::array z0{1.0, 1.0};
+  const std::array th{1.5, 1.0, 3.0, 1.0};
+  CHECK_THROWS_WITH(gradient(lv, z0, th, {0.0, 10.0}, loss, options{.stepper = rk4{.dt = 0.1}, .max_steps = 60}),
+                    Contains("forward pass") && Contains("after 60 in this pass, more than max_steps = 60"));
+  CHECK_THROWS_WITH(gradient(lv, z0, th, {0.0, 10.0}, loss, options{.max_steps = 100}),
+                    Contains("forward pass: exceeded max_steps = 100 (accepted 99, rejected 1 in this pass)"));
+  CHECK_NOTHROW(gradient(lv, z0, th, {0.0, 10.0}, loss, options{.stepper = rk4{.dt = 0.1}, .max_steps = 100}));
+}
+
+TEST_CASE("a running loss that is not finite at t0 is reported as such", "[running][errors]") {
+  CHECK_THROWS_WITH(gradient(lv, std::array{1.0, 1.0}, std::array{1.5, 1.0, 3.0, 1.0}, {0.0, 1.0}, running_loss(log(x - 10_c)), tight),
+                    Contains("forward pass: the right-hand side (f, or a running loss's integrand) is not finite at the start (component 2)"));
 }
 
 TEST_CASE("running loss: closed form for the integral of a squared decay", "[running]") {

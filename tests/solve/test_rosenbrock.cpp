@@ -104,3 +104,14 @@ TEST_CASE("Robertson on [0, 40] with rosenbrock4: the solution and the gradient"
   CHECK(g.stats.backward.jacobian_evals > 0);
   CHECK(g.dt0 == Approx(-g.dt1).epsilon(1e-5));
 }
+
+TEST_CASE("Robertson's adjoint starts at t1 = 40 even with a tiny atol", "[rosenbrock]") {
+  // The starting-step heuristic gave ~2·atol for the adjoint (g_θ starts at 0 with a non-zero slope),
+  // below what t = 40 can resolve: a false "step size underflow" before the first step.
+  const auto loss = terminal_loss(c1 + 1e4_c * c2);
+  for (const double atol : {1e-14, 1e-16}) {
+    const auto g = gradient(robertson, z0, th, {0.0, 40.0}, loss, options{.stepper = rosenbrock4{}, .rtol = 1e-6, .atol = atol});
+    CHECK(std::isfinite(g.dtheta[1]));
+    CHECK(g.stats.backward.steps > 0);
+  }
+}

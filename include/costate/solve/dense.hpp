@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <vector>
 
@@ -61,6 +62,24 @@ class dense_segment {
     data_.clear();
     steps_ = 0;
     cursor_ = 0;
+    neighbour_ = false;
+  }
+  // A segment of one step without a continuous extension has only two nodes: the caller may add a
+  // third, (t, z, f) at a neighbouring checkpoint, for the quintic instead of the cubic interpolant.
+  // It is used only if it lies within 4 steps of the segment (farther, the cubic is the better one).
+  bool wants_neighbour() const { return !extension_ && steps_ == 1; }
+  template <class S>
+  void add_neighbour(double t, const S& z, const S& f) {
+    const double* a = point(0);
+    const double* b = point(1);
+    const double h = b[0] - a[0];
+    if (!(std::min(std::abs(t - a[0]), std::abs(t - b[0])) <= 4 * std::abs(h))) return;
+    nb_[0] = t;
+    for (std::size_t i = 0; i < N; ++i) {
+      nb_[1 + i] = z[i];
+      nb_[1 + N + i] = f[i];
+    }
+    neighbour_ = true;
   }
   std::size_t steps() const { return steps_; }
   double front() const { return start(0); }          // the recorded span [front, back]
@@ -120,7 +139,7 @@ class dense_segment {
     const double* a = point(k);
     const double* b = point(k + 1);
     const double tc = std::clamp(t, a[0], b[0]);
-    if (steps_ == 1) {  // one step: the cubic Hermite interpolant
+    if (steps_ == 1 && !neighbour_) {  // one step, no neighbour: the cubic Hermite interpolant
       const double h = b[0] - a[0], th = (tc - a[0]) / h;
       for (std::size_t i = 0; i < N; ++i) {
         const double dz = b[1 + i] - a[1 + i], fa = h * a[1 + N + i], fb = h * b[1 + N + i];
@@ -128,7 +147,7 @@ class dense_segment {
       }
       return;
     }
-    const double* c = k + 2 <= steps_ ? point(k + 2) : point(k - 1);
+    const double* c = k + 2 <= steps_ ? point(k + 2) : steps_ == 1 ? nb_.data() : point(k - 1);
     // Newton form of the Hermite interpolant on the nodes a, a, b, b, c, c (divided differences).
     const double x[6] = {a[0], a[0], b[0], b[0], c[0], c[0]};
     double w[6];  // Π (tc - x_j) for j < m
@@ -176,6 +195,8 @@ class dense_segment {
   std::vector<double> data_;
   std::size_t steps_ = 0;
   bool extension_ = false;
+  bool neighbour_ = false;
+  std::array<double, 1 + 2 * N> nb_{};
   mutable std::size_t cursor_ = 0;
 };
 

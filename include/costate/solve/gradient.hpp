@@ -94,13 +94,6 @@ template <class L>
 using loss_plan_t =
     typename plan_of<typename concat<tlist<typename L::expression>, typename L::grad_state, typename L::grad_param>::type>::type;
 
-// max_steps bounds a whole pass: each segment gets what earlier segments left (at least 1, so that
-// an exhausted budget is reported by the step loop with the time reached).
-inline std::size_t remaining_steps(std::size_t max_steps, const pass_stats& used) {
-  const std::size_t u = used.steps + used.rejected;
-  return u < max_steps ? max_steps - u : 1;
-}
-
 inline void accumulate(pass_stats& total, const pass_stats& s) {
   total.steps += s.steps;
   total.rejected += s.rejected;
@@ -206,9 +199,11 @@ inline void require_valid_observations(time_span span, const std::vector<double>
                   format_time(times[k - 1]) + " and times[" + std::to_string(k) + "] = " + format_time(t));
   }
   if (data_values != times.size() * row)
-    throw error("observations: the loss reads " + std::to_string(row) + " data value(s) per observation (input<0> .. input<" +
-                std::to_string(row) + ">), so " + std::to_string(times.size()) + " times need " +
-                std::to_string(times.size() * row) + " data values; got " + std::to_string(data_values));
+    throw error("observations: the loss reads " +
+                (row == 0 ? std::string("no data (no input<j>)")
+                          : std::to_string(row) + " data value(s) per observation (input<0> .. input<" + std::to_string(row - 1) + ">)") +
+                ", so " + std::to_string(times.size()) + " times need " + std::to_string(times.size() * row) +
+                " data values; got " + std::to_string(data_values));
 }
 
 template <class St> inline constexpr bool is_rosenbrock = std::is_same_v<St, rosenbrock4>;
@@ -244,7 +239,7 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
     for (std::size_t i = 0; i + 1 < stops.size(); ++i) {
       const double a = stops[i].t, b = stops[i + 1].t;
       cp.stop_at = b;
-      accumulate(r.stats.forward, integrate(opt.stepper, f, z, a, b, ftol, remaining_steps(opt.max_steps, r.stats.forward),
+      accumulate(r.stats.forward, integrate(opt.stepper, f, z, a, b, ftol, step_budget{opt.max_steps, r.stats.forward},
                                             "forward", forward_recorder<n>{&cp, nullptr}));
       cp.push(b, 0.0, stops[i + 1].obs, none, z);
     }
@@ -320,16 +315,23 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
         std::array<double, n> z;
         std::copy_n(zc(j), n, z.begin());
         accumulate(r.stats.recompute, integrate(opt.stepper, f, z, ct[j], ct[j + 1], ftol,
-                                                remaining_steps(opt.max_steps, r.stats.recompute), "recompute",
+                                                step_budget{opt.max_steps, r.stats.recompute}, "recompute",
                                                 forward_recorder<n>{nullptr, &seg}, ch[j]));
         drift(z.data(), zc(j + 1), ftol);
         r.stats.max_segment_steps = std::max(r.stats.max_segment_steps, seg.steps());
+        if (seg.wants_neighbour() && M > 1) {  // a third interpolation node from the next (or previous) checkpoint
+          const std::size_t m = j + 2 <= M ? j + 2 : j - 1;
+          std::array<double, n> zm, fm;
+          std::copy_n(zc(m), n, zm.begin());
+          f(zm, fm, ct[m]);
+          seg.add_neighbour(ct[m], zm, fm);
+        }
       } else {
         std::copy_n(zc(j + 1), n, y.begin());  // backsolve: z restarts from the stored forward value
       }
       try {
         accumulate(r.stats.backward, integrate(opt.stepper, adj, y, ct[j + 1], ct[j], atol,
-                                               remaining_steps(opt.max_steps, r.stats.backward), "adjoint", no_observer{}));
+                                               step_budget{opt.max_steps, r.stats.backward}, "adjoint", no_observer{}));
       } catch (const error& e) {
         if (dense) throw;
         throw error(e.message() + ". With backsolve, z is re-integrated backward, which diverges on "

@@ -97,6 +97,16 @@ inline constexpr bool is_error_stepper =
     is_fsal<Stepper> ||
     std::is_same_v<typename Stepper::stepper_category, boost::numeric::odeint::explicit_error_stepper_tag>;
 
+// The step budget of a pass: max_steps attempted steps in all, `used` by its earlier intervals (a
+// pass may be integrated interval by interval, between checkpoints or observation times).
+struct step_budget {
+  std::size_t max_steps;
+  pass_stats used{};
+  step_budget(std::size_t max) : max_steps(max) {}  // NOLINT: a plain count converts
+  step_budget(std::size_t max, const pass_stats& u) : max_steps(max), used(u) {}
+  std::size_t spent() const { return used.steps + used.rejected; }
+};
+
 struct tolerances {
   double rtol;
   double atol;
@@ -146,8 +156,12 @@ double starting_step(const Rhs& rhs, const S& x, const S& dxdt, double t, double
   d2 = std::sqrt(d2 / n) / h0;
   const double dm = std::max(d1, d2);
   const double h1 = dm <= 1e-15 ? std::max(1e-6, h0 * 1e-3) : std::pow(0.01 / dm, 1.0 / (order + 1));
-  const double h = std::min({100 * h0, h1, std::abs(span)});
-  return std::isfinite(h) && h > 0 ? h : std::abs(span) * 1e-6;
+  double h = std::min({100 * h0, h1, std::abs(span)});
+  if (!(std::isfinite(h) && h > 0)) h = std::abs(span) * 1e-6;
+  // Components that start at 0 with a non-zero slope (the adjoint's g_θ, tiny atol) can push the
+  // estimate below what t can resolve; start where the step still moves t, and let the controller
+  // shrink it if it must (it then reports a genuine underflow).
+  return std::min(std::abs(span), std::max(h, 1024 * std::numeric_limits<double>::epsilon() * std::max(std::abs(t), std::abs(t + span))));
 }
 
 // Errors are built out of line: one copy of the formatting code, not one per instantiation.
@@ -156,11 +170,11 @@ double starting_step(const Rhs& rhs, const S& x, const S& dxdt, double t, double
   throw error(std::string(pass) + " pass: " + what + " at t = " + format_time(t) + " (integrating from t = " +
               format_time(t0) + " to " + format_time(t1) + ")");
 }
-[[noreturn, gnu::cold, gnu::noinline]] inline void fail_max_steps(const char* pass, std::size_t max_steps,
+[[noreturn, gnu::cold, gnu::noinline]] inline void fail_max_steps(const char* pass, const step_budget& b,
                                                                   const pass_stats& st, double t, double t0, double t1) {
   fail_pass(pass,
-            "exceeded max_steps = " + std::to_string(max_steps) + " (accepted " + std::to_string(st.steps) +
-                ", rejected " + std::to_string(st.rejected) + ")",
+            "exceeded max_steps = " + std::to_string(b.max_steps) + " (accepted " + std::to_string(b.used.steps + st.steps) +
+                ", rejected " + std::to_string(b.used.rejected + st.rejected) + " in this pass)",
             t, t0, t1);
 }
 [[noreturn, gnu::cold, gnu::noinline]] inline void fail_underflow(const char* pass, double step, double t, double t0,
@@ -174,12 +188,18 @@ double starting_step(const Rhs& rhs, const S& x, const S& dxdt, double t, double
                                                                    double t1) {
   fail_pass(pass, "the state became non-finite (component " + std::to_string(i) + ")", t, t0, t1);
 }
+[[noreturn, gnu::cold, gnu::noinline]] inline void fail_non_finite_rhs(const char* pass, std::size_t i, double t, double t0,
+                                                                       double t1) {
+  fail_pass(pass, "the right-hand side (f, or a running loss's integrand) is not finite at the start (component " +
+                      std::to_string(i) + ")", t, t0, t1);
+}
 [[noreturn, gnu::cold, gnu::noinline]] inline void fail_fixed_step(const char* pass, double dt, double steps,
-                                                                   std::size_t max_steps) {
+                                                                   const step_budget& b, double t0) {
   if (!(dt > 0) || !std::isfinite(dt))
     throw error(std::string(pass) + " pass: a fixed-step stepper needs dt > 0 (got " + format_time(dt) + ")");
   throw error(std::string(pass) + " pass: dt = " + format_time(dt) + " needs " + format_time(steps) +
-              " steps, more than max_steps = " + std::to_string(max_steps));
+              " steps from t = " + format_time(t0) + (b.spent() ? " after " + std::to_string(b.spent()) + " in this pass" : "") +
+              ", more than max_steps = " + std::to_string(b.max_steps));
 }
 
 // One step of an odeint stepper with the right-hand side inlined into it, whatever the caller: at -O2
@@ -227,8 +247,9 @@ template <class S> struct adaptive_stepper<rosenbrock4, S>;
 // "adjoint"). h0 > 0 is the first step (to resume where an earlier integration left off); otherwise
 // the stepper's dt, or Hairer's heuristic.
 template <class Tag, class Rhs, class S, class Observer>
-pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double t1, tolerances tol, std::size_t max_steps,
+pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double t1, tolerances tol, step_budget budget,
                      const char* pass, Observer&& observe, double h0 = 0.0) {
+  const std::size_t max_steps = budget.spent() < budget.max_steps ? budget.max_steps - budget.spent() : 0;
   constexpr bool recorder = StepRecorder<Observer>;
   pass_stats st;
   counted<Rhs> rhs{rhs_in, st.rhs_evals};
@@ -246,7 +267,7 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
     const double dt = h0 > 0 ? h0 : tag.dt;
     const double nd = std::ceil(std::abs(span) / dt - 1e-9);
     if (!(dt > 0) || !std::isfinite(dt) || !(nd <= static_cast<double>(max_steps)))
-      fail_fixed_step(pass, dt, nd, max_steps);
+      fail_fixed_step(pass, dt, nd, budget, t0);
     const std::size_t n = std::max<std::size_t>(1, static_cast<std::size_t>(nd));
     const double h = span / static_cast<double>(n);
     [[maybe_unused]] S dxdt{}, xold{}, dxdt_new{};
@@ -279,13 +300,15 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
     S dxdt{}, xnew{}, dxdt_new{}, err{};
     double t = t0;
     rhs(x, dxdt, t);
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (!is_finite(dxdt[i])) fail_non_finite_rhs(pass, i, t, t0, t1);
     double h = h0 > 0 ? std::min(h0, std::abs(span))
                : tag.dt > 0 ? std::min(tag.dt, std::abs(span))
                             : starting_step(rhs, x, dxdt, t, span, q, tol);
     bool last_rejected = false;
     std::size_t attempts = 0;
     while (dir * (t1 - t) > 0) {
-      if (++attempts > max_steps) fail_max_steps(pass, max_steps, st, t, t0, t1);
+      if (++attempts > max_steps) fail_max_steps(pass, budget, st, t, t0, t1);
       const double remaining = std::abs(t1 - t);
       // Stretch the step by up to 1% to reach t1 rather than leave a sliver of a last step.
       const bool last = h * 1.01 >= remaining;

@@ -79,6 +79,8 @@ constexpr running_loss_t<Ell, terminal_loss_t<Phi>> operator+(terminal_loss_t<Ph
 // of K·D values); both are copied, and checked when gradient() runs.
 template <class Ell>
 struct observation_loss_t {
+  static_assert(!detail::occurs<detail::time_symbol, Ell>::value,
+                "costate::observations: ℓ is a function of z(t_k), θ and the data; it may not contain t");
   using point = terminal_loss_t<Ell>;  // ℓ and its gradients at one observation
   static constexpr std::size_t data_size = point::inputs;
   std::vector<double> times;
