@@ -206,6 +206,17 @@ void BM_gradient_costate(benchmark::State& st) { run_gradient_costate(st, opt_do
 void BM_gradient_handwritten(benchmark::State& st) { run_gradient_handwritten(st, opt_dopri5); }
 void BM_gradient_costate_rk4(benchmark::State& st) { run_gradient_costate(st, opt_rk4); }
 void BM_gradient_handwritten_rk4(benchmark::State& st) { run_gradient_handwritten(st, opt_rk4); }
+// The default adjoint (checkpointed): what its safety costs over backsolve, costate against costate.
+void BM_gradient_costate_checkpointed(benchmark::State& st) {
+  auto o = opt_dopri5;
+  o.adjoint = checkpointed{};
+  run_gradient_costate(st, o);
+}
+void BM_gradient_costate_rk4_checkpointed(benchmark::State& st) {
+  auto o = opt_rk4;
+  o.adjoint = checkpointed{};
+  run_gradient_costate(st, o);
+}
 
 BENCHMARK(BM_vjp_costate);
 BENCHMARK(BM_vjp_handwritten);
@@ -213,6 +224,8 @@ BENCHMARK(BM_gradient_costate)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_gradient_handwritten)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_gradient_costate_rk4)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_gradient_handwritten_rk4)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_gradient_costate_checkpointed)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_gradient_costate_rk4_checkpointed)->Unit(benchmark::kMicrosecond);
 
 // ---------------------------------------------------------------------------------------------------
 // One-time checks that both sides compute the same thing.

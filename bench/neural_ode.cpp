@@ -251,12 +251,13 @@ void BM_nn_vjp_handwritten(benchmark::State& st) {
 // DoNotOptimize, so the compiler cannot constant-propagate them into either side; z0 and θ are
 // laundered every iteration, so the call cannot be hoisted.
 
-template <std::size_t H>
+template <std::size_t H, bool Checkpointed = false>
 void BM_nn_gradient_costate(benchmark::State& st) {
   std::array<double, n> z0 = z0_ref;
   std::array<double, mlp<H>::p> theta = mlp<H>::theta_ref();
   time_span sp = span;
   auto opt = opt_dopri5;
+  if constexpr (Checkpointed) opt.adjoint = checkpointed{};  // the default: what it costs over backsolve
   benchmark::DoNotOptimize(sp);
   benchmark::DoNotOptimize(opt);
   for (auto _ : st) {
@@ -291,6 +292,8 @@ BENCHMARK_TEMPLATE(BM_nn_gradient_costate, 16)->Unit(benchmark::kMicrosecond);
 BENCHMARK_TEMPLATE(BM_nn_gradient_handwritten, 16)->Unit(benchmark::kMicrosecond);
 BENCHMARK_TEMPLATE(BM_nn_gradient_costate, 64)->Unit(benchmark::kMicrosecond);
 BENCHMARK_TEMPLATE(BM_nn_gradient_handwritten, 64)->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_nn_gradient_costate, 16, true)->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_nn_gradient_costate, 64, true)->Unit(benchmark::kMicrosecond);
 
 // ---------------------------------------------------------------------------------------------------
 // One-time checks that both sides compute the same thing.

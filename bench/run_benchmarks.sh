@@ -93,6 +93,22 @@ for label, c, h in rows:
         sys.exit(f"run_benchmarks.sh: missing results for {c} or {h}")
     lines.append(f"| {label} | {fmt(median[c])} | {fmt(median[h])} | {median[c] / median[h]:.2f} |")
 
+# The default adjoint against backsolve, both costate: the price of never integrating z backward.
+lines += [
+    "",
+    "| costate's default, `checkpointed{}`, against `backsolve` | checkpointed (median) | backsolve (median) | ratio |",
+    "|---|---:|---:|---:|",
+]
+for label, c, b in [
+    ("Lotka–Volterra, gradient, dopri5, 1e-8", "BM_gradient_costate_checkpointed", "BM_gradient_costate"),
+    ("Lotka–Volterra, gradient, rk4, dt = 1e-3", "BM_gradient_costate_rk4_checkpointed", "BM_gradient_costate_rk4"),
+    ("neural ODE H=16, gradient dopri5 1e-8", "BM_nn_gradient_costate<16, true>", "BM_nn_gradient_costate<16>"),
+    ("neural ODE H=64, gradient dopri5 1e-8", "BM_nn_gradient_costate<64, true>", "BM_nn_gradient_costate<64>"),
+]:
+    if c not in median or b not in median:
+        sys.exit(f"run_benchmarks.sh: missing results for {c} or {b}")
+    lines.append(f"| {label} | {fmt(median[c])} | {fmt(median[b])} | {median[c] / median[b]:.2f} |")
+
 worst_cv = max(cv.values()) if cv else float("nan")
 section = "\n".join(lines) + "\n\n" + "\n".join([
     "Lotka–Volterra: θ = (1.5, 1, 3, 1), z0 = (1, 1), t ∈ [0, 10], L = ½|z(t1)|².",

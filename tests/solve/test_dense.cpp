@@ -24,6 +24,7 @@ double max_interpolation_error(const Tag& tag, double tol, std::size_t* steps = 
   detail::dense_segment<2> seg;
   std::array<double, 2> z{1.0, 0.0};
   detail::integrate(tag, oscillator{}, z, 0.0, 6.0, {tol, tol}, 1'000'000, "forward", seg);
+  seg.finalize();
   if (steps) *steps = seg.steps();
   double worst = 0;
   for (int i = 1000; i >= 0; --i) {  // backward, as the adjoint asks
@@ -74,6 +75,8 @@ TEST_CASE("a one-step segment interpolates with the cubic Hermite polynomial", "
   std::array<double, 2> z{1.0, 0.0};
   detail::integrate(rk4{.dt = 0.01}, oscillator{}, z, 0.0, 0.01, {1, 1}, 10, "forward", seg);
   REQUIRE(seg.steps() == 1);
+  REQUIRE(seg.wants_neighbour());
+  seg.finalize();
   std::array<double, 2> v{};
   seg(0.005, v.data());
   CHECK(v[0] == Approx(std::cos(0.005)).epsilon(1e-10));

@@ -326,6 +326,7 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
           f(zm, fm, ct[m]);
           seg.add_neighbour(ct[m], zm, fm);
         }
+        seg.finalize();
       } else {
         std::copy_n(zc(j + 1), n, y.begin());  // backsolve: z restarts from the stored forward value
       }
