@@ -9,6 +9,7 @@
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <string_view>
 
 #include "costate/expr/node.hpp"
 #include "costate/expr/notation.hpp"
@@ -51,6 +52,7 @@ struct plain_style {
   static const char* op(const notation& n) { return n.symbol; }
   static constexpr const char* infix_space = " ";
   static constexpr bool latex = false;
+  static constexpr bool cpp = false;  // C++ spells powers as std::pow (codegen/cpp.hpp)
 };
 
 namespace detail {
@@ -95,10 +97,18 @@ struct printer<Style, node<Op, A...>> {
     } else if constexpr (note.form == notation::prefix) {
       os << Style::op(note);
       (print_operand<Style, A>(os, precedence + 1), ...);
+    } else if constexpr (note.form == notation::power && Style::cpp) {
+      os << "std::pow(";
+      (printer<Style, A>::print(os), ...);
+      os << ", " << Op::exponent << ')';
     } else if constexpr (note.form == notation::power) {
       (print_operand<Style, A>(os, costate::precedence::power + 1), ...);
       if constexpr (Style::latex) os << "^{" << Op::exponent << '}';
       else os << '^' << Op::exponent;
+    } else if constexpr (Style::latex && std::string_view(note.latex) == "\\sqrt") {  // \sqrt takes a group
+      os << "\\sqrt{";
+      (printer<Style, A>::print(os), ...);
+      os << '}';
     } else {  // function call
       os << Style::op(note) << (Style::latex ? "\\left(" : "(");
       bool first = true;
