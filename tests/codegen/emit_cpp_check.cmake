@@ -1,0 +1,15 @@
+# Emits C++ with costate's printer (EMITTER), compiles it warning-free (CXX) and runs it.
+execute_process(COMMAND ${EMITTER} ${WORK}/printed.cpp RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "the emitter failed (${rc})")
+endif()
+execute_process(COMMAND ${CXX} -std=c++17 -O2 -Wall -Wextra -Wpedantic -Werror ${WORK}/printed.cpp -o ${WORK}/printed
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "the printed C++ does not compile warning-free:\n${err}")
+endif()
+execute_process(COMMAND ${WORK}/printed RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+message(STATUS "${out}")
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "printed expressions differ from the template path:\n${out}")
+endif()
