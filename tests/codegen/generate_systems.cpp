@@ -1,0 +1,18 @@
+// A generator, run at build time by costate_generate(): writes the standalone header that
+// tests/codegen/test_generated.cpp compiles against (Lotka–Volterra and a forced pendulum).
+#include <fstream>
+#include <iostream>
+
+#include "costate/codegen/generate.hpp"
+#include "tests/codegen/systems.hpp"
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: " << argv[0] << " output.hpp\n";
+    return 2;
+  }
+  std::ofstream out(argv[1]);
+  out << costate::generate_header(costate_test_systems::lotka_volterra, "gen_lv") << '\n'
+      << costate::generate_header(costate_test_systems::pendulum, "gen_pendulum");
+  return out ? 0 : 1;
+}
