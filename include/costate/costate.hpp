@@ -18,6 +18,7 @@
 #include "costate/expr/simplify.hpp"
 #include "costate/expr/symbol.hpp"
 #include "costate/system/batch.hpp"
+#include "costate/system/generated.hpp"
 #include "costate/system/loss.hpp"
 #include "costate/system/ode.hpp"
 #include "costate/system/rhs.hpp"

@@ -6,6 +6,9 @@
 #include <cmath>
 #include <random>
 
+#include "costate/solve/gradient.hpp"
+#include "costate/solve/rosenbrock.hpp"
+#include "costate/system/generated.hpp"
 #include "costate/system/rhs.hpp"
 #include "generated_systems.hpp"
 #include "tests/codegen/systems.hpp"
@@ -63,4 +66,34 @@ TEST_CASE("generated Lotka-Volterra equals the template path", "[codegen][genera
 TEST_CASE("generated forced pendulum (softplus, sigmoid, pow, division) equals the template path", "[codegen][generated]") {
   compare<system_of_t<decltype(costate_test_systems::pendulum)>>(gen_pendulum::rhs, gen_pendulum::vjp,
                                                                   gen_pendulum::jacobian);
+}
+
+TEST_CASE("gradient() with a generated header gives the template path's gradient", "[codegen][generated]") {
+  using namespace costate_test_systems;
+  const std::array z0{1.0, 1.0};
+  const std::array th{1.5, 1.0, 3.0, 1.0};
+  const auto loss = terminal_loss(0.5_c * (x * x + y * y));
+  const auto close = [](const auto& g, const auto& h, double tol) {
+    for (std::size_t k = 0; k < 4; ++k) CHECK(g.dtheta[k] == Approx(h.dtheta[k]).epsilon(tol));
+    for (std::size_t i = 0; i < 2; ++i) CHECK(g.dz0[i] == Approx(h.dz0[i]).epsilon(tol));
+    CHECK(g.dt0 == Approx(h.dt0).epsilon(tol));
+    CHECK(g.loss == Approx(h.loss).epsilon(tol));
+  };
+  // The same fixed steps on both sides: equal up to rounding.
+  for (const adjoint_method m : {adjoint_method(checkpointed{}), adjoint_method(backsolve)}) {
+    const auto o = options{.stepper = rk4{.dt = 1e-3}, .adjoint = m};
+    close(gradient(generated<gen_lv::system>, z0, th, {0.0, 10.0}, loss, o), gradient(lotka_volterra, z0, th, {0.0, 10.0}, loss, o),
+          1e-12);
+  }
+  // Adaptive steps may differ by rounding: equal to the tolerance.
+  const auto tight = options{.rtol = 1e-11, .atol = 1e-11};
+  close(gradient(generated<gen_lv::system>, z0, th, {0.0, 10.0}, loss, tight),
+        gradient(lotka_volterra, z0, th, {0.0, 10.0}, loss, tight), 1e-8);
+  // Observations, and rosenbrock4 (the generated Jacobian) on the time-dependent pendulum.
+  const auto obs = observations(x * x + 0.5_c * y, std::vector{1.0, 2.5, 4.0});
+  close(gradient(generated<gen_lv::system>, z0, th, {0.0, 5.0}, obs, tight), gradient(lotka_volterra, z0, th, {0.0, 5.0}, obs, tight),
+        1e-8);
+  const auto ro = options{.stepper = rosenbrock4{}, .rtol = 1e-10, .atol = 1e-10};
+  close(gradient(generated<gen_pendulum::system>, std::array{0.5, 0.0}, th, {0.0, 3.0}, loss, ro),
+        gradient(pendulum, std::array{0.5, 0.0}, th, {0.0, 3.0}, loss, ro), 1e-7);
 }

@@ -155,7 +155,19 @@ std::string generate_header(system<F...>, std::string_view ns) {
     for (std::size_t i = 0; i < n * n; ++i) targets[i] = "J[" + std::to_string(i) + "]";
     detail::emit_assignments(os, entries{}, targets);
   }
-  os << "}\n\n}  // namespace " << ns << "\n";
+  os << "}\n\n"
+     << "// The three functions as one type: costate::gradient(costate::generated<" << ns << "::system>, ...)\n"
+     << "// integrates with them in place of the template system (costate/system/generated.hpp).\n"
+     << "struct system {\n"
+     << "  static constexpr std::size_t states = " << n << ", params = " << p << ", inputs = " << S::inputs << ";\n"
+     << "  static void rhs(const double* z, const double* theta, const double* u, double t, double* dzdt) {\n"
+     << "    " << ns << "::rhs(z, theta, u, t, dzdt);\n  }\n"
+     << "  static void vjp(const double* z, const double* lambda, const double* theta, const double* u, double t, "
+        "double* vz, double* vtheta, double* vt) {\n"
+     << "    " << ns << "::vjp(z, lambda, theta, u, t, vz, vtheta, vt);\n  }\n"
+     << "  static void jacobian(const double* z, const double* theta, const double* u, double t, double* J) {\n"
+     << "    " << ns << "::jacobian(z, theta, u, t, J);\n  }\n"
+     << "};\n\n}  // namespace " << ns << "\n";
   return os.str();
 }
 

@@ -34,6 +34,7 @@
 #include "costate/solve/options.hpp"
 #include "costate/solve/solve.hpp"
 #include "costate/system/batch.hpp"
+#include "costate/system/generated.hpp"
 #include "costate/system/loss.hpp"
 #include "costate/system/ode.hpp"
 #include "costate/system/rhs.hpp"
@@ -206,6 +207,16 @@ inline void require_valid_observations(time_span span, const std::vector<double>
                 " data values; got " + std::to_string(data_values));
 }
 
+// The right-hand sides the passes integrate: derived from the expressions, or from a generated header.
+template <class Sys> struct kernels_of {
+  using forward = forward_rhs<Sys, double>;
+  template <class Z> using adjoint = adjoint_rhs<Sys, double, Z>;
+};
+template <class G> struct kernels_of<generated_system<G>> {
+  using forward = generated_forward_rhs<G>;
+  template <class Z> using adjoint = generated_adjoint_rhs<G, Z>;
+};
+
 template <class St> inline constexpr bool is_rosenbrock = std::is_same_v<St, rosenbrock4>;
 
 // The gradient of Σ (terminal φ at t1, observations ℓ at t_k), for a system whose state `quadrature`
@@ -222,7 +233,7 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
     if (!dense)
       throw error("rosenbrock4 needs the checkpointed adjoint (options::adjoint = checkpointed{...}): a backward "
                   "re-integration of z is unstable on the stiff systems it is for");
-  const forward_rhs<Sys, double> f{theta.data(), u};
+  const typename kernels_of<Sys>::forward f{theta.data(), u};
   const tolerances ftol{opt.rtol, opt.atol};
   tolerances atol{opt.adjoint_rtol.value_or(opt.rtol), opt.adjoint_atol.value_or(opt.atol)};
   if (opt.seminorm) atol.norm_size = 2 * n;  // z and λ only; g_θ and g_t are left out
@@ -303,7 +314,7 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
     // One adjoint right-hand side for both strategies: with `zsource` set it reads z(t) from the
     // re-integrated segment; without, it integrates z backward (backsolve).
     using zsource = dense_segment<n>;
-    using rhs_t = adjoint_rhs<Sys, double, zsource>;
+    using rhs_t = typename kernels_of<Sys>::template adjoint<zsource>;
     zsource seg;
     const rhs_t adj{theta.data(), u, dense ? &seg : nullptr};
     std::array<double, rhs_t::size> y{};  // [z | λ | g_θ | g_t]
@@ -400,6 +411,7 @@ gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, c
     return detail::adjoint_gradient<Sys, void, typename Lo::point>(z0, theta, u, span, &loss.times, &loss.data,
                                                                     detail::none, opt);
   } else {  // running loss: integrate q' = ℓ beside z
+    static_assert(System<Sys>, "costate::gradient: running losses need the system's expressions, not a generated header");
     using Aug = typename detail::with_quadrature<Sys, typename Lo::integrand>::type;
     std::array<double, n + 1> za{};
     std::copy(z0.begin(), z0.end(), za.begin());

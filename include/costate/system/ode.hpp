@@ -185,9 +185,18 @@ template <class S> inline constexpr std::size_t inputs_bound_v = 0;
 template <class S, std::size_t K> inline constexpr std::size_t inputs_bound_v<bound_system<S, K>> = K;
 }  // namespace detail
 
-// A system, or a system with its inputs bound: what solve, gradient and check_gradient take.
+// A system from a generated header (system/generated.hpp).
+template <class G> struct generated_system;
+namespace detail {
+template <class T> struct is_generated_system : std::false_type {};
+template <class G> struct is_generated_system<generated_system<G>> : std::true_type {};
+}  // namespace detail
+
+// A system, a system with its inputs bound, or a generated one: what solve, gradient and
+// check_gradient take (generated systems: gradient only).
 template <class S>
-concept SystemLike = System<S> || detail::is_bound<std::remove_cvref_t<S>>::value;
+concept SystemLike = System<S> || detail::is_bound<std::remove_cvref_t<S>>::value ||
+                     detail::is_generated_system<std::remove_cvref_t<S>>::value;
 
 template <class S> using system_of_t = typename detail::system_type<std::remove_cvref_t<S>>::type;
 

@@ -1,0 +1,109 @@
+// A system from a generated header (codegen/generate.hpp) in place of the template system:
+//
+//   #include "lv_generated.hpp"                       // made by costate_generate at build time
+//   auto g = gradient(costate::generated<gen_lv::system>, z0, theta, {0.0, 10.0},
+//                     terminal_loss(0.5_c * (x*x + y*y)));
+//
+// The right-hand side, its VJPs and its Jacobian come from the header's plain functions; the loss is
+// still an expression. G provides states, params, inputs and static rhs, vjp, jacobian with the
+// signatures generate_header writes.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <type_traits>
+
+#include "costate/system/ode.hpp"
+
+namespace costate {
+
+template <class G>
+struct generated_system {
+  using kernels = G;
+  static constexpr std::size_t states = G::states, params = G::params, inputs = G::inputs;
+};
+
+template <class G>
+inline constexpr generated_system<G> generated{};
+
+namespace detail {
+
+// dz/dt = f, and ∂f/∂z, ∂f/∂t (for rosenbrock4), from the generated functions.
+template <class G>
+struct generated_forward_rhs {
+  static constexpr std::size_t n = G::states, p = G::params;
+  const double* theta;
+  const double* inputs;
+  template <class State>
+  void operator()(const State& x, State& dxdt, double t) const {
+    G::rhs(x.data(), theta, inputs, t, dxdt.data());
+  }
+  template <class State>
+  void jacobian(const State& x, double* J, double t, State& dfdt) const {
+    G::jacobian(x.data(), theta, inputs, t, J);
+    std::array<double, n> e{}, vz{};
+    std::array<double, p + 1> vth{};
+    for (std::size_t j = 0; j < n; ++j) {  // ∂f_j/∂t = e_jᵀ∂f/∂t
+      e[j] = 1.0;
+      G::vjp(x.data(), e.data(), theta, inputs, t, vz.data(), vth.data(), &dfdt[j]);
+      e[j] = 0.0;
+    }
+  }
+};
+
+// The augmented adjoint [z | λ | g_θ | g_t] (see system/rhs.hpp's adjoint_rhs, which this mirrors).
+template <class G, class ZSource>
+struct generated_adjoint_rhs {
+  static constexpr std::size_t n = G::states, p = G::params;
+  static constexpr std::size_t size = 2 * n + p + 1;
+  const double* theta;
+  const double* inputs;
+  const ZSource* zsource = nullptr;
+
+  template <class State>
+  void operator()(const State& x, State& dxdt, double t) const {
+    std::array<double, n> zbuf{};
+    const double* z = x.data();
+    if (zsource) {
+      (*zsource)(t, zbuf.data());
+      z = zbuf.data();
+      for (std::size_t i = 0; i < n; ++i) dxdt[i] = 0.0;
+    } else {
+      G::rhs(z, theta, inputs, t, dxdt.data());
+    }
+    std::array<double, n> vz{};
+    std::array<double, p + 1> vth{};
+    double vt = 0.0;
+    G::vjp(z, x.data() + n, theta, inputs, t, vz.data(), vth.data(), &vt);
+    for (std::size_t i = 0; i < n; ++i) dxdt[n + i] = -vz[i];
+    for (std::size_t k = 0; k < p; ++k) dxdt[2 * n + k] = -vth[k];
+    dxdt[2 * n + p] = -vt;
+  }
+  template <class State>
+  void jacobian(const State& x, double* J, double t, State& dfdt) const {
+    std::array<double, n> z{}, e{}, vz{};
+    std::array<double, p + 1> vth{};
+    (*zsource)(t, z.data());
+    for (std::size_t i = 0; i < size * size; ++i) J[i] = 0.0;
+    for (std::size_t j = 0; j < n; ++j) {
+      e[j] = 1.0;
+      double vt = 0.0;
+      G::vjp(z.data(), e.data(), theta, inputs, t, vz.data(), vth.data(), &vt);
+      e[j] = 0.0;
+      for (std::size_t r = 0; r < n; ++r) J[(n + r) * size + n + j] = -vz[r];
+      for (std::size_t k = 0; k < p; ++k) J[(2 * n + k) * size + n + j] = -vth[k];
+      J[(2 * n + p) * size + n + j] = -vt;
+    }
+    const double dt = 6e-6 * std::max(1.0, std::abs(t));
+    const double hi = std::min(t + dt, std::max(t, zsource->back())), lo = std::max(t - dt, std::min(t, zsource->front()));
+    State a{}, b{};
+    (*this)(x, a, hi);
+    (*this)(x, b, lo);
+    for (std::size_t r = 0; r < size; ++r) dfdt[r] = (a[r] - b[r]) / (hi - lo);
+  }
+};
+}  // namespace detail
+
+}  // namespace costate
