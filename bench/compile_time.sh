@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures the compile time and peak compiler memory of examples/lotka_volterra.cpp and of a width-64
 # neural ODE with its gradient at -O2, with and without the precompiled Boost.Odeint headers the build
-# uses, and of Odeint's headers alone; writes
+# uses, of Odeint's headers alone, and of Lotka–Volterra's rhs and VJPs through a generated header
+# and through the templates; writes
 # the table into README.md between <!-- compile:begin --> and <!-- compile:end -->.
 # Usage: bash bench/compile_time.sh   (takes ~1 minute; run on an otherwise idle machine)
 set -euo pipefail
@@ -39,6 +40,48 @@ int main() {
 }
 CPP
 
+# Lotka–Volterra's rhs and VJPs evaluated through a generated header (codegen/generate.hpp) and
+# through the templates: what a translation unit pays for the derivation itself.
+cat > "$work/gen.cpp" <<'CPP'
+#include <costate/codegen/generate.hpp>
+#include <costate/costate.hpp>
+#include <iostream>
+using namespace costate;
+constexpr auto x = state<0>; constexpr auto y = state<1>;
+int main() { std::cout << generate_header(ode(param<0> * x - param<1> * x * y, -param<2> * y + param<3> * x * y), "gen_lv"); }
+CPP
+"$cxx" "${flags[@]}" "$work/gen.cpp" -o "$work/gen" && "$work/gen" > "$work/gen_lv.hpp"
+cat > "$work/eval_generated.cpp" <<'CPP'
+#include "gen_lv.hpp"
+#include <cstdio>
+int main() {
+  double z[2] = {1, 2}, th[4] = {1.5, 1, 3, 1}, l[2] = {0.3, 0.4}, dz[2], vz[2], vth[4], vt;
+  gen_lv::rhs(z, th, nullptr, 0.0, dz);
+  gen_lv::vjp(z, l, th, nullptr, 0.0, vz, vth, &vt);
+  std::printf("%g %g %g\n", dz[0], vz[0], vth[0]);
+}
+CPP
+cat > "$work/eval_templates.cpp" <<'CPP'
+#include <costate/expr/constant.hpp>
+#include <costate/expr/operators.hpp>
+#include <costate/expr/ops.hpp>
+#include <costate/expr/symbol.hpp>
+#include <costate/system/rhs.hpp>
+#include <array>
+#include <cstdio>
+using namespace costate;
+constexpr auto x = state<0>; constexpr auto y = state<1>;
+constexpr auto lv = ode(param<0> * x - param<1> * x * y, -param<2> * y + param<3> * x * y);
+using Sys = system_of_t<decltype(lv)>;
+int main() {
+  std::array<double, 2> z{1, 2}, dz{}; std::array<double, 4> th{1.5, 1, 3, 1}; std::array<double, 2> l{0.3, 0.4};
+  forward_rhs<Sys, double>{th.data(), nullptr}(z, dz, 0.0);
+  std::array<double, 7> out{};
+  vjp_evaluator<Sys, double>::run(z.data(), l.data(), th.data(), nullptr, 0.0, out.data());
+  std::printf("%g %g %g\n", dz[0], out[0], out[2]);
+}
+CPP
+
 # best of 3: wall seconds and peak KiB
 measure() {
   local best_t=999 best_m=0
@@ -54,6 +97,8 @@ read -r t2 m2 < <(measure "$cxx" "${flags[@]}" -c examples/lotka_volterra.cpp -o
 read -r t3 m3 < <(measure "$cxx" "${flags[@]}" -c "$work/odeint_only.cpp" -o "$work/c.o")
 read -r t4 m4 < <(measure "$cxx" "${flags[@]}" -c "$work/neural_ode64.cpp" -o "$work/d.o")
 read -r t5 m5 < <(measure "$cxx" "${flags[@]}" -include "$work/pch.hpp" -c "$work/neural_ode64.cpp" -o "$work/e.o")
+read -r t6 m6 < <(measure "$cxx" "${flags[@]}" -I"$work" -c "$work/eval_generated.cpp" -o "$work/f.o")
+read -r t7 m7 < <(measure "$cxx" "${flags[@]}" -c "$work/eval_templates.cpp" -o "$work/g.o")
 mib() { awk "BEGIN{printf \"%.0f\", $1/1024}"; }
 table=$(cat <<TABLE
 | translation unit | wall time | peak compiler memory |
@@ -63,6 +108,8 @@ table=$(cat <<TABLE
 | \`#include <boost/numeric/odeint/stepper/runge_kutta_dopri5.hpp>\` alone | ${t3} s | $(mib "$m3") MiB |
 | neural ODE, hidden 64 (322 parameters), and its gradient, nothing precompiled | ${t4} s | $(mib "$m4") MiB |
 | the same, Odeint headers precompiled | ${t5} s | $(mib "$m5") MiB |
+| Lotka–Volterra rhs and VJPs through a generated header (\`generate_header\`) | ${t6} s | $(mib "$m6") MiB |
+| the same through the templates (\`forward_rhs\`, \`vjp_evaluator\`) | ${t7} s | $(mib "$m7") MiB |
 
 Best of three, \`$cxx ${flags[*]} -c\`, $(date -u +%Y-%m-%d), $("$cxx" --version | head -1), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') ($(nproc) cores).
 Made by \`bash bench/compile_time.sh\`.
