@@ -1,5 +1,5 @@
 // Writes a standalone C++ file (standard headers only) whose functions are to_cpp() of the derived
-// right-hand sides and VJPs of Lotka–Volterra and a forced pendulum with softplus and sigmoid, and
+// right-hand sides and VJPs of tests/codegen/systems.hpp (Lotka–Volterra, a forced pendulum), and
 // whose main() compares them at fixed inputs with the template path's values, written in as
 // literals. tests/codegen/emit_cpp_check.cmake compiles it with -Wall -Wextra -Wpedantic -Werror and
 // runs it: the printed C++ is valid, warning-free and evaluates to the same numbers (≤ 1e-15).
@@ -11,18 +11,13 @@
 
 #include "costate/codegen/cpp.hpp"
 #include "costate/costate.hpp"
+#include "tests/codegen/systems.hpp"
 
 using namespace costate;
 
 namespace {
-constexpr auto x = state<0>;
-constexpr auto y = state<1>;
-constexpr auto a = param<0>;
-constexpr auto b = param<1>;
-constexpr auto c = param<2>;
-constexpr auto d = param<3>;
-constexpr auto lv = ode(a * x - b * x * y, -c * y + d * x * y);
-constexpr auto pend = ode(y, -a * y - b * sin(x) + c * cos(d * t) + 0.1_c * softplus(x) * sigmoid(y) - pow(x, 3_c) / 7_c);
+using costate_test_systems::lotka_volterra;
+using costate_test_systems::pendulum;
 
 const std::array<double, 2> z{0.7, -1.3};
 const std::array<double, 4> th{1.5, 0.4, 0.9, 2.2};
@@ -54,8 +49,8 @@ int main(int argc, char** argv) {
   std::ofstream os(argv[1]);
   os << "#include <cmath>\n#include <cstdio>\n\n" << cpp_helpers() << '\n';
   std::size_t k = 0;
-  emit_system<system_of_t<decltype(lv)>>(os, k);
-  emit_system<system_of_t<decltype(pend)>>(os, k);
+  emit_system<system_of_t<decltype(lotka_volterra)>>(os, k);
+  emit_system<system_of_t<decltype(pendulum)>>(os, k);
   os << "\nint main() {\n  const double z[] = {0.7, -1.3}, theta[] = {1.5, 0.4, 0.9, 2.2}, lambda[] = {0.3, -0.8};\n"
      << "  const double t = 0.37;\n  int bad = 0;\n";
   for (std::size_t i = 0; i < k; ++i)

@@ -375,7 +375,7 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
   return r;
 }
 
-template <class S, class Lo, class Z0, class Theta, class St>
+template <class S, class Z0, class Theta, class St>
 void require_valid_gradient_arguments(const S& sys, const Z0& z0, const Theta& theta, time_span span, const options<St>& opt) {
   require_finite("z0", z0);
   require_finite("theta", theta);
@@ -398,7 +398,7 @@ gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, c
   static_assert(detail::loss_uses_a_state_index_beyond_the_system<traits::states, n>::value);
   static_assert(detail::loss_uses_an_input_the_system_does_not_bind<traits::system_inputs,
                                                                     detail::inputs_bound_v<std::remove_cvref_t<S>>>::value);
-  detail::require_valid_gradient_arguments<S, Lo>(sys, z0_in, theta_in, span, opt);
+  detail::require_valid_gradient_arguments(sys, z0_in, theta_in, span, opt);
   const auto z0 = detail::to_array<double, n>(z0_in);
   const auto theta = detail::to_array<double, p>(theta_in);
   const double* u = detail::input_values(sys);

@@ -16,6 +16,7 @@
 #include <type_traits>
 
 #include "costate/system/ode.hpp"
+#include "costate/system/rhs.hpp"
 
 namespace costate {
 
@@ -82,26 +83,14 @@ struct generated_adjoint_rhs {
     dxdt[2 * n + p] = -vt;
   }
   template <class State>
-  void jacobian(const State& x, double* J, double t, State& dfdt) const {
-    std::array<double, n> z{}, e{}, vz{};
-    std::array<double, p + 1> vth{};
+  void jacobian(const State& x, double* J, double t, State& dfdt) const {  // see system/rhs.hpp
+    std::array<double, n> z{};
     (*zsource)(t, z.data());
-    for (std::size_t i = 0; i < size * size; ++i) J[i] = 0.0;
-    for (std::size_t j = 0; j < n; ++j) {
+    interpolated_adjoint_jacobian<n, p>(*this, zsource, x, J, t, dfdt, [&](std::size_t j, double* row) {
+      std::array<double, n> e{};
       e[j] = 1.0;
-      double vt = 0.0;
-      G::vjp(z.data(), e.data(), theta, inputs, t, vz.data(), vth.data(), &vt);
-      e[j] = 0.0;
-      for (std::size_t r = 0; r < n; ++r) J[(n + r) * size + n + j] = -vz[r];
-      for (std::size_t k = 0; k < p; ++k) J[(2 * n + k) * size + n + j] = -vth[k];
-      J[(2 * n + p) * size + n + j] = -vt;
-    }
-    const double dt = 6e-6 * std::max(1.0, std::abs(t));
-    const double hi = std::min(t + dt, std::max(t, zsource->back())), lo = std::max(t - dt, std::min(t, zsource->front()));
-    State a{}, b{};
-    (*this)(x, a, hi);
-    (*this)(x, b, lo);
-    for (std::size_t r = 0; r < size; ++r) dfdt[r] = (a[r] - b[r]) / (hi - lo);
+      G::vjp(z.data(), e.data(), theta, inputs, t, row, row + n, row + n + p);
+    });
   }
 };
 }  // namespace detail

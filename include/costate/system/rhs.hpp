@@ -143,6 +143,36 @@ void forward_rhs<Sys, T>::jacobian(const State& x, double* J, double t, State& d
   }
 }
 
+namespace detail {
+// The Jacobian of an adjoint right-hand side x = [z | λ | g_θ | g_t] whose z is read from `zsource`
+// (checkpointed), for stiff steppers. The adjoint is linear in λ: λ_j's column holds -(row j of
+// [∂f/∂z | ∂f/∂θ | ∂f/∂t]), which `unit_row(j, row)` writes (n + p + 1 values: λ = e_j); every other
+// column is zero (z is constant, g_θ and g_t feed nothing back). The explicit time derivative
+// (z(t) is interpolated) is a difference of `rhs` in t: central where possible, one-sided at the ends
+// of the recorded span, beyond which z(t) is clamped.
+template <std::size_t n, std::size_t p, class Rhs, class ZSource, class State, class UnitRow>
+void interpolated_adjoint_jacobian(const Rhs& rhs, const ZSource* zsource, const State& x, double* J, double t,
+                                   State& dfdt, UnitRow&& unit_row) {
+  constexpr std::size_t size = 2 * n + p + 1;
+  std::array<double, n + p + 1> row;
+  for (std::size_t i = 0; i < size * size; ++i) J[i] = 0.0;
+  for (std::size_t j = 0; j < n; ++j) {
+    unit_row(j, row.data());
+    for (std::size_t r = 0; r < n + p + 1; ++r) J[(n + r) * size + n + j] = -row[r];
+  }
+  const double dt = 6e-6 * std::max(1.0, std::abs(t));
+  double hi = t + dt, lo = t - dt;
+  if constexpr (requires { zsource->front(); zsource->back(); }) {
+    hi = std::min(hi, std::max(t, zsource->back()));
+    lo = std::max(lo, std::min(t, zsource->front()));
+  }
+  State a{}, b{};
+  rhs(x, a, hi);
+  rhs(x, b, lo);
+  for (std::size_t r = 0; r < size; ++r) dfdt[r] = (a[r] - b[r]) / (hi - lo);
+}
+}  // namespace detail
+
 // The augmented adjoint system (see the top of this file). λᵀ∂f/∂X for each state or parameter symbol
 // X that f uses is subtracted from dλ or dg_θ at X's offset: symbols may overlap (state<0> beside
 // state_vector<2>), and unused states or parameters get zero.
@@ -193,35 +223,18 @@ struct adjoint_rhs {
     });
   }
 
-  // For stiff steppers (checkpointed only): the adjoint is linear in λ, so its Jacobian is
-  // -[∂f/∂z | ∂f/∂θ | ∂f/∂t]ᵀ in the λ columns (n unit-seeded VJPs) and zero elsewhere (z is
-  // constant, g_θ and g_t feed nothing back). Its explicit time derivative (z(t) is interpolated)
-  // is a difference in t.
+  // For stiff steppers (checkpointed only); see detail::interpolated_adjoint_jacobian.
   template <class State>
   void jacobian(const State& x, double* J, double t, State& dfdt) const
     requires(!integrates_z)
   {
-    std::array<T, n> z, e{};
+    std::array<T, n> z;
     (*zsource)(t, z.data());
-    std::array<T, n + p + 1> col;
-    for (std::size_t i = 0; i < size * size; ++i) J[i] = 0.0;
-    for (std::size_t j = 0; j < n; ++j) {
+    detail::interpolated_adjoint_jacobian<n, p>(*this, zsource, x, J, t, dfdt, [&](std::size_t j, T* row) {
+      std::array<T, n> e{};
       e[j] = T(1);
-      vjps::run(z.data(), e.data(), theta, inputs, t, col.data());
-      e[j] = T(0);
-      for (std::size_t r = 0; r < n + p + 1; ++r) J[(n + r) * size + n + j] = -col[r];
-    }
-    // Central where possible; one-sided at the ends of the recorded span, beyond which z(t) is clamped.
-    const double dt = 6e-6 * std::max(1.0, std::abs(t));
-    double hi = t + dt, lo = t - dt;
-    if constexpr (requires { zsource->front(); zsource->back(); }) {
-      hi = std::min(hi, std::max(t, zsource->back()));
-      lo = std::max(lo, std::min(t, zsource->front()));
-    }
-    State a{}, b{};
-    (*this)(x, a, hi);
-    (*this)(x, b, lo);
-    for (std::size_t r = 0; r < size; ++r) dfdt[r] = (a[r] - b[r]) / (hi - lo);
+      vjps::run(z.data(), e.data(), theta, inputs, t, row);
+    });
   }
 };
 
