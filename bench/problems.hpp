@@ -1,0 +1,82 @@
+// The benchmark problems as plain C++, without costate: the peers (ADOL-C, CVODES) and costate's own
+// benchmarks use the same constants, the same θ and the same right-hand sides from here.
+//
+//   Lotka–Volterra  dz/dt = (a x - b x y, -c y + d x y), θ = (1.5, 1, 3, 1), z0 = (1, 1), t ∈ [0, 10]
+//   neural ODE      dz/dt = W2 tanh(W1 z + b1) + b2, z ∈ R², hidden width H, θ = (W1, b1, W2, b2) flat
+//                   (row-major, 5H + 2 values) from N(0, 0.3²) with seed 20240601, z0 = (1, -0.5), t ∈ [0, 1]
+//   Robertson       the stiff chemical kinetics y' = (-k1 y0 + k3 y1 y2, k1 y0 - k2 y1² - k3 y1 y2, k2 y1²),
+//                   θ = (k1, k2, k3) = (0.04, 3e7, 1e4), y0 = (1, 0, 0), t ∈ [0, 40]
+// Every problem's loss is L = ½|z(t1)|².
+//
+// The right-hand sides are templates on the scalar type so that a tape-based tool can record them
+// with its own active type (T = adouble); S is the type θ is read as (double, or active too).
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <random>
+
+namespace bench {
+
+struct lotka_volterra {
+  static constexpr std::size_t n = 2, p = 4;
+  static constexpr std::array<double, n> z0{1.0, 1.0};
+  static constexpr std::array<double, p> theta{1.5, 1.0, 3.0, 1.0};
+  static constexpr double t0 = 0.0, t1 = 10.0;
+
+  template <class T, class S>
+  static void f(const T* z, const S* th, T* dz) {
+    const T xy = z[0] * z[1];
+    dz[0] = th[0] * z[0] - th[1] * xy;
+    dz[1] = th[3] * xy - th[2] * z[1];
+  }
+};
+
+template <std::size_t H>
+struct neural_ode {
+  static constexpr std::size_t hidden = H, n = 2, p = 5 * H + 2;
+  static constexpr std::size_t oW1 = 0, ob1 = 2 * H, oW2 = 3 * H, ob2 = 5 * H;  // offsets into θ
+  static constexpr std::array<double, n> z0{1.0, -0.5};
+  static constexpr double t0 = 0.0, t1 = 1.0;
+
+  static const std::array<double, p>& theta() {
+    static const std::array<double, p> th = [] {
+      std::mt19937 rng(20240601);
+      std::normal_distribution<double> nd(0.0, 0.3);
+      std::array<double, p> v{};
+      for (auto& x : v) x = nd(rng);
+      return v;
+    }();
+    return th;
+  }
+
+  template <class T, class S>
+  static void f(const T* z, const S* th, T* dz) {
+    using std::tanh;
+    T h[H];
+    for (std::size_t i = 0; i < H; ++i) h[i] = tanh(th[oW1 + 2 * i] * z[0] + th[oW1 + 2 * i + 1] * z[1] + th[ob1 + i]);
+    for (std::size_t r = 0; r < 2; ++r) {
+      T y = th[oW2 + r * H] * h[0];
+      for (std::size_t i = 1; i < H; ++i) y += th[oW2 + r * H + i] * h[i];
+      dz[r] = y + th[ob2 + r];
+    }
+  }
+};
+
+struct robertson {
+  static constexpr std::size_t n = 3, p = 3;
+  static constexpr std::array<double, n> z0{1.0, 0.0, 0.0};
+  static constexpr std::array<double, p> theta{0.04, 3e7, 1e4};
+  static constexpr double t0 = 0.0, t1 = 40.0;
+
+  template <class T, class S>
+  static void f(const T* y, const S* k, T* dy) {
+    const T r1 = k[0] * y[0], r2 = k[1] * y[1] * y[1], r3 = k[2] * y[1] * y[2];
+    dy[0] = r3 - r1;
+    dy[1] = r1 - r2 - r3;
+    dy[2] = r2;
+  }
+};
+
+}  // namespace bench
