@@ -1,5 +1,6 @@
 // A generator, run at build time by costate_generate(): writes the standalone header that
-// tests/codegen/test_generated.cpp compiles against (Lotka–Volterra and a forced pendulum).
+// tests/codegen/test_generated.cpp compiles against (Lotka–Volterra, a forced pendulum and an MLP
+// neural ODE).
 #include <fstream>
 #include <iostream>
 
@@ -12,7 +13,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::ofstream out(argv[1]);
-  out << costate::generate_header(costate_test_systems::lotka_volterra, "gen_lv") << '\n'
-      << costate::generate_header(costate_test_systems::pendulum, "gen_pendulum");
+  out << costate::generate_header(costate_test_systems::lotka_volterra, costate_test_systems::lv_loss, "gen_lv") << '\n'
+      << costate::generate_header(costate_test_systems::pendulum, "gen_pendulum") << '\n'
+      << costate::generate_header(costate_test_systems::mlp, costate_test_systems::mlp_loss, "gen_mlp");
   return out ? 0 : 1;
 }

@@ -5,6 +5,7 @@
 #include "costate/expr/operators.hpp"
 #include "costate/expr/ops.hpp"
 #include "costate/expr/symbol.hpp"
+#include "costate/system/loss.hpp"
 #include "costate/system/ode.hpp"
 
 namespace costate_test_systems {
@@ -16,6 +17,14 @@ inline constexpr auto b = param<1>;
 inline constexpr auto c = param<2>;
 inline constexpr auto d = param<3>;
 inline constexpr auto lotka_volterra = ode(a * x - b * x * y, -c * y + d * x * y);
+// A loss with a parameter of its own (θ4) beside the system's.
+inline constexpr auto lv_loss = terminal_loss(0.5_c * (x * x + y * y) + param<4> * x * y);
 inline constexpr auto pendulum =
     ode(y, -a * y - b * sin(x) + c * cos(d * t) + 0.1_c * softplus(x) * sigmoid(y) - pow(x, 3_c) / 7_c + x / (0.1_c * y * y + 1_c));
+
+// The neural ODE dz/dt = W2·tanh(W1·z + b1) + b2, z ∈ R², hidden width 16: tensor operations.
+inline constexpr auto zv = state_vector<2>;
+inline constexpr auto net = params(matrix<16, 2>, vector<16>, matrix<2, 16>, vector<2>);
+inline constexpr auto mlp = ode(net.get<2>() * tanh(net.get<0>() * zv + net.get<1>()) + net.get<3>());
+inline constexpr auto mlp_loss = terminal_loss(0.5_c * dot(zv, zv));
 }  // namespace costate_test_systems

@@ -6,8 +6,10 @@
 #include <cmath>
 #include <random>
 
+#include "costate/check/check_gradient.hpp"
 #include "costate/solve/gradient.hpp"
 #include "costate/solve/rosenbrock.hpp"
+#include "costate/solve/solve.hpp"
 #include "costate/system/generated.hpp"
 #include "costate/system/rhs.hpp"
 #include "generated_systems.hpp"
@@ -68,6 +70,11 @@ TEST_CASE("generated forced pendulum (softplus, sigmoid, pow, division) equals t
                                                                   gen_pendulum::jacobian);
 }
 
+TEST_CASE("generated MLP neural ODE (tensor operations written out) equals the template path", "[codegen][generated]") {
+  static_assert(gen_mlp::states == 2 && gen_mlp::params == 5 * 16 + 2);
+  compare<system_of_t<decltype(costate_test_systems::mlp)>>(gen_mlp::rhs, gen_mlp::vjp, gen_mlp::jacobian);
+}
+
 TEST_CASE("gradient() with a generated header gives the template path's gradient", "[codegen][generated]") {
   using namespace costate_test_systems;
   const std::array z0{1.0, 1.0};
@@ -96,4 +103,73 @@ TEST_CASE("gradient() with a generated header gives the template path's gradient
   const auto ro = options{.stepper = rosenbrock4{}, .rtol = 1e-10, .atol = 1e-10};
   close(gradient(generated<gen_pendulum::system>, std::array{0.5, 0.0}, th, {0.0, 3.0}, loss, ro),
         gradient(pendulum, std::array{0.5, 0.0}, th, {0.0, 3.0}, loss, ro), 1e-7);
+}
+
+TEST_CASE("gradient, solve and check_gradient on a generated neural ODE", "[codegen][generated]") {
+  using namespace costate_test_systems;
+  std::mt19937 rng(5);
+  std::normal_distribution<double> N(0.0, 0.3);
+  std::array<double, 82> th{};
+  for (auto& v : th) v = N(rng);
+  const std::array z0{1.0, -0.5};
+  const auto& loss = mlp_loss;
+  // rk4: the same steps, and (bitwise equal right-hand sides) the same numbers.
+  const auto o = options{.stepper = rk4{.dt = 1e-2}};
+  const auto g = gradient(generated<gen_mlp::system>, z0, th, {0.0, 1.0}, loss, o);
+  const auto h = gradient(mlp, z0, th, {0.0, 1.0}, loss, o);
+  for (std::size_t k = 0; k < th.size(); ++k) CHECK(g.dtheta[k] == Approx(h.dtheta[k]).epsilon(1e-13).margin(1e-15));
+  CHECK(g.dz0[0] == Approx(h.dz0[0]).epsilon(1e-13));
+  CHECK(g.dt1 == Approx(h.dt1).epsilon(1e-13));
+
+  const auto s = solve(generated<gen_mlp::system>, z0, th, {0.0, 1.0}, o);
+  const auto r = solve(mlp, z0, th, {0.0, 1.0}, o);
+  REQUIRE(s.z.size() == r.z.size());
+  CHECK(s.final_state()[0] == r.final_state()[0]);
+  CHECK(s.final_state()[1] == r.final_state()[1]);
+
+  const auto c = check_gradient(generated<gen_mlp::system>, z0, th, {0.0, 1.0}, loss, options{.rtol = 1e-10, .atol = 1e-10});
+  INFO(c);
+  CHECK(c.max_error_fd < 1e-6);
+  CHECK(std::isnan(c.entries.front().complex_step));  // no complex step through double-only functions
+}
+
+TEST_CASE("a generated terminal loss equals the expression's value and gradient", "[codegen][generated]") {
+  using namespace costate_test_systems;
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<double> U(-2.0, 2.0);
+  double worst = 0;
+  const auto rel = [&](double v, double w) { worst = std::max(worst, std::abs(v - w) / std::max(1.0, std::abs(w))); };
+  using Lo = std::remove_cvref_t<decltype(lv_loss)>;
+  for (int trial = 0; trial < 100; ++trial) {
+    std::array<double, 2> z;
+    std::array<double, 5> th;
+    for (auto& v : z) v = U(rng);
+    for (auto& v : th) v = U(rng);
+    std::array<double, 2> dz{0.25, -0.5}, gz = dz;  // both add into what is there
+    std::array<double, 5> dth{}, gth{};
+    const double l = detail::point_loss<Lo>(z.data(), th.data(), nullptr, 0.0, dz.data(), dth.data());
+    const double m = gen_lv::loss_gradient(z.data(), th.data(), nullptr, gz.data(), gth.data());
+    rel(m, l);
+    rel(gen_lv::loss_value(z.data(), th.data(), nullptr), l);
+    for (std::size_t i = 0; i < 2; ++i) rel(gz[i], dz[i]);
+    for (std::size_t k = 0; k < 5; ++k) rel(gth[k], dth[k]);
+  }
+  INFO("worst relative difference " << worst);
+  CHECK(worst <= 1e-15);
+  static_assert(gen_lv::terminal_loss::params == 5 && gen_mlp::terminal_loss::params == 0);
+
+  // Through gradient and check_gradient: the loss's own parameter θ4 gets its derivative too.
+  const std::array z0{1.0, 1.0};
+  const std::array th{1.5, 1.0, 3.0, 1.0, 0.3};
+  const auto o = options{.stepper = rk4{.dt = 1e-3}};
+  const auto g = gradient(generated<gen_lv::system>, z0, th, {0.0, 10.0}, generated_loss<gen_lv::terminal_loss>, o);
+  const auto h = gradient(lotka_volterra, z0, th, {0.0, 10.0}, lv_loss, o);
+  CHECK(g.loss == Approx(h.loss).epsilon(1e-14));
+  for (std::size_t k = 0; k < 5; ++k) CHECK(g.dtheta[k] == Approx(h.dtheta[k]).epsilon(1e-12));
+  for (std::size_t i = 0; i < 2; ++i) CHECK(g.dz0[i] == Approx(h.dz0[i]).epsilon(1e-12));
+  CHECK(g.dt1 == Approx(h.dt1).epsilon(1e-12));
+  const auto c = check_gradient(generated<gen_lv::system>, z0, th, {0.0, 10.0}, generated_loss<gen_lv::terminal_loss>,
+                                options{.rtol = 1e-10, .atol = 1e-10}, {.relative_step = 1e-4});
+  INFO(c);
+  CHECK(c.max_error_fd < 1e-6);
 }

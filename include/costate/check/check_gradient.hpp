@@ -8,7 +8,8 @@
 // `fd_rtol/fd_atol` (tighter than the adjoint's by default, so that the reference is not limited by
 // solver noise: a loss accurate to ε differenced over h carries ε/h of noise).
 // Complex step: Im L(x + i h)/h with h = 1e-30, for θ and z0 (t0 and t1 are real integration bounds);
-// not with rosenbrock4, whose odeint stepper is real only.
+// not with rosenbrock4 (its stepper is real only) nor with a generated system or loss (their functions
+// are in double).
 // It differentiates the discrete forward solve exactly: costate's step control reads real parts only,
 // so the perturbed solve takes the same steps.
 // Relative error of a component: (|adjoint − reference| − 100 ε |L| / h)⁺ / max(|reference|, 1e-8 ·
@@ -90,7 +91,11 @@ namespace detail {
 template <class T, class Sys, class Lo, std::size_t P, class St>
 T loss_at(const std::array<T, Sys::states>& z0, const std::array<T, P>& theta, const double* u, time_span span,
           const options<St>& o, const Lo& loss, const std::vector<double>* times = nullptr) {
-  if constexpr (is_terminal_loss<Lo>::value) {
+  if constexpr (is_generated_loss<Lo>::value) {
+    static_assert(std::is_same_v<T, double>, "costate: a generated loss is evaluated in double only");
+    const auto z1 = final_state<T, Sys>(z0, theta.data(), u, span, o);
+    return Lo::kernels::value(z1.data(), theta.data(), u);
+  } else if constexpr (is_terminal_loss<Lo>::value) {
     const auto z1 = final_state<T, Sys>(z0, theta.data(), u, span, o);
     const context<T> c{z1.data(), nullptr, theta.data(), u, span.t1};
     return evaluate(typename Lo::expression{}, c);
@@ -148,6 +153,9 @@ gradient_check check_gradient(const S& sys, const Z0& z0_in, const Theta& theta_
   };
   using cplx = std::complex<double>;
   constexpr double hc = 1e-30;
+  // The complex step needs f in complex arithmetic: rosenbrock4 and generated headers are real only.
+  constexpr bool complex_step_possible =
+      !detail::is_rosenbrock<St> && !detail::is_generated_system<Sys>::value && !detail::is_generated_loss<Lo>::value;
 
   gradient_check report;
   report.loss = g.loss;
@@ -158,7 +166,7 @@ gradient_check check_gradient(const S& sys, const Z0& z0_in, const Theta& theta_
     const double h = chk.relative_step * std::max(std::abs(theta[k]), 1.0);
     const double fdv = detail::central_difference([&](double e) { auto th = theta; th[k] += e; return L_real(z0, th, span); }, h);
     double cs = std::numeric_limits<double>::quiet_NaN();
-    if constexpr (!detail::is_rosenbrock<St>) if (chk.complex_step) {
+    if constexpr (complex_step_possible) if (chk.complex_step) {
       auto th = detail::to_array<cplx, p>(theta);
       th[k] += cplx(0.0, hc);
       cs = detail::loss_at<cplx, Sys, Lo, p>(detail::to_array<cplx, n>(z0), th, u, span, opt, loss).imag() / hc;
@@ -169,7 +177,7 @@ gradient_check check_gradient(const S& sys, const Z0& z0_in, const Theta& theta_
     const double h = chk.relative_step * std::max(std::abs(z0[i]), 1.0);
     const double fdv = detail::central_difference([&](double e) { auto z = z0; z[i] += e; return L_real(z, theta, span); }, h);
     double cs = std::numeric_limits<double>::quiet_NaN();
-    if constexpr (!detail::is_rosenbrock<St>) if (chk.complex_step) {
+    if constexpr (complex_step_possible) if (chk.complex_step) {
       auto z = detail::to_array<cplx, n>(z0);
       z[i] += cplx(0.0, hc);
       cs = detail::loss_at<cplx, Sys, Lo, p>(z, detail::to_array<cplx, p>(theta), u, span, opt, loss).imag() / hc;

@@ -119,6 +119,9 @@ template <class L> struct loss_traits<terminal_loss_t<L>> {
   static constexpr std::size_t params = terminal_loss_t<L>::params, states = terminal_loss_t<L>::states,
                                system_inputs = terminal_loss_t<L>::inputs;
 };
+template <class G> struct loss_traits<generated_terminal_loss<G>> {
+  static constexpr std::size_t params = G::params, states = G::states, system_inputs = G::inputs;
+};
 template <class Ell> struct loss_traits<running_loss_t<Ell, void>> {
   static constexpr std::size_t params = symbol_extent_v<symbol_kind::param, Ell>,
                                states = symbol_extent_v<symbol_kind::state, Ell>,
@@ -141,22 +144,27 @@ template <class... F, class Ell> struct with_quadrature<system<F...>, Ell> { usi
 // ℓ of a point loss at z, with ∂ℓ/∂z added into `lambda` and ∂ℓ/∂θ into `dtheta`.
 template <class Pt>
 double point_loss(const double* z, const double* theta, const double* u, double t, double* lambda, double* dtheta) {
-  const context<double> c{z, nullptr, theta, u, t};
-  constexpr std::size_t nz = Pt::state_leaves::size;
-  double l = 0.0;
-  loss_plan_t<Pt>::template run<double>(c, [&](auto i, const auto& v) {
-    constexpr std::size_t k = decltype(i)::value;
-    if constexpr (k == 0) {
-      l = v;
-    } else if constexpr (k <= nz) {
-      using X = typename at<k - 1, typename Pt::state_leaves>::type;
-      costate::accumulate<typename X::shape_type>(lambda + X::index, v);
-    } else {
-      using X = typename at<k - 1 - nz, typename Pt::param_leaves>::type;
-      costate::accumulate<typename X::shape_type>(dtheta + X::index, v);
-    }
-  });
-  return l;
+  if constexpr (is_generated_loss<Pt>::value) {
+    static_cast<void>(t);
+    return Pt::kernels::gradient(z, theta, u, lambda, dtheta);
+  } else {
+    const context<double> c{z, nullptr, theta, u, t};
+    constexpr std::size_t nz = Pt::state_leaves::size;
+    double l = 0.0;
+    loss_plan_t<Pt>::template run<double>(c, [&](auto i, const auto& v) {
+      constexpr std::size_t k = decltype(i)::value;
+      if constexpr (k == 0) {
+        l = v;
+      } else if constexpr (k <= nz) {
+        using X = typename at<k - 1, typename Pt::state_leaves>::type;
+        costate::accumulate<typename X::shape_type>(lambda + X::index, v);
+      } else {
+        using X = typename at<k - 1 - nz, typename Pt::param_leaves>::type;
+        costate::accumulate<typename X::shape_type>(dtheta + X::index, v);
+      }
+    });
+    return l;
+  }
 }
 
 // Where the forward pass must stop: t0, t1, the ends of equal segments, observation times.
@@ -206,16 +214,6 @@ inline void require_valid_observations(time_span span, const std::vector<double>
                 ", so " + std::to_string(times.size()) + " times need " + std::to_string(times.size() * row) +
                 " data values; got " + std::to_string(data_values));
 }
-
-// The right-hand sides the passes integrate: derived from the expressions, or from a generated header.
-template <class Sys> struct kernels_of {
-  using forward = forward_rhs<Sys, double>;
-  template <class Z> using adjoint = adjoint_rhs<Sys, double, Z>;
-};
-template <class G> struct kernels_of<generated_system<G>> {
-  using forward = generated_forward_rhs<G>;
-  template <class Z> using adjoint = generated_adjoint_rhs<G, Z>;
-};
 
 template <class St> inline constexpr bool is_rosenbrock = std::is_same_v<St, rosenbrock4>;
 
@@ -449,9 +447,9 @@ auto gradient(const batched_system<B, M, Sys, K>& bs, const std::array<std::arra
               const Theta& theta, time_span span, L loss, const options<St>& opt = {}) {
   using BS = batched_system<B, M, Sys, K>;
   using Batched = typename BS::system_type;
-  static_assert(detail::is_terminal_loss<std::remove_cvref_t<L>>::value,
-                "costate::gradient: batches take terminal losses (terminal_loss(...)); running losses and "
-                "observations are per system, not yet per batch");
+  static_assert(detail::is_terminal_loss<std::remove_cvref_t<L>>::value && !detail::is_generated_loss<std::remove_cvref_t<L>>::value,
+                "costate::gradient: batches take terminal losses (terminal_loss(...)); running losses, "
+                "observations and generated losses are per system, not yet per batch");
   static_assert(detail::z0_size_does_not_match_the_system<N, Sys::states>::value);
   static_assert(K >= Sys::inputs, "costate::gradient: the batched system uses inputs: bind them with batch<B>(sys).with_inputs(...)");
   const auto bl = BS::loss(loss);

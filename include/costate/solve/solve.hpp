@@ -10,6 +10,7 @@
 #include "costate/solve/checkpoints.hpp"
 #include "costate/solve/integrate.hpp"
 #include "costate/solve/options.hpp"
+#include "costate/system/generated.hpp"
 #include "costate/system/ode.hpp"
 #include "costate/system/rhs.hpp"
 
@@ -29,7 +30,8 @@ template <class T, class Sys, class St>
 std::array<T, Sys::states> final_state(const std::array<T, Sys::states>& z0, const T* theta, const double* inputs,
                                        time_span span, const options<St>& o, pass_stats* stats = nullptr) {
   std::array<T, Sys::states> x = z0;
-  const forward_rhs<Sys, T> f{theta, inputs};
+  using rhs_t = std::conditional_t<std::is_same_v<T, double>, typename kernels_of<Sys>::forward, forward_rhs<Sys, T>>;
+  const rhs_t f{theta, inputs};
   // In double, the recorder type of gradient()'s forward pass (recording nothing), passed the same way
   // (as a temporary): one instantiation of the step loop for both.
   pass_stats s;
@@ -60,7 +62,7 @@ solution<system_of_t<S>::states> solve(const S& sys, const Z0& z0, const Theta& 
   std::array<double, n> x = detail::to_array<double, n>(z0);
   sol.t.push_back(span.t0);
   sol.z.push_back(x);
-  const forward_rhs<Sys, double> f{th.data(), detail::input_values(sys)};
+  const typename detail::kernels_of<Sys>::forward f{th.data(), detail::input_values(sys)};
   sol.stats = detail::integrate(opt.stepper, f, x, span.t0, span.t1, {opt.rtol, opt.atol}, opt.max_steps, "forward",
                                 [&](double t, const std::array<double, n>& z) {
                                   sol.t.push_back(t);

@@ -5,7 +5,8 @@
 //                     terminal_loss(0.5_c * (x*x + y*y)));
 //
 // The right-hand side, its VJPs and its Jacobian come from the header's plain functions; the loss is
-// still an expression. G provides states, params, inputs and static rhs, vjp, jacobian with the
+// still an expression. solve() and check_gradient() take it too (check_gradient without the complex
+// step: the generated functions are in double). G provides states, params, inputs and static rhs, vjp, jacobian with the
 // signatures generate_header writes.
 #pragma once
 
@@ -92,6 +93,17 @@ struct generated_adjoint_rhs {
       G::vjp(z.data(), e.data(), theta, inputs, t, row, row + n, row + n + p);
     });
   }
+};
+
+// The right-hand sides solve and gradient integrate: derived from the expressions, or from a
+// generated header.
+template <class Sys> struct kernels_of {
+  using forward = forward_rhs<Sys, double>;
+  template <class Z> using adjoint = adjoint_rhs<Sys, double, Z>;
+};
+template <class G> struct kernels_of<generated_system<G>> {
+  using forward = generated_forward_rhs<G>;
+  template <class Z> using adjoint = generated_adjoint_rhs<G, Z>;
 };
 }  // namespace detail
 

@@ -106,8 +106,22 @@ observation_loss_t<std::remove_cvref_t<L>> observations(L l, const Times& times)
   return observations(l, times, std::vector<double>{});
 }
 
+// A terminal loss from a generated header (codegen/generate.hpp, `generate_header(sys, loss, "ns")`):
+// `gradient(generated<ns::system>, z0, theta, span, generated_loss<ns::terminal_loss>)`. G provides
+// states, params, inputs and static value(z, theta, u) and gradient(z, theta, u, dz, dtheta), the
+// latter adding ∂φ/∂z into dz and ∂φ/∂θ into dtheta and returning φ.
+template <class G>
+struct generated_terminal_loss {
+  using kernels = G;
+  static constexpr std::size_t states = G::states, params = G::params, inputs = G::inputs;
+};
+template <class G>
+inline constexpr generated_terminal_loss<G> generated_loss{};
+
 namespace detail {
-template <class T> struct is_terminal_loss : std::false_type {};
+template <class T> struct is_generated_loss : std::false_type {};
+template <class G> struct is_generated_loss<generated_terminal_loss<G>> : std::true_type {};
+template <class T> struct is_terminal_loss : is_generated_loss<T> {};
 template <class L> struct is_terminal_loss<terminal_loss_t<L>> : std::true_type {};
 template <class T> struct is_running_loss : std::false_type {};
 template <class L, class T> struct is_running_loss<running_loss_t<L, T>> : std::true_type {};
