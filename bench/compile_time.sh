@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Measures the compile time and peak compiler memory of examples/lotka_volterra.cpp and of a width-64
 # neural ODE with its gradient at -O2, with and without the precompiled Boost.Odeint headers the build
-# uses, of Odeint's headers alone, and of Lotka–Volterra's rhs and VJPs through a generated header
-# and through the templates; writes
+# uses, of Odeint's headers alone, of Lotka–Volterra's rhs and VJPs through a generated header and
+# through the templates, and of the width-64 gradient through a generated header; writes
 # the table into README.md between <!-- compile:begin --> and <!-- compile:end -->.
-# Usage: bash bench/compile_time.sh   (takes ~1 minute; run on an otherwise idle machine)
+# Usage: bash bench/compile_time.sh   (takes ~2 minutes; run on an otherwise idle machine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cxx=${CXX:-g++}
@@ -51,6 +51,31 @@ constexpr auto x = state<0>; constexpr auto y = state<1>;
 int main() { std::cout << generate_header(ode(param<0> * x - param<1> * x * y, -param<2> * y + param<3> * x * y), "gen_lv"); }
 CPP
 "$cxx" "${flags[@]}" "$work/gen.cpp" -o "$work/gen" && "$work/gen" > "$work/gen_lv.hpp"
+# The width-64 neural ODE's generated header, with its loss, and a whole gradient through each path.
+cat > "$work/gen_mlp.cpp" <<'CPP'
+#include <costate/codegen/generate.hpp>
+#include <costate/costate.hpp>
+#include <iostream>
+using namespace costate;
+constexpr auto z = state_vector<2>;
+constexpr auto net = params(matrix<64, 2>, vector<64>, matrix<2, 64>, vector<2>);
+constexpr auto f = ode(net.get<2>() * tanh(net.get<0>() * z + net.get<1>()) + net.get<3>());
+int main() { std::cout << generate_header(f, terminal_loss(0.5_c * dot(z, z)), "gen_mlp"); }
+CPP
+"$cxx" "${flags[@]}" "$work/gen_mlp.cpp" -o "$work/gen_mlp" && "$work/gen_mlp" > "$work/gen_mlp.hpp"
+cat > "$work/grad_generated.cpp" <<'CPP'
+#include <costate/solve/gradient.hpp>
+#include "gen_mlp.hpp"
+#include <array>
+#include <cstdio>
+int main() {
+  std::array<double, 322> theta{};
+  for (std::size_t i = 0; i < theta.size(); ++i) theta[i] = 0.01 * static_cast<double>(i % 7) - 0.03;
+  const auto g = costate::gradient(costate::generated<gen_mlp::system>, std::array{1.0, -0.5}, theta, {0.0, 1.0},
+                                   costate::generated_loss<gen_mlp::terminal_loss>);
+  std::printf("%g %g\n", g.loss, g.dtheta[0]);
+}
+CPP
 cat > "$work/eval_generated.cpp" <<'CPP'
 #include "gen_lv.hpp"
 #include <cstdio>
@@ -99,6 +124,7 @@ read -r t4 m4 < <(measure "$cxx" "${flags[@]}" -c "$work/neural_ode64.cpp" -o "$
 read -r t5 m5 < <(measure "$cxx" "${flags[@]}" -include "$work/pch.hpp" -c "$work/neural_ode64.cpp" -o "$work/e.o")
 read -r t6 m6 < <(measure "$cxx" "${flags[@]}" -I"$work" -c "$work/eval_generated.cpp" -o "$work/f.o")
 read -r t7 m7 < <(measure "$cxx" "${flags[@]}" -c "$work/eval_templates.cpp" -o "$work/g.o")
+read -r t8 m8 < <(measure "$cxx" "${flags[@]}" -I"$work" -include "$work/pch.hpp" -c "$work/grad_generated.cpp" -o "$work/h.o")
 mib() { awk "BEGIN{printf \"%.0f\", $1/1024}"; }
 table=$(cat <<TABLE
 | translation unit | wall time | peak compiler memory |
@@ -110,6 +136,7 @@ table=$(cat <<TABLE
 | the same, Odeint headers precompiled | ${t5} s | $(mib "$m5") MiB |
 | Lotka–Volterra rhs and VJPs through a generated header (\`generate_header\`) | ${t6} s | $(mib "$m6") MiB |
 | the same through the templates (\`forward_rhs\`, \`vjp_evaluator\`) | ${t7} s | $(mib "$m7") MiB |
+| neural ODE, hidden 64, its gradient through a generated header and generated loss, Odeint precompiled | ${t8} s | $(mib "$m8") MiB |
 
 Best of three, \`$cxx ${flags[*]} -c\`, $(date -u +%Y-%m-%d), $("$cxx" --version | head -1), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') ($(nproc) cores).
 Made by \`bash bench/compile_time.sh\`.

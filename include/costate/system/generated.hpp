@@ -38,8 +38,11 @@ struct generated_forward_rhs {
   static constexpr std::size_t n = G::states, p = G::params;
   const double* theta;
   const double* inputs;
+  // Not inlined into the stepper's many call sites: a generated function of a wide network is
+  // hundreds of lines, which GCC would otherwise optimise once per call site (the gradient TU of the
+  // width-64 neural ODE took twice as long to compile). One call per evaluation is noise beside it.
   template <class State>
-  void operator()(const State& x, State& dxdt, double t) const {
+  [[gnu::noinline]] void operator()(const State& x, State& dxdt, double t) const {
     G::rhs(x.data(), theta, inputs, t, dxdt.data());
   }
   template <class State>
@@ -64,8 +67,11 @@ struct generated_adjoint_rhs {
   const double* inputs;
   const ZSource* zsource = nullptr;
 
+  // Not inlined into the stepper's many call sites: a generated function of a wide network is
+  // hundreds of lines, which GCC would otherwise optimise once per call site (the gradient TU of the
+  // width-64 neural ODE took twice as long to compile). One call per evaluation is noise beside it.
   template <class State>
-  void operator()(const State& x, State& dxdt, double t) const {
+  [[gnu::noinline]] void operator()(const State& x, State& dxdt, double t) const {
     std::array<double, n> zbuf{};
     const double* z = x.data();
     if (zsource) {
