@@ -3,7 +3,9 @@
 //   BM_vjp_*       one evaluation of the augmented adjoint right-hand side on the 9-state
 //                  [z(2), λ(2), g_θ(4), g_t(1)]: f, -λᵀ∂f/∂z, -λᵀ∂f/∂θ, -λᵀ∂f/∂t.
 //   BM_gradient_*  one full gradient (forward pass, loss gradient, backward pass, dt0/dt1) with
-//                  dopri5 at rtol = atol = 1e-8, and with rk4 at dt = 1e-3.
+//                  dopri5 at rtol = atol = 1e-8, with rk4 at dt = 1e-3, and (…_rk4_steps/N) with rk4
+//                  at N = 1e2 … 1e5 steps; each reports rel_err, its dθ's error against a 1e-13
+//                  reference.
 //
 // The hand-written side runs the very same algorithm: the same step loop (costate::detail::integrate)
 // with the same stepper tag and tolerances; only the right-hand sides and the loss gradient are
@@ -170,6 +172,18 @@ void BM_vjp_handwritten(benchmark::State& st) {
 // specialise whichever call it happens to clone for the constant options); z0 and θ are laundered
 // every iteration, so the call cannot be hoisted.
 
+// Accuracy: max_k |dθ_k − ref_k| / max_k |ref_k| against dθ at rtol = atol = 1e-13, reported as the
+// counter rel_err of every gradient benchmark (computed once, outside the timed loop).
+double rel_err(const std::array<double, p>& g) {
+  static const std::array<double, p> ref = gradient(lv, z0_ref, theta_ref, span, lv_loss, options{.rtol = 1e-13, .atol = 1e-13}).dtheta;
+  double e = 0, s = 0;
+  for (std::size_t k = 0; k < p; ++k) {
+    e = std::max(e, std::abs(g[k] - ref[k]));
+    s = std::max(s, std::abs(ref[k]));
+  }
+  return e / s;
+}
+
 template <class Tag>
 void run_gradient_costate(benchmark::State& st, const options<Tag>& opt_in) {
   std::array<double, n> z0 = z0_ref;
@@ -184,6 +198,7 @@ void run_gradient_costate(benchmark::State& st, const options<Tag>& opt_in) {
     auto g = gradient(lv, z0, theta, sp, lv_loss, opt);
     benchmark::DoNotOptimize(g);
   }
+  st.counters["rel_err"] = rel_err(gradient(lv, z0_ref, theta_ref, span, lv_loss, opt_in).dtheta);
 }
 
 template <class Tag>
@@ -200,6 +215,7 @@ void run_gradient_handwritten(benchmark::State& st, const options<Tag>& opt_in) 
     auto g = hand_gradient(z0, theta, sp, opt);
     benchmark::DoNotOptimize(g);
   }
+  st.counters["rel_err"] = rel_err(hand_gradient(z0_ref, theta_ref, span, opt_in).dtheta);
 }
 
 void BM_gradient_costate(benchmark::State& st) { run_gradient_costate(st, opt_dopri5); }
@@ -218,6 +234,16 @@ void BM_gradient_costate_rk4_checkpointed(benchmark::State& st) {
   run_gradient_costate(st, o);
 }
 
+// rk4 with N equal steps on [0, 10], N = 1e2 … 1e5: time and accuracy against the number of steps.
+options<rk4> rk4_steps(benchmark::State& st) { return {.stepper = rk4{.dt = (span.t1 - span.t0) / static_cast<double>(st.range(0))}}; }
+void BM_gradient_costate_rk4_steps(benchmark::State& st) {
+  auto o = rk4_steps(st);
+  o.adjoint = backsolve;
+  run_gradient_costate(st, o);
+}
+void BM_gradient_handwritten_rk4_steps(benchmark::State& st) { run_gradient_handwritten(st, rk4_steps(st)); }
+void BM_gradient_costate_rk4_steps_checkpointed(benchmark::State& st) { run_gradient_costate(st, rk4_steps(st)); }
+
 BENCHMARK(BM_vjp_costate);
 BENCHMARK(BM_vjp_handwritten);
 BENCHMARK(BM_gradient_costate)->Unit(benchmark::kMicrosecond);
@@ -226,6 +252,9 @@ BENCHMARK(BM_gradient_costate_rk4)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_gradient_handwritten_rk4)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_gradient_costate_checkpointed)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_gradient_costate_rk4_checkpointed)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_gradient_costate_rk4_steps)->Unit(benchmark::kMicrosecond)->RangeMultiplier(10)->Range(100, 100000);
+BENCHMARK(BM_gradient_handwritten_rk4_steps)->Unit(benchmark::kMicrosecond)->RangeMultiplier(10)->Range(100, 100000);
+BENCHMARK(BM_gradient_costate_rk4_steps_checkpointed)->Unit(benchmark::kMicrosecond)->RangeMultiplier(10)->Range(100, 100000);
 
 // ---------------------------------------------------------------------------------------------------
 // One-time checks that both sides compute the same thing.
