@@ -1,0 +1,55 @@
+# SUNDIALS CVODES peer (bench/cvodes.cpp): the gradients of the benchmark problems by CVODES's adjoint
+# sensitivity analysis with hand-coded derivatives. Included from bench/CMakeLists.txt; builds
+# bench_cvodes only when CVODES is found (Debian: libsundials-dev).
+#
+# SUNDIALS's CMake package (SUNDIALSConfig.cmake) provides imported targets; where it is missing or
+# lacks one of them (older SUNDIALS, other packagings), the headers and libraries are looked up
+# directly. libsundials_cvodes itself contains the serial N_Vector, the dense matrix and linear solver
+# and the fixed-point nonlinear solver, but the modules are linked explicitly, as SUNDIALS documents,
+# so that nothing depends on what a given build bundles.
+
+set(_costate_cvodes_libs "")
+
+find_package(SUNDIALS CONFIG QUIET)
+set(_costate_cvodes_targets SUNDIALS::cvodes_shared SUNDIALS::nvecserial_shared SUNDIALS::sunmatrixdense_shared
+    SUNDIALS::sunlinsoldense_shared SUNDIALS::sunnonlinsolfixedpoint_shared)
+if(SUNDIALS_FOUND)
+  set(_costate_cvodes_libs ${_costate_cvodes_targets})
+  foreach(_t IN LISTS _costate_cvodes_targets)
+    if(NOT TARGET ${_t})
+      set(_costate_cvodes_libs "")
+    endif()
+  endforeach()
+endif()
+
+if(NOT _costate_cvodes_libs)
+  find_path(COSTATE_CVODES_INCLUDE_DIR cvodes/cvodes.h)
+  set(_costate_cvodes_found TRUE)
+  foreach(_lib sundials_cvodes sundials_nvecserial sundials_sunmatrixdense sundials_sunlinsoldense
+               sundials_sunnonlinsolfixedpoint)
+    find_library(COSTATE_CVODES_LIB_${_lib} ${_lib})
+    if(COSTATE_CVODES_LIB_${_lib})
+      list(APPEND _costate_cvodes_libs ${COSTATE_CVODES_LIB_${_lib}})
+    else()
+      set(_costate_cvodes_found FALSE)
+    endif()
+  endforeach()
+  if(NOT COSTATE_CVODES_INCLUDE_DIR OR NOT _costate_cvodes_found)
+    set(_costate_cvodes_libs "")
+  endif()
+endif()
+
+if(NOT _costate_cvodes_libs)
+  message(STATUS "SUNDIALS CVODES not found: bench_cvodes is not built (Debian: apt-get install libsundials-dev)")
+else()
+  add_executable(bench_cvodes cvodes.cpp)
+  target_link_libraries(bench_cvodes PRIVATE costate::costate benchmark::benchmark ${_costate_cvodes_libs})
+  if(COSTATE_CVODES_INCLUDE_DIR)
+    target_include_directories(bench_cvodes PRIVATE ${COSTATE_CVODES_INCLUDE_DIR})
+  endif()
+  target_compile_options(bench_cvodes PRIVATE -O2 -Wall -Wextra)
+endif()
+
+unset(_costate_cvodes_libs)
+unset(_costate_cvodes_targets)
+unset(_costate_cvodes_found)

@@ -1,0 +1,705 @@
+// SUNDIALS CVODES as a peer of costate: the gradient dL/dθ of L = ½|z(t1)|² by CVODES's adjoint
+// sensitivity analysis (CVODES 6.4, Debian's libsundials-dev) on the problems of problems.hpp.
+//
+//   BM_cvodes_gradient_lv                   Lotka–Volterra, t ∈ [0, 10]         Adams, rtol = atol = 1e-8
+//   BM_cvodes_gradient_nn<H>                neural ODE, H = 16, 64, t ∈ [0, 1]  Adams, rtol = atol = 1e-8
+//   BM_cvodes_gradient_robertson            Robertson (stiff), t ∈ [0, 40]      BDF, rtol 1e-6, atol 1e-10
+//   BM_cvodes_gradient_lv_tight             Adams at the tolerances at which CVODES's gradient is at least
+//   BM_cvodes_gradient_nn_tight<H>          as accurate as costate's dopri5 gradient at 1e-8 (below)
+//   BM_cvodes_gradient_lv_tight_polynomial  the same accuracy with CVODES's other interpolation (below)
+//
+// What is timed: one gradient as an optimisation loop computes it, with the CVODES memory, vectors
+// and solvers created once outside the loop: CVodeReInit and CVodeAdjReInit, the forward pass CVodeF
+// (a checkpoint every 100 steps, interpolation data at every step), CVodeReInitB and CVodeQuadReInitB
+// with λ(t1) = ∂L/∂z(t1) = z(t1) and q(t1) = 0, the backward pass CVodeB (which re-integrates the
+// forward problem over each checkpoint interval but the last), CVodeGetB and CVodeGetQuadB.
+//
+// How CVODES is used: as its user guide recommends, nothing switched off.
+//   - Nonstiff problems: CV_ADAMS with the fixed-point nonlinear solver, forward and backward (no
+//     Jacobian, no linear algebra). Robertson: CV_BDF with Newton's method on the dense direct linear
+//     solver and hand-coded Jacobians ∂f/∂z (forward) and -(∂f/∂z)ᵀ (backward).
+//   - dθ is a quadrature of the backward problem (CVodeQuadInitB) with its own tolerances, included in
+//     the error test (CVodeSetQuadErrConB). The gradient is what is asked for, so its error is
+//     controlled; otherwise the backward steps follow λ alone and dθ gets whatever accuracy those
+//     steps give (main() prints that too: up to 11 times worse componentwise on the neural ODEs).
+//     costate's dopri5 also keeps g_θ in its error norm by default.
+//   - Checkpointing: CVodeAdjInit with CV_HERMITE (cubic Hermite interpolation of z(t) between the
+//     forward steps) and a checkpoint every 100 steps, the order of CVODES's own examples. The neural
+//     ODEs take fewer steps than that and are never recomputed; storing every step of Lotka–Volterra
+//     too would save its recomputation, about a quarter of its time, but no longer be checkpointing.
+//   - The step limits are raised from CVODES's default of 500 steps per call, which is meant for a
+//     call per output time, not one call for a whole span; it changes no step.
+//
+// Why it is fair: f, the adjoint right-hand side λ' = -(∂f/∂z)ᵀλ, the quadrature q' = -(∂f/∂θ)ᵀλ and
+// the Jacobians are written by hand, as plain loops like the hand-written peers of lotka_volterra.cpp
+// and neural_ode.cpp, so CVODES pays nothing for differentiation; main() checks them against
+// costate's derived ones before any timing. CVODES integrates the backward problem from t1 down to
+// t0 with the right-hand sides as given (d/dt, not d/d(-t)), so q(t0) = q(t1) - ∫ q' dt =
+// ∫ λᵀ(∂f/∂θ) dt = dL/dθ. Every benchmark reports the accuracy it paid for, against a reference
+// gradient from costate at far tighter tolerances (computed once, outside the timing):
+//   rel_err      max_k |dθ_k - ref_k| / max_k |ref_k|
+//   rel_err_max  max_k |dθ_k - ref_k| / |ref_k|  (Robertson's θ spans 0.04 ... 3e7, so its dθ_k span
+//                nine decades and the normwise error sees only the largest)
+//   steps_fwd, steps_bwd  CVodeGetNumSteps of the forward problem after CVodeF and of the backward
+//                problem (the recomputation inside CVodeB comes on top of steps_fwd)
+//
+// The tight variants: rtol = atol = the largest of 1e-9, 1e-10, 1e-11 at which rel_err is at most
+// costate's dopri5 rel_err at 1e-8 (the smaller of backsolve's, as timed in lotka_volterra.cpp and
+// neural_ode.cpp, and checkpointed's); main() prints both. With Hermite interpolation, Lotka–Volterra
+// needs 1e-11: the cubic between steps of Adams formulas of order up to 12 limits the accuracy of z(t)
+// in the backward pass (rel_err 2.2e-6, 4.6e-7, 3.6e-7, 6.7e-8 at 1e-8 ... 1e-11). CV_POLYNOMIAL
+// (interpolation of the formula's own order) reaches the same accuracy at 1e-9.
+//
+// What CVODES's API costs that a hand-written integrator need not: fB (λ') and fQB (q') are separate
+// callbacks, so the neural ODE's hidden layer tanh(W1 z + b1) is evaluated in both; and multistep
+// methods keep a history of every component, the p quadratures included.
+//
+// Google Benchmark prints the counters with SI prefixes (1.5n = 1.5e-9); --benchmark_format=json
+// gives the plain numbers.
+#include <costate/costate.hpp>
+
+#include <cvodes/cvodes.h>
+#include <cvodes/cvodes_ls.h>
+#include <nvector/nvector_serial.h>
+#include <sundials/sundials_context.h>
+#include <sunlinsol/sunlinsol_dense.h>
+#include <sunmatrix/sunmatrix_dense.h>
+#include <sunnonlinsol/sunnonlinsol_fixedpoint.h>
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <type_traits>
+
+#include "problems.hpp"
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------------
+// Hand-written derivatives: each problem's dλ/dt = -(∂f/∂z)ᵀλ (adjoint) and dq/dt = -(∂f/∂θ)ᵀλ
+// (quadrature); the stiff one also ∂f/∂z (jacobian, row-major). f itself is problems.hpp's.
+
+// Lotka–Volterra, z = (x, y), θ = (a, b, c, d):
+//   ∂f/∂z = [[a - b y, -b x], [d y, d x - c]],  ∂f/∂θ = [[x, -xy, 0, 0], [0, 0, -y, xy]].
+struct lv_hand {
+  using problem = bench::lotka_volterra;
+  static constexpr bool stiff = false;
+  static const std::array<double, problem::p>& theta() { return problem::theta; }
+
+  static void adjoint(const double* z, const double* l, const double* th, double* dl) {
+    const double a = th[0], b = th[1], c = th[2], d = th[3], x = z[0], y = z[1];
+    dl[0] = -((a - b * y) * l[0] + d * y * l[1]);
+    dl[1] = -((d * x - c) * l[1] - b * x * l[0]);
+  }
+  static void quadrature(const double* z, const double* l, const double* /*th*/, double* dq) {
+    const double x = z[0], y = z[1], xy = x * y;
+    dq[0] = -(x * l[0]);
+    dq[1] = xy * l[0];
+    dq[2] = y * l[1];
+    dq[3] = -(xy * l[1]);
+  }
+};
+
+// Neural ODE f = W2 h + b2, h = tanh(W1 z + b1), θ = (W1, b1, W2, b2) flat (problems.hpp). With
+// s = (W2ᵀλ) ⊙ (1 - h²):  λᵀ∂f/∂z = W1ᵀs,  λᵀ∂f/∂W1 = s zᵀ,  λᵀ∂f/∂b1 = s,  λᵀ∂f/∂W2 = λ hᵀ,
+// λᵀ∂f/∂b2 = λ.
+template <std::size_t H>
+struct nn_hand {
+  using problem = bench::neural_ode<H>;
+  static constexpr bool stiff = false;
+  static constexpr std::size_t oW1 = problem::oW1, ob1 = problem::ob1, oW2 = problem::oW2, ob2 = problem::ob2;
+  static const std::array<double, problem::p>& theta() { return problem::theta(); }
+
+  // h = tanh(W1 z + b1) and s = (W2ᵀλ) ⊙ (1 - h²)
+  static void hidden(const double* z, const double* l, const double* th, std::array<double, H>& h, std::array<double, H>& s) {
+    for (std::size_t i = 0; i < H; ++i) {
+      h[i] = std::tanh(th[oW1 + 2 * i] * z[0] + th[oW1 + 2 * i + 1] * z[1] + th[ob1 + i]);
+      s[i] = (th[oW2 + i] * l[0] + th[oW2 + H + i] * l[1]) * (1.0 - h[i] * h[i]);
+    }
+  }
+  static void adjoint(const double* z, const double* l, const double* th, double* dl) {
+    std::array<double, H> h, s;
+    hidden(z, l, th, h, s);
+    double g0 = 0.0, g1 = 0.0;
+    for (std::size_t i = 0; i < H; ++i) {
+      g0 += th[oW1 + 2 * i] * s[i];
+      g1 += th[oW1 + 2 * i + 1] * s[i];
+    }
+    dl[0] = -g0;
+    dl[1] = -g1;
+  }
+  static void quadrature(const double* z, const double* l, const double* th, double* dq) {
+    std::array<double, H> h, s;
+    hidden(z, l, th, h, s);
+    for (std::size_t i = 0; i < H; ++i) {
+      dq[oW1 + 2 * i] = -(s[i] * z[0]);
+      dq[oW1 + 2 * i + 1] = -(s[i] * z[1]);
+      dq[ob1 + i] = -s[i];
+      dq[oW2 + i] = -(l[0] * h[i]);
+      dq[oW2 + H + i] = -(l[1] * h[i]);
+    }
+    dq[ob2] = -l[0];
+    dq[ob2 + 1] = -l[1];
+  }
+};
+
+// Robertson, y = (y0, y1, y2), θ = (k1, k2, k3):
+//   ∂f/∂y = [[-k1, k3 y2, k3 y1], [k1, -2 k2 y1 - k3 y2, -k3 y1], [0, 2 k2 y1, 0]],
+//   ∂f/∂θ = [[-y0, 0, y1 y2], [y0, -y1², -y1 y2], [0, y1², 0]].
+// Each reaction moves mass from one species to another, so λ enters only as λ0 - λ1 and λ2 - λ1.
+struct robertson_hand {
+  using problem = bench::robertson;
+  static constexpr bool stiff = true;
+  static const std::array<double, problem::p>& theta() { return problem::theta; }
+
+  static void jacobian(const double* y, const double* k, double* J) {
+    J[0] = -k[0], J[1] = k[2] * y[2], J[2] = k[2] * y[1];
+    J[3] = k[0], J[4] = -2.0 * k[1] * y[1] - k[2] * y[2], J[5] = -k[2] * y[1];
+    J[6] = 0.0, J[7] = 2.0 * k[1] * y[1], J[8] = 0.0;
+  }
+  static void adjoint(const double* y, const double* l, const double* k, double* dl) {
+    const double l01 = l[0] - l[1], l21 = l[2] - l[1];
+    dl[0] = k[0] * l01;
+    dl[1] = -(k[2] * y[2] * l01 + 2.0 * k[1] * y[1] * l21);
+    dl[2] = -(k[2] * y[1] * l01);
+  }
+  static void quadrature(const double* y, const double* l, const double* /*k*/, double* dq) {
+    const double l01 = l[0] - l[1], l21 = l[2] - l[1];
+    dq[0] = y[0] * l01;
+    dq[1] = -(y[1] * y[1] * l21);
+    dq[2] = -(y[1] * y[2] * l01);
+  }
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Every SUNDIALS call is checked; a failure ends the program with the call's name.
+
+[[noreturn]] void fail(const char* call, int flag, const char* what) {
+  std::fprintf(stderr, "bench_cvodes: %s failed: flag %d (%s)\n", call, flag, what ? what : "?");
+  std::abort();
+}
+
+// CVODES calls (CV_* flags; positive ones such as CV_WARNING report success).
+void check_cv(int flag, const char* call) {
+  if (flag < 0) fail(call, flag, CVodeGetReturnFlagName(flag));  // a malloc'ed name: we abort anyway
+}
+// The linear solver interface (CVLS_* flags).
+void check_ls(int flag, const char* call) {
+  if (flag < 0) fail(call, flag, CVodeGetLinReturnFlagName(flag));
+}
+// Everything else (SUNContext, SUNLinSol, SUNNonlinSol): 0 on success.
+void check_zero(int flag, const char* call) {
+  if (flag != 0) fail(call, flag, "non-zero return");
+}
+template <class T>
+T* check_ptr(T* ptr, const char* call) {
+  if (ptr == nullptr) fail(call, 0, "returned NULL");
+  return ptr;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The solver: one CVODES memory with its adjoint module and one backward problem with its quadrature,
+// created once; gradient() re-initialises them and computes one gradient.
+
+struct settings {
+  int lmm;                    // CV_ADAMS (fixed-point iteration) or CV_BDF (Newton, dense LU, hand-coded Jacobians)
+  double rtol, atol;          // z (forward) and λ (backward)
+  double rtol_q, atol_q;      // the quadrature q (backward)
+  bool quad_error_control = true;
+  // Absolute tolerance atol_q / |θ_k| on q_k = dL/dθ_k, i.e. atol_q on θ_k dL/dθ_k, the response to
+  // a relative change of θ_k: for θ spanning decades (Robertson), where one atol_q cannot fit all dθ_k.
+  bool atol_q_per_theta = false;
+  int interpolation = CV_HERMITE;
+  long steps_per_checkpoint = 100;
+  long max_steps = 10'000'000;  // per call; CVODES's default is 500
+};
+
+template <class Hand>
+class cvodes_adjoint {
+ public:
+  using problem = typename Hand::problem;
+  static constexpr std::size_t n = problem::n, p = problem::p;
+
+  struct result {
+    std::array<double, p> dtheta{};  // dL/dθ = q(t0)
+    std::array<double, n> dz0{};     // dL/dz0 = λ(t0)
+    long steps_fwd = 0, steps_bwd = 0;
+    int checkpoints = 0;
+  };
+
+  // θ as the callbacks read it (CVODES's user data points to this object).
+  std::array<double, p> theta = Hand::theta();
+
+  explicit cvodes_adjoint(const settings& s) {
+    check_zero(SUNContext_Create(nullptr, &ctx_), "SUNContext_Create");
+    z_ = check_ptr(N_VNew_Serial(n, ctx_), "N_VNew_Serial (z)");
+    lambda_ = check_ptr(N_VNew_Serial(n, ctx_), "N_VNew_Serial (lambda)");
+    q_ = check_ptr(N_VNew_Serial(p, ctx_), "N_VNew_Serial (q)");
+    load_z0();
+    N_VConst(0.0, lambda_);
+    N_VConst(0.0, q_);
+
+    // The forward problem.
+    mem_ = check_ptr(CVodeCreate(s.lmm, ctx_), "CVodeCreate");
+    check_cv(CVodeInit(mem_, rhs, problem::t0, z_), "CVodeInit");
+    check_cv(CVodeSStolerances(mem_, s.rtol, s.atol), "CVodeSStolerances");
+    check_cv(CVodeSetUserData(mem_, this), "CVodeSetUserData");
+    check_cv(CVodeSetMaxNumSteps(mem_, s.max_steps), "CVodeSetMaxNumSteps");
+    if constexpr (Hand::stiff) {
+      A_ = check_ptr(SUNDenseMatrix(n, n, ctx_), "SUNDenseMatrix");
+      ls_ = check_ptr(SUNLinSol_Dense(z_, A_, ctx_), "SUNLinSol_Dense");
+      check_ls(CVodeSetLinearSolver(mem_, ls_, A_), "CVodeSetLinearSolver");
+      check_ls(CVodeSetJacFn(mem_, jac), "CVodeSetJacFn");
+    } else {
+      nls_ = check_ptr(SUNNonlinSol_FixedPoint(z_, 0, ctx_), "SUNNonlinSol_FixedPoint");
+      check_cv(CVodeSetNonlinearSolver(mem_, nls_), "CVodeSetNonlinearSolver");
+    }
+    check_cv(CVodeAdjInit(mem_, s.steps_per_checkpoint, s.interpolation), "CVodeAdjInit");
+
+    // The backward problem, λ with the quadrature q; gradient() sets their values at t1.
+    check_cv(CVodeCreateB(mem_, s.lmm, &which_), "CVodeCreateB");
+    check_cv(CVodeInitB(mem_, which_, rhs_b, problem::t1, lambda_), "CVodeInitB");
+    check_cv(CVodeSStolerancesB(mem_, which_, s.rtol, s.atol), "CVodeSStolerancesB");
+    check_cv(CVodeSetUserDataB(mem_, which_, this), "CVodeSetUserDataB");
+    check_cv(CVodeSetMaxNumStepsB(mem_, which_, s.max_steps), "CVodeSetMaxNumStepsB");
+    if constexpr (Hand::stiff) {
+      A_b_ = check_ptr(SUNDenseMatrix(n, n, ctx_), "SUNDenseMatrix (backward)");
+      ls_b_ = check_ptr(SUNLinSol_Dense(lambda_, A_b_, ctx_), "SUNLinSol_Dense (backward)");
+      check_ls(CVodeSetLinearSolverB(mem_, which_, ls_b_, A_b_), "CVodeSetLinearSolverB");
+      check_ls(CVodeSetJacFnB(mem_, which_, jac_b), "CVodeSetJacFnB");
+    } else {
+      nls_b_ = check_ptr(SUNNonlinSol_FixedPoint(lambda_, 0, ctx_), "SUNNonlinSol_FixedPoint (backward)");
+      check_cv(CVodeSetNonlinearSolverB(mem_, which_, nls_b_), "CVodeSetNonlinearSolverB");
+    }
+    check_cv(CVodeQuadInitB(mem_, which_, quad_b, q_), "CVodeQuadInitB");
+    if (s.atol_q_per_theta) {
+      N_Vector atol_q = check_ptr(N_VNew_Serial(p, ctx_), "N_VNew_Serial (atol_q)");
+      for (std::size_t k = 0; k < p; ++k) N_VGetArrayPointer(atol_q)[k] = s.atol_q / std::abs(theta[k]);
+      check_cv(CVodeQuadSVtolerancesB(mem_, which_, s.rtol_q, atol_q), "CVodeQuadSVtolerancesB");  // copies atol_q
+      N_VDestroy(atol_q);
+    } else {
+      check_cv(CVodeQuadSStolerancesB(mem_, which_, s.rtol_q, s.atol_q), "CVodeQuadSStolerancesB");
+    }
+    check_cv(CVodeSetQuadErrConB(mem_, which_, s.quad_error_control ? SUNTRUE : SUNFALSE), "CVodeSetQuadErrConB");
+    mem_b_ = check_ptr(CVodeGetAdjCVodeBmem(mem_, which_), "CVodeGetAdjCVodeBmem");
+  }
+
+  cvodes_adjoint(const cvodes_adjoint&) = delete;
+  cvodes_adjoint& operator=(const cvodes_adjoint&) = delete;
+
+  ~cvodes_adjoint() {
+    CVodeFree(&mem_);  // with the adjoint memory: the checkpoints and the backward problem
+    // The solvers, matrices and vectors belong to us, not to CVODES.
+    if (nls_) check_zero(SUNNonlinSolFree(nls_), "SUNNonlinSolFree");
+    if (nls_b_) check_zero(SUNNonlinSolFree(nls_b_), "SUNNonlinSolFree (backward)");
+    if (ls_) check_zero(SUNLinSolFree(ls_), "SUNLinSolFree");
+    if (ls_b_) check_zero(SUNLinSolFree(ls_b_), "SUNLinSolFree (backward)");
+    if (A_) SUNMatDestroy(A_);
+    if (A_b_) SUNMatDestroy(A_b_);
+    N_VDestroy(q_);
+    N_VDestroy(lambda_);
+    N_VDestroy(z_);
+    check_zero(SUNContext_Free(&ctx_), "SUNContext_Free");
+  }
+
+  // The forward pass alone: L = ½|z(t1)|² (for finite differences).
+  double loss() {
+    forward();
+    const double* z = N_VGetArrayPointer(z_);
+    double s = 0.0;
+    for (std::size_t i = 0; i < n; ++i) s += z[i] * z[i];
+    return 0.5 * s;
+  }
+
+  result gradient() {
+    result r;
+    r.checkpoints = forward();
+    check_cv(CVodeGetNumSteps(mem_, &r.steps_fwd), "CVodeGetNumSteps");
+
+    N_VScale(1.0, z_, lambda_);  // λ(t1) = ∂L/∂z(t1) = z(t1)
+    N_VConst(0.0, q_);
+    check_cv(CVodeReInitB(mem_, which_, problem::t1, lambda_), "CVodeReInitB");
+    check_cv(CVodeQuadReInitB(mem_, which_, q_), "CVodeQuadReInitB");
+    check_cv(CVodeB(mem_, problem::t0, CV_NORMAL), "CVodeB");
+    sunrealtype t = 0.0;
+    check_cv(CVodeGetB(mem_, which_, &t, lambda_), "CVodeGetB");
+    check_cv(CVodeGetQuadB(mem_, which_, &t, q_), "CVodeGetQuadB");
+    check_cv(CVodeGetNumSteps(mem_b_, &r.steps_bwd), "CVodeGetNumSteps (backward)");
+
+    std::copy_n(N_VGetArrayPointer(q_), p, r.dtheta.begin());
+    std::copy_n(N_VGetArrayPointer(lambda_), n, r.dz0.begin());
+    return r;
+  }
+
+ private:
+  SUNContext ctx_ = nullptr;
+  N_Vector z_ = nullptr, lambda_ = nullptr, q_ = nullptr;
+  void* mem_ = nullptr;
+  void* mem_b_ = nullptr;  // the backward problem's CVODES memory, owned by mem_
+  int which_ = -1;
+  SUNMatrix A_ = nullptr, A_b_ = nullptr;
+  SUNLinearSolver ls_ = nullptr, ls_b_ = nullptr;
+  SUNNonlinearSolver nls_ = nullptr, nls_b_ = nullptr;
+
+  void load_z0() { std::copy(problem::z0.begin(), problem::z0.end(), N_VGetArrayPointer(z_)); }
+
+  // z0 at t0 to z(t1) in z_, storing checkpoints; returns their number.
+  int forward() {
+    load_z0();
+    check_cv(CVodeReInit(mem_, problem::t0, z_), "CVodeReInit");
+    check_cv(CVodeAdjReInit(mem_), "CVodeAdjReInit");  // drops the previous gradient's checkpoints
+    sunrealtype t = 0.0;
+    int ncheck = 0;
+    check_cv(CVodeF(mem_, problem::t1, z_, &t, CV_NORMAL, &ncheck), "CVodeF");
+    return ncheck;
+  }
+
+  static const double* theta_of(void* user_data) { return static_cast<const cvodes_adjoint*>(user_data)->theta.data(); }
+
+  static int rhs(sunrealtype /*t*/, N_Vector z, N_Vector dz, void* user_data) {
+    problem::template f<double, double>(N_VGetArrayPointer(z), theta_of(user_data), N_VGetArrayPointer(dz));
+    return 0;
+  }
+  static int rhs_b(sunrealtype /*t*/, N_Vector z, N_Vector l, N_Vector dl, void* user_data) {
+    Hand::adjoint(N_VGetArrayPointer(z), N_VGetArrayPointer(l), theta_of(user_data), N_VGetArrayPointer(dl));
+    return 0;
+  }
+  static int quad_b(sunrealtype /*t*/, N_Vector z, N_Vector l, N_Vector dq, void* user_data) {
+    Hand::quadrature(N_VGetArrayPointer(z), N_VGetArrayPointer(l), theta_of(user_data), N_VGetArrayPointer(dq));
+    return 0;
+  }
+  // ∂f/∂z into CVODES's column-major dense matrix.
+  static int jac(sunrealtype /*t*/, N_Vector z, N_Vector /*fz*/, SUNMatrix J, void* user_data, N_Vector, N_Vector, N_Vector) {
+    if constexpr (Hand::stiff) {
+      std::array<double, n * n> Jz;
+      Hand::jacobian(N_VGetArrayPointer(z), theta_of(user_data), Jz.data());
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < n; ++j) SM_ELEMENT_D(J, i, j) = Jz[i * n + j];
+    }
+    return 0;
+  }
+  // ∂(dλ/dt)/∂λ = -(∂f/∂z)ᵀ
+  static int jac_b(sunrealtype /*t*/, N_Vector z, N_Vector /*l*/, N_Vector /*fl*/, SUNMatrix JB, void* user_data, N_Vector,
+                   N_Vector, N_Vector) {
+    if constexpr (Hand::stiff) {
+      std::array<double, n * n> Jz;
+      Hand::jacobian(N_VGetArrayPointer(z), theta_of(user_data), Jz.data());
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < n; ++j) SM_ELEMENT_D(JB, i, j) = -Jz[j * n + i];
+    }
+    return 0;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Settings (see the header comment for the choices).
+
+constexpr settings adams(double tol, int interpolation = CV_HERMITE) {
+  return {.lmm = CV_ADAMS, .rtol = tol, .atol = tol, .rtol_q = tol, .atol_q = tol, .interpolation = interpolation};
+}
+constexpr settings nonstiff_settings = adams(1e-8);  // the tolerance of costate's dopri5 benchmarks
+// The tight tolerances as measured (main() prints the comparison on every run).
+constexpr settings lv_tight_settings = adams(1e-11);
+constexpr settings lv_tight_polynomial_settings = adams(1e-9, CV_POLYNOMIAL);
+template <std::size_t H>
+constexpr settings nn_tight_settings = adams(H == 16 ? 1e-10 : 1e-11);
+// Robertson: y1 lies between 9e-6 (t = 40) and 4e-5 (its peak), so atol = 1e-10 holds it to 1e-5 ...
+// 3e-6 relative while rtol holds y0 and y2; dL/dθ ≈ (-1.8, -1e-9, 6e-6) spans nine decades, hence the
+// quadrature's atol per θ_k (the same accuracy as costate's rosenbrock4 at these tolerances, which
+// main() prints).
+constexpr settings robertson_settings{.lmm = CV_BDF, .rtol = 1e-6, .atol = 1e-10, .rtol_q = 1e-6, .atol_q = 1e-10,
+                                      .atol_q_per_theta = true};
+
+// ---------------------------------------------------------------------------------------------------
+// The same problems in costate: reference gradients (computed once) and the derived derivatives the
+// hand-written ones are checked against.
+
+namespace reference {
+using namespace costate;
+
+namespace lv {
+constexpr auto x = state<0>;
+constexpr auto y = state<1>;
+constexpr auto a = param<0>;
+constexpr auto b = param<1>;
+constexpr auto c = param<2>;
+constexpr auto d = param<3>;
+constexpr auto sys = ode(a * x - b * x * y,
+                         -c * y + d * x * y);
+constexpr auto loss = terminal_loss(0.5_c * (x * x + y * y));
+}  // namespace lv
+
+template <std::size_t H>
+struct nn {
+  static constexpr auto z = state_vector<2>;
+  static constexpr auto net = params(matrix<H, 2>, vector<H>, matrix<2, H>, vector<2>);
+  static constexpr auto W1 = net.template get<0>();
+  static constexpr auto b1 = net.template get<1>();
+  static constexpr auto W2 = net.template get<2>();
+  static constexpr auto b2 = net.template get<3>();
+  static constexpr auto sys = ode(W2 * tanh(W1 * z + b1) + b2);
+  static constexpr auto loss = terminal_loss(0.5_c * dot(z, z));
+  static_assert(decltype(W1)::index == bench::neural_ode<H>::oW1 && decltype(b1)::index == bench::neural_ode<H>::ob1 &&
+                decltype(W2)::index == bench::neural_ode<H>::oW2 && decltype(b2)::index == bench::neural_ode<H>::ob2);
+};
+
+namespace rob {
+constexpr auto y0 = state<0>;
+constexpr auto y1 = state<1>;
+constexpr auto y2 = state<2>;
+constexpr auto k1 = param<0>;
+constexpr auto k2 = param<1>;
+constexpr auto k3 = param<2>;
+constexpr auto sys = ode(-k1 * y0 + k3 * y1 * y2,
+                         k1 * y0 - k2 * y1 * y1 - k3 * y1 * y2,
+                         k2 * y1 * y1);
+constexpr auto loss = terminal_loss(0.5_c * (y0 * y0 + y1 * y1 + y2 * y2));
+}  // namespace rob
+
+// The costate system and loss of each hand-written problem.
+template <class Hand> struct of;
+template <> struct of<lv_hand> {
+  static constexpr const auto& sys = lv::sys;
+  static constexpr const auto& loss = lv::loss;
+};
+template <std::size_t H> struct of<nn_hand<H>> {
+  static constexpr const auto& sys = nn<H>::sys;
+  static constexpr const auto& loss = nn<H>::loss;
+};
+template <> struct of<robertson_hand> {
+  static constexpr const auto& sys = rob::sys;
+  static constexpr const auto& loss = rob::loss;
+};
+
+template <class Hand, class Opt>
+std::array<double, Hand::problem::p> gradient_with(const Opt& opt) {
+  using P = typename Hand::problem;
+  return costate::gradient(of<Hand>::sys, P::z0, Hand::theta(), time_span{P::t0, P::t1}, of<Hand>::loss, opt).dtheta;
+}
+
+// dopri5 at 1e-13 for the nonstiff problems; rosenbrock4 at 1e-12 for Robertson, with atol below
+// every dθ_k (main() checks it against finite differences).
+template <class Hand>
+const std::array<double, Hand::problem::p>& dtheta() {
+  static const auto g = [] {
+    if constexpr (Hand::stiff) return gradient_with<Hand>(options{.stepper = rosenbrock4{}, .rtol = 1e-12, .atol = 1e-20});
+    else return gradient_with<Hand>(options{.rtol = 1e-13, .atol = 1e-13});
+  }();
+  return g;
+}
+
+}  // namespace reference
+
+struct accuracy {
+  double normwise;       // max_k |g_k - ref_k| / max_k |ref_k|
+  double componentwise;  // max_k |g_k - ref_k| / |ref_k|
+};
+
+template <std::size_t P>
+accuracy compare(const std::array<double, P>& g, const std::array<double, P>& ref) {
+  double err = 0.0, scale = 0.0, comp = 0.0;
+  for (std::size_t k = 0; k < P; ++k) {
+    const double e = std::abs(g[k] - ref[k]);
+    err = std::max(err, e);
+    scale = std::max(scale, std::abs(ref[k]));
+    comp = std::max(comp, e / std::abs(ref[k]));  // a zero ref_k would show as inf
+  }
+  return {err / scale, comp};
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Benchmarks.
+
+template <class Hand>
+void run_gradient(benchmark::State& st, const settings& s) {
+  const auto& ref = reference::dtheta<Hand>();  // computed on first use, outside the timing
+  cvodes_adjoint<Hand> solver(s);
+  // One gradient first: CVODES allocates its interpolation data on the first CVodeF, once.
+  auto r = solver.gradient();
+  for (auto _ : st) {
+    r = solver.gradient();
+    benchmark::DoNotOptimize(r);
+  }
+  const accuracy a = compare(r.dtheta, ref);
+  st.counters["rel_err"] = a.normwise;
+  st.counters["rel_err_max"] = a.componentwise;
+  st.counters["steps_fwd"] = static_cast<double>(r.steps_fwd);
+  st.counters["steps_bwd"] = static_cast<double>(r.steps_bwd);
+}
+
+void BM_cvodes_gradient_lv(benchmark::State& st) { run_gradient<lv_hand>(st, nonstiff_settings); }
+template <std::size_t H>
+void BM_cvodes_gradient_nn(benchmark::State& st) { run_gradient<nn_hand<H>>(st, nonstiff_settings); }
+void BM_cvodes_gradient_robertson(benchmark::State& st) { run_gradient<robertson_hand>(st, robertson_settings); }
+void BM_cvodes_gradient_lv_tight(benchmark::State& st) { run_gradient<lv_hand>(st, lv_tight_settings); }
+template <std::size_t H>
+void BM_cvodes_gradient_nn_tight(benchmark::State& st) { run_gradient<nn_hand<H>>(st, nn_tight_settings<H>); }
+void BM_cvodes_gradient_lv_tight_polynomial(benchmark::State& st) { run_gradient<lv_hand>(st, lv_tight_polynomial_settings); }
+
+BENCHMARK(BM_cvodes_gradient_lv)->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_cvodes_gradient_nn, 16)->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_cvodes_gradient_nn, 64)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_cvodes_gradient_robertson)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_cvodes_gradient_lv_tight)->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_cvodes_gradient_nn_tight, 16)->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_cvodes_gradient_nn_tight, 64)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_cvodes_gradient_lv_tight_polynomial)->Unit(benchmark::kMicrosecond);
+
+// ---------------------------------------------------------------------------------------------------
+// One-time checks and the accuracy comparison, printed before any timing.
+
+// The hand-written adjoint and quadrature right-hand sides (and Jacobian) against costate's derived
+// ones at θ and 1000 random (z, λ), normwise: max_i |hand_i - costate_i| ≤ 1e-13 max_i |costate_i|.
+template <class Hand>
+void check_derivatives(const char* name) {
+  using P = typename Hand::problem;
+  constexpr std::size_t n = P::n, p = P::p;
+  using Sys = costate::system_of_t<std::remove_cvref_t<decltype(reference::of<Hand>::sys)>>;
+  const auto& th = Hand::theta();
+  const costate::adjoint_rhs<Sys, double> costate_adjoint{th.data(), nullptr};
+  std::mt19937_64 rng(20240601);
+  std::uniform_real_distribution<double> unit(-1.0, 1.0);
+  double worst = 0.0;
+  for (int trial = 0; trial < 1000; ++trial) {
+    // Robertson's state: concentrations in [0, 1] with y1 of its size, ~1e-5.
+    std::array<double, n> z{};
+    for (std::size_t i = 0; i < n; ++i) z[i] = Hand::stiff ? (i == 1 ? 1e-5 : 1.0) * (0.5 + 0.5 * unit(rng)) : 2.0 * unit(rng);
+    std::array<double, 2 * n + p + 1> s{}, ds{};  // costate's adjoint state [z, λ, g_θ, g_t]
+    std::copy(z.begin(), z.end(), s.begin());
+    for (std::size_t i = n; i < 2 * n; ++i) s[i] = 2.0 * unit(rng);
+    costate_adjoint(s, ds, 0.0);
+    std::array<double, n + p> hand{};
+    Hand::adjoint(s.data(), s.data() + n, th.data(), hand.data());
+    Hand::quadrature(s.data(), s.data() + n, th.data(), hand.data() + n);
+    double err = 0.0, scale = 0.0;
+    for (std::size_t i = 0; i < n + p; ++i) {
+      err = std::max(err, std::abs(hand[i] - ds[n + i]));
+      scale = std::max(scale, std::abs(ds[n + i]));
+    }
+    if constexpr (Hand::stiff) {
+      std::array<double, n * n> Jc{}, Jh{};
+      std::array<double, n> dfdt{};
+      costate::forward_rhs<Sys, double>{th.data(), nullptr}.jacobian(z, Jc.data(), 0.0, dfdt);
+      Hand::jacobian(z.data(), th.data(), Jh.data());
+      for (std::size_t i = 0; i < n * n; ++i) {
+        err = std::max(err, std::abs(Jh[i] - Jc[i]));
+        scale = std::max(scale, std::abs(Jc[i]));
+      }
+    }
+    if (!(err <= 1e-13 * scale)) {
+      std::fprintf(stderr, "bench_cvodes: %s: the hand-written derivatives differ from costate's by %.3g (relative)\n", name,
+                   err / scale);
+      std::abort();
+    }
+    worst = std::max(worst, err / scale);
+  }
+  std::fprintf(stderr, "check: %s: hand-written adjoint, quadrature%s = costate's on 1000 random states to %.2g\n", name,
+               Hand::stiff ? ", Jacobian" : "", worst);
+}
+
+// Robertson's reference against central differences of CVODES's forward solve at tight tolerances
+// (relative step 1e-4: truncation and solver noise each ~1e-8 relative).
+void check_robertson_reference() {
+  cvodes_adjoint<robertson_hand> fd({.lmm = CV_BDF, .rtol = 1e-12, .atol = 1e-16, .rtol_q = 1e-12, .atol_q = 1e-16});
+  const auto& ref = reference::dtheta<robertson_hand>();
+  double worst = 0.0;
+  for (std::size_t k = 0; k < 3; ++k) {
+    const double th = fd.theta[k], h = 1e-4 * th;
+    fd.theta[k] = th + h;
+    const double up = fd.loss();
+    fd.theta[k] = th - h;
+    const double down = fd.loss();
+    fd.theta[k] = th;
+    const double g = (up - down) / (2.0 * h);
+    worst = std::max(worst, std::abs(g - ref[k]) / std::abs(ref[k]));
+  }
+  std::fprintf(stderr, "check: Robertson: reference dL/dθ = (%.6e, %.6e, %.6e) = central differences to %.2g\n", ref[0], ref[1],
+               ref[2], worst);
+  if (!(worst <= 1e-6)) {
+    std::fprintf(stderr, "bench_cvodes: Robertson's reference gradient disagrees with finite differences\n");
+    std::abort();
+  }
+}
+
+// One CVODES gradient against the reference; abort above `limit` (normwise); report against `target`.
+template <class Hand>
+void check_gradient(const char* name, const settings& s, double limit, double target = 0.0) {
+  cvodes_adjoint<Hand> solver(s);
+  const auto r = solver.gradient();
+  const accuracy a = compare(r.dtheta, reference::dtheta<Hand>());
+  std::fprintf(stderr, "cvodes: %-32s rtol %.0e atol %.0e: rel_err %.2e, rel_err_max %.2e, steps %ld + %ld, checkpoints %d%s\n",
+               name, s.rtol, s.atol, a.normwise, a.componentwise, r.steps_fwd, r.steps_bwd, r.checkpoints,
+               target == 0.0 ? "" : a.normwise <= target ? " (<= costate's)" : " (WORSE than costate's)");
+  if (!(a.normwise <= limit)) {
+    std::fprintf(stderr, "bench_cvodes: %s: dθ differs from the reference by %.3g (relative), more than %.0e\n", name,
+                 a.normwise, limit);
+    std::abort();
+  }
+}
+
+// What the gradient loses when the quadrature is left out of the error test (not benchmarked).
+template <class Hand>
+void print_without_quad_error_control(const char* name, settings s) {
+  s.quad_error_control = false;
+  cvodes_adjoint<Hand> solver(s);
+  const auto r = solver.gradient();
+  const accuracy a = compare(r.dtheta, reference::dtheta<Hand>());
+  std::fprintf(stderr, "cvodes: %-32s without CVodeSetQuadErrConB: rel_err %.2e, rel_err_max %.2e, steps %ld + %ld\n", name,
+               a.normwise, a.componentwise, r.steps_fwd, r.steps_bwd);
+}
+
+// costate's dopri5 gradient at 1e-8 (backsolve, as timed in lotka_volterra.cpp and neural_ode.cpp,
+// and the default checkpointed); returns the smaller rel_err, the tight variants' target.
+template <class Hand>
+double costate_dopri5_accuracy(const char* name) {
+  using costate::options;
+  const auto& ref = reference::dtheta<Hand>();
+  const accuracy b = compare(reference::gradient_with<Hand>(options{.rtol = 1e-8, .atol = 1e-8, .adjoint = costate::backsolve}), ref);
+  const accuracy c = compare(reference::gradient_with<Hand>(options{.rtol = 1e-8, .atol = 1e-8}), ref);
+  std::fprintf(stderr, "costate: %-31s dopri5 1e-8: rel_err %.2e, rel_err_max %.2e (backsolve); %.2e, %.2e (checkpointed)\n",
+               name, b.normwise, b.componentwise, c.normwise, c.componentwise);
+  return std::min(b.normwise, c.normwise);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  check_derivatives<lv_hand>("Lotka-Volterra");
+  check_derivatives<nn_hand<16>>("neural ODE H = 16");
+  check_derivatives<nn_hand<64>>("neural ODE H = 64");
+  check_derivatives<robertson_hand>("Robertson");
+  check_robertson_reference();
+
+  const double lv = costate_dopri5_accuracy<lv_hand>("Lotka-Volterra");
+  check_gradient<lv_hand>("Lotka-Volterra", nonstiff_settings, 1e-5);
+  print_without_quad_error_control<lv_hand>("Lotka-Volterra", nonstiff_settings);
+  check_gradient<lv_hand>("Lotka-Volterra tight", lv_tight_settings, 1e-5, lv);
+  check_gradient<lv_hand>("Lotka-Volterra tight polynomial", lv_tight_polynomial_settings, 1e-5, lv);
+  const double nn16 = costate_dopri5_accuracy<nn_hand<16>>("neural ODE H = 16");
+  check_gradient<nn_hand<16>>("neural ODE H = 16", nonstiff_settings, 1e-5);
+  print_without_quad_error_control<nn_hand<16>>("neural ODE H = 16", nonstiff_settings);
+  check_gradient<nn_hand<16>>("neural ODE H = 16 tight", nn_tight_settings<16>, 1e-5, nn16);
+  const double nn64 = costate_dopri5_accuracy<nn_hand<64>>("neural ODE H = 64");
+  check_gradient<nn_hand<64>>("neural ODE H = 64", nonstiff_settings, 1e-5);
+  print_without_quad_error_control<nn_hand<64>>("neural ODE H = 64", nonstiff_settings);
+  check_gradient<nn_hand<64>>("neural ODE H = 64 tight", nn_tight_settings<64>, 1e-5, nn64);
+  // Robertson at its looser tolerances: a wrong sign or term would still be far above 1e-4.
+  check_gradient<robertson_hand>("Robertson", robertson_settings, 1e-4);
+  const auto rosenbrock = costate::options{.stepper = costate::rosenbrock4{}, .rtol = robertson_settings.rtol,
+                                           .atol = robertson_settings.atol};
+  const accuracy rob = compare(reference::gradient_with<robertson_hand>(rosenbrock), reference::dtheta<robertson_hand>());
+  std::fprintf(stderr, "costate: %-31s rosenbrock4 at the same rtol, atol: rel_err %.2e, rel_err_max %.2e\n", "Robertson",
+               rob.normwise, rob.componentwise);
+
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
