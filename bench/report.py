@@ -48,7 +48,14 @@ def t(name):
 
 
 def ratio(a, b, digits=2):
-    return "–" if a is None or b is None else f"{a / b:.{digits}f}"
+    if a is None or b is None:
+        return "–"
+    r = a / b
+    return f"{r:.0f}" if r >= 100 else f"{r:.{digits}f}"
+
+
+def steps_label(n):
+    return f"1e{len(str(n)) - 1}" if str(n).strip("0") == "1" else str(n)
 
 
 def err(name, key="rel_err"):
@@ -144,11 +151,11 @@ for n in (100, 1000, 10000, 100000):
     c, h, d = t(f"BM_gradient_costate_rk4_steps/{n}"), t(f"BM_gradient_handwritten_rk4_steps/{n}"), \
         t(f"BM_gradient_costate_rk4_steps_checkpointed/{n}")
     a, r = t(f"BM_adolc_dto_lv/{n}"), t(f"BM_adolc_dto_replay_lv/{n}")
-    L.append(f"| {n:.0e} | {fmt(c)} | {fmt(h)} | {ratio(c, h)} | {fmt(d)} | {fmt(a)} | {ratio(a, d, 1)} "
+    L.append(f"| {steps_label(n)} | {fmt(c)} | {fmt(h)} | {ratio(c, h)} | {fmt(d)} | {fmt(a)} | {ratio(a, d, 1)} "
              f"| {fmt(r)} | {ratio(r, d, 1)} | {err(f'BM_gradient_costate_rk4_steps_checkpointed/{n}')}, "
              f"{err(f'BM_adolc_dto_lv/{n}')} |")
-    check(f"LV rk4 N = {n:.0e}, gradient, costate / hand-written", c / h if c and h else None, "<=", 1.10)
-    check(f"LV rk4 N = {n:.0e}, ADOL-C record + sweep / costate default", a / d if a and d else None, ">=", 8)
+    check(f"LV rk4 N = {steps_label(n)}, gradient, costate / hand-written", c / h if c and h else None, "<=", 1.10)
+    check(f"LV rk4 N = {steps_label(n)}, ADOL-C record + sweep / costate default", a / d if a and d else None, ">=", 8)
 
 c, v = t("BM_robertson_costate"), t("BM_cvodes_gradient_robertson")
 L += ["", "**Stiff: Robertson's kinetics on t ∈ [0, 40], one gradient at rtol = 1e-6, atol = 1e-10**: costate's "
@@ -174,7 +181,7 @@ labels = [("checkpointed", "costate `checkpointed{}` (default)"), ("checkpointed
           ("adolc", "ADOL-C tape of the RK4 solve: peak RSS")]
 L += ["", "**Peak resident memory of one Lotka–Volterra RK4 gradient against the number of steps N**, in MiB "
       "(getrusage, whole process, one process per cell):", "",
-      "| method | " + " | ".join(f"N = {n:.0e}" for n in steps) + " |", "|---|" + "---:|" * len(steps)]
+      "| method | " + " | ".join(f"N = {steps_label(n)}" for n in steps) + " |", "|---|" + "---:|" * len(steps)]
 for key, label in labels:
     if any((key, n) in mem for n in steps):
         L.append(f"| {label} | " + " | ".join(f"{mem[(key, n)][0] / 1024:.1f}" if (key, n) in mem else "–" for n in steps) + " |")
@@ -186,7 +193,7 @@ flat = [mem[("checkpointed", n)][0] for n in steps if ("checkpointed", n) in mem
 if flat:
     spread = (max(flat) - min(flat)) / 1024
     L.append("")
-    L.append(f"costate's default grows by {spread:.1f} MiB from N = {steps[0]:.0e} to {steps[-1]:.0e} "
+    L.append(f"costate's default grows by {spread:.1f} MiB from N = {steps_label(steps[0])} to {steps_label(steps[-1])} "
              f"(target: within 1 MiB{'' if spread <= 1 else ' — missed'}).")
     if spread > 1:
         missed.append(f"memory of the default adjoint grows by {spread:.1f} MiB (target within 1 MiB)")
@@ -220,6 +227,10 @@ with open(mem_dat, "w") as f:
             if (key, n) in mem:
                 f.write(f"{n} {mem[(key, n)][0] / 1024:.3f}\n")
         f.write("\n\n")
+def gp_text(label):  # a gnuplot single-quoted string: ' doubled, no Markdown
+    return label.replace("`", "").replace("'", "''")
+
+
 gp = f"""
 set terminal pngcairo size 900,480 font ',11'
 set output '{plot_dir}/time_ratio.png'
@@ -228,10 +239,10 @@ set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 set logscale y
-set yrange [0.1:*]
 set ylabel 'peer time / costate time'
 set grid ytics
-set key top left
+set yrange [0.1:1000]
+set key top right
 plot '{ratio_dat}' using 2:xtic(1) title 'hand-written / costate backsolve', \\
      '' using 3 title 'ADOL-C taped VJP / costate backsolve', \\
      '' using 4 title 'CVODES (at costate accuracy) / costate default', \\
@@ -245,7 +256,7 @@ set yrange [*:*]
 set xlabel 'steps N'
 set ylabel 'MiB (whole process)'
 set key top left
-plot """ + ", \\\n     ".join(f"'{mem_dat}' index {i} using 1:2 title '{lab.replace('`', '')}'"
+plot """ + ", \\\n     ".join(f"'{mem_dat}' index {i} using 1:2 title '{gp_text(lab)}'"
                             for i, (_, lab) in enumerate(labels)) + "\n"
 try:
     subprocess.run(["gnuplot"], input=gp, text=True, check=True)
@@ -258,7 +269,7 @@ worst_cv = max(cv.values()) if cv else float("nan")
 rel_plot = os.path.relpath(plot_dir, os.path.dirname(os.path.abspath(readme)))
 foot = [
     "",
-    "Missed targets in this run: " + ("none." if not missed else ""),
+    "Targets missed in this run (why: see the text above the tables): " + ("none." if not missed else ""),
 ] + [f"- {m}" for m in missed] + [
     "",
     "Problems (bench/problems.hpp): Lotka–Volterra θ = (1.5, 1, 3, 1), z0 = (1, 1), t ∈ [0, 10]; neural ODE "

@@ -30,8 +30,11 @@ for peer in bench_adolc bench_cvodes; do
 done
 cmake --build "$build" --target "${benches[@]}" -j2
 
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
+# The raw results stay in build/bench_results: `python3 bench/report.py build/bench_results README.md
+# bench/plots build/bench_results/*.json` rewrites the section from them again.
+out="$build/bench_results"
+rm -rf "$out"
+mkdir -p "$out"
 
 # Compile time and compiler memory of each benchmark translation unit: its own compile command from
 # compile_commands.json, run once more under /usr/bin/time (the objects are up to date, so nothing
