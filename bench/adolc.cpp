@@ -79,7 +79,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "problems.hpp"
+#include "costate_problems.hpp"
 
 namespace {
 
@@ -92,72 +92,12 @@ using NN = bench::neural_ode<H>;
   std::abort();
 }
 
-// ---------------------------------------------------------------------------------------------------
-// costate's form of the same problems: the reference gradients and the checks.
-
-namespace models {
-using namespace costate;
-
-constexpr auto x = state<0>;
-constexpr auto y = state<1>;
-constexpr auto lv = ode(param<0> * x - param<1> * x * y,
-                        -param<2> * y + param<3> * x * y);
-constexpr auto lv_loss = terminal_loss(0.5_c * (x * x + y * y));
-
-constexpr auto z = state_vector<2>;
-constexpr auto nn_loss = terminal_loss(0.5_c * dot(z, z));
-
-template <std::size_t H>
-struct mlp {
-  static constexpr auto net = params(matrix<H, 2>, vector<H>, matrix<2, H>, vector<2>);
-  static constexpr auto W1 = net.template get<0>();
-  static constexpr auto b1 = net.template get<1>();
-  static constexpr auto W2 = net.template get<2>();
-  static constexpr auto b2 = net.template get<3>();
-  static constexpr auto f = ode(W2 * tanh(W1 * z + b1) + b2);
-  // θ in problems.hpp's order, so that both forms read the same array.
-  static_assert(net.size == NN<H>::p);
-  static_assert(decltype(W1)::index == NN<H>::oW1 && decltype(b1)::index == NN<H>::ob1 &&
-                decltype(W2)::index == NN<H>::oW2 && decltype(b2)::index == NN<H>::ob2);
-};
-}  // namespace models
-
-template <class P> struct costate_form;
-template <> struct costate_form<LV> {
-  static constexpr auto system = models::lv;
-  static constexpr auto loss = models::lv_loss;
-};
-template <std::size_t H> struct costate_form<NN<H>> {
-  static constexpr auto system = models::mlp<H>::f;
-  static constexpr auto loss = models::nn_loss;
-};
-
-template <class P>
-const std::array<double, P::p>& theta_ref() {
-  if constexpr (requires { P::theta(); }) return P::theta();
-  else return P::theta;
-}
-template <class P>
-constexpr costate::time_span span_of{P::t0, P::t1};
-
-// The continuous gradient at rtol = atol = 1e-13, which every rel_err is measured against.
-template <class P>
-const auto& reference() {
-  static const auto r = costate::gradient(costate_form<P>::system, P::z0, theta_ref<P>(), span_of<P>,
-                                          costate_form<P>::loss, costate::options{.rtol = 1e-13, .atol = 1e-13});
-  return r;
-}
-
-// max_k |a_k - ref_k| / max_k |ref_k| over the first ref.size() entries of a.
-template <class A, std::size_t K>
-double rel_err(const A& a, const std::array<double, K>& ref) {
-  double diff = 0.0, scale = 0.0;
-  for (std::size_t k = 0; k < K; ++k) {
-    diff = std::max(diff, std::abs(a[k] - ref[k]));
-    scale = std::max(scale, std::abs(ref[k]));
-  }
-  return diff / scale;
-}
+// costate's form of the same problems, the reference gradients and rel_err: bench/costate_problems.hpp.
+using bench::reference;
+using bench::rel_err;
+using bench::span_of;
+template <class P> const std::array<double, P::p>& theta_ref() { return bench::theta_of<P>(); }
+template <class P> using costate_form = bench::expressions<P>;
 
 // ---------------------------------------------------------------------------------------------------
 // (a) The continuous adjoint with f's VJP from an ADOL-C tape.

@@ -77,7 +77,7 @@
 #include <random>
 #include <type_traits>
 
-#include "problems.hpp"
+#include "costate_problems.hpp"
 
 namespace {
 
@@ -423,58 +423,10 @@ constexpr settings robertson_settings{.lmm = CV_BDF, .rtol = 1e-6, .atol = 1e-10
 namespace reference {
 using namespace costate;
 
-namespace lv {
-constexpr auto x = state<0>;
-constexpr auto y = state<1>;
-constexpr auto a = param<0>;
-constexpr auto b = param<1>;
-constexpr auto c = param<2>;
-constexpr auto d = param<3>;
-constexpr auto sys = ode(a * x - b * x * y,
-                         -c * y + d * x * y);
-constexpr auto loss = terminal_loss(0.5_c * (x * x + y * y));
-}  // namespace lv
-
-template <std::size_t H>
-struct nn {
-  static constexpr auto z = state_vector<2>;
-  static constexpr auto net = params(matrix<H, 2>, vector<H>, matrix<2, H>, vector<2>);
-  static constexpr auto W1 = net.template get<0>();
-  static constexpr auto b1 = net.template get<1>();
-  static constexpr auto W2 = net.template get<2>();
-  static constexpr auto b2 = net.template get<3>();
-  static constexpr auto sys = ode(W2 * tanh(W1 * z + b1) + b2);
-  static constexpr auto loss = terminal_loss(0.5_c * dot(z, z));
-  static_assert(decltype(W1)::index == bench::neural_ode<H>::oW1 && decltype(b1)::index == bench::neural_ode<H>::ob1 &&
-                decltype(W2)::index == bench::neural_ode<H>::oW2 && decltype(b2)::index == bench::neural_ode<H>::ob2);
-};
-
-namespace rob {
-constexpr auto y0 = state<0>;
-constexpr auto y1 = state<1>;
-constexpr auto y2 = state<2>;
-constexpr auto k1 = param<0>;
-constexpr auto k2 = param<1>;
-constexpr auto k3 = param<2>;
-constexpr auto sys = ode(-k1 * y0 + k3 * y1 * y2,
-                         k1 * y0 - k2 * y1 * y1 - k3 * y1 * y2,
-                         k2 * y1 * y1);
-constexpr auto loss = terminal_loss(0.5_c * (y0 * y0 + y1 * y1 + y2 * y2));
-}  // namespace rob
-
-// The costate system and loss of each hand-written problem.
-template <class Hand> struct of;
-template <> struct of<lv_hand> {
-  static constexpr const auto& sys = lv::sys;
-  static constexpr const auto& loss = lv::loss;
-};
-template <std::size_t H> struct of<nn_hand<H>> {
-  static constexpr const auto& sys = nn<H>::sys;
-  static constexpr const auto& loss = nn<H>::loss;
-};
-template <> struct of<robertson_hand> {
-  static constexpr const auto& sys = rob::sys;
-  static constexpr const auto& loss = rob::loss;
+// The costate expressions of each hand-written problem (bench/costate_problems.hpp).
+template <class Hand> struct of {
+  static constexpr const auto& sys = bench::expressions<typename Hand::problem>::system;
+  static constexpr const auto& loss = bench::expressions<typename Hand::problem>::loss;
 };
 
 template <class Hand, class Opt>
@@ -483,15 +435,11 @@ std::array<double, Hand::problem::p> gradient_with(const Opt& opt) {
   return costate::gradient(of<Hand>::sys, P::z0, Hand::theta(), time_span{P::t0, P::t1}, of<Hand>::loss, opt).dtheta;
 }
 
-// dopri5 at 1e-13 for the nonstiff problems; rosenbrock4 at 1e-12 for Robertson, with atol below
-// every dθ_k (main() checks it against finite differences).
+// bench::reference: dopri5 at 1e-13 for the nonstiff problems; rosenbrock4 at 1e-12 for Robertson,
+// with atol below every dθ_k (main() checks it against finite differences).
 template <class Hand>
 const std::array<double, Hand::problem::p>& dtheta() {
-  static const auto g = [] {
-    if constexpr (Hand::stiff) return gradient_with<Hand>(options{.stepper = rosenbrock4{}, .rtol = 1e-12, .atol = 1e-20});
-    else return gradient_with<Hand>(options{.rtol = 1e-13, .atol = 1e-13});
-  }();
-  return g;
+  return bench::reference<typename Hand::problem>().dtheta;
 }
 
 }  // namespace reference
@@ -503,14 +451,7 @@ struct accuracy {
 
 template <std::size_t P>
 accuracy compare(const std::array<double, P>& g, const std::array<double, P>& ref) {
-  double err = 0.0, scale = 0.0, comp = 0.0;
-  for (std::size_t k = 0; k < P; ++k) {
-    const double e = std::abs(g[k] - ref[k]);
-    err = std::max(err, e);
-    scale = std::max(scale, std::abs(ref[k]));
-    comp = std::max(comp, e / std::abs(ref[k]));  // a zero ref_k would show as inf
-  }
-  return {err / scale, comp};
+  return {bench::rel_err(g, ref), bench::rel_err_max(g, ref)};  // a zero ref_k would show as inf
 }
 
 // ---------------------------------------------------------------------------------------------------

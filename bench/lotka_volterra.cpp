@@ -19,6 +19,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "costate_problems.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -30,16 +32,9 @@ using namespace costate;
 
 namespace {
 
-constexpr auto x = state<0>;
-constexpr auto y = state<1>;
-constexpr auto a = param<0>;
-constexpr auto b = param<1>;
-constexpr auto c = param<2>;
-constexpr auto d = param<3>;
-
-constexpr auto lv = ode(a * x - b * x * y,
-                        -c * y + d * x * y);
-constexpr auto lv_loss = terminal_loss(0.5_c * (x * x + y * y));
+using problem = bench::lotka_volterra;
+constexpr const auto& lv = bench::expressions<problem>::system;
+constexpr const auto& lv_loss = bench::expressions<problem>::loss;
 
 using Sys = system_of_t<decltype(lv)>;
 using costate_forward = forward_rhs<Sys, double>;
@@ -47,9 +42,9 @@ using costate_adjoint = adjoint_rhs<Sys, double>;
 constexpr std::size_t n = 2, p = 4, m = 2 * n + p + 1;  // m = 9
 static_assert(costate_adjoint::size == m);
 
-constexpr std::array<double, n> z0_ref{1.0, 1.0};
-constexpr std::array<double, p> theta_ref{1.5, 1.0, 3.0, 1.0};
-constexpr time_span span{0.0, 10.0};
+constexpr std::array<double, n> z0_ref = problem::z0;
+constexpr std::array<double, p> theta_ref = problem::theta;
+constexpr time_span span = bench::span_of<problem>;
 
 // ---------------------------------------------------------------------------------------------------
 // Hand-written right-hand sides.
@@ -172,17 +167,9 @@ void BM_vjp_handwritten(benchmark::State& st) {
 // specialise whichever call it happens to clone for the constant options); z0 and θ are laundered
 // every iteration, so the call cannot be hoisted.
 
-// Accuracy: max_k |dθ_k − ref_k| / max_k |ref_k| against dθ at rtol = atol = 1e-13, reported as the
-// counter rel_err of every gradient benchmark (computed once, outside the timed loop).
-double rel_err(const std::array<double, p>& g) {
-  static const std::array<double, p> ref = gradient(lv, z0_ref, theta_ref, span, lv_loss, options{.rtol = 1e-13, .atol = 1e-13}).dtheta;
-  double e = 0, s = 0;
-  for (std::size_t k = 0; k < p; ++k) {
-    e = std::max(e, std::abs(g[k] - ref[k]));
-    s = std::max(s, std::abs(ref[k]));
-  }
-  return e / s;
-}
+// Accuracy: rel_err = max_k |dθ_k − ref_k| / max_k |ref_k| against bench::reference (rtol = atol =
+// 1e-13), a counter of every gradient benchmark (computed once, outside the timed loop).
+double rel_err(const std::array<double, p>& g) { return bench::rel_err(g, bench::reference<problem>().dtheta); }
 
 template <class Tag>
 void run_gradient_costate(benchmark::State& st, const options<Tag>& opt_in) {

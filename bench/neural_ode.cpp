@@ -23,6 +23,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "costate_problems.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -34,46 +36,29 @@ using namespace costate;
 
 namespace {
 
-constexpr auto z = state_vector<2>;
-constexpr auto nn_loss = terminal_loss(0.5_c * dot(z, z));
 constexpr std::size_t n = 2;
-constexpr std::array<double, n> z0_ref{1.0, -0.5};
-constexpr time_span span{0.0, 1.0};
+constexpr std::array<double, n> z0_ref = bench::neural_ode<16>::z0;
+constexpr time_span span = bench::span_of<bench::neural_ode<16>>;
 // backsolve: the algorithm the hand-written adjoints implement (z re-integrated backward with λ).
 const auto opt_dopri5 = options{.rtol = 1e-8, .atol = 1e-8, .adjoint = backsolve};
 
+// The network as costate expressions (bench/costate_problems.hpp) and the sizes the hand-written side uses.
 template <std::size_t H>
-struct mlp {
-  static constexpr auto net = params(matrix<H, 2>, vector<H>, matrix<2, H>, vector<2>);
-  static constexpr auto W1 = net.template get<0>();
-  static constexpr auto b1 = net.template get<1>();
-  static constexpr auto W2 = net.template get<2>();
-  static constexpr auto b2 = net.template get<3>();
-  static constexpr auto f = ode(W2 * tanh(W1 * z + b1) + b2);
-
+struct mlp : bench::expressions<bench::neural_ode<H>> {
+  using problem = bench::neural_ode<H>;
+  using base = bench::expressions<problem>;
+  static constexpr const auto& f = base::system;
   using Sys = system_of_t<decltype(f)>;
   using costate_adjoint = adjoint_rhs<Sys, double>;
-  static constexpr std::size_t p = 5 * H + 2;  // W1 (2H) + b1 (H) + W2 (2H) + b2 (2)
+  static constexpr std::size_t p = problem::p;  // W1 (2H) + b1 (H) + W2 (2H) + b2 (2)
   static constexpr std::size_t m = 2 * n + p + 1;  // [z, λ, g_θ, g_t]
-  static_assert(net.size == p && Sys::params == p && Sys::states == n);
+  static_assert(Sys::params == p && Sys::states == n);
   static_assert(costate_adjoint::size == m);
   // Offsets into θ.
-  static constexpr std::size_t oW1 = 0, ob1 = 2 * H, oW2 = 3 * H, ob2 = 5 * H;
-  static_assert(decltype(W1)::index == oW1 && decltype(b1)::index == ob1 && decltype(W2)::index == oW2 &&
-                decltype(b2)::index == ob2);
-
-  static std::array<double, p> theta(unsigned seed) {
-    std::mt19937 rng(seed);
-    std::normal_distribution<double> nd(0.0, 0.3);
-    std::array<double, p> th{};
-    for (auto& v : th) v = nd(rng);
-    return th;
-  }
-  static const std::array<double, p>& theta_ref() {
-    static const std::array<double, p> th = theta(20240601);
-    return th;
-  }
+  static constexpr std::size_t oW1 = problem::oW1, ob1 = problem::ob1, oW2 = problem::oW2, ob2 = problem::ob2;
+  static const std::array<double, p>& theta_ref() { return problem::theta(); }
 };
+constexpr const auto& nn_loss = bench::expressions<bench::neural_ode<16>>::loss;  // ½|z|², the same for every H
 
 // ---------------------------------------------------------------------------------------------------
 // Hand-written right-hand sides.
@@ -251,18 +236,10 @@ void BM_nn_vjp_handwritten(benchmark::State& st) {
 // DoNotOptimize, so the compiler cannot constant-propagate them into either side; z0 and θ are
 // laundered every iteration, so the call cannot be hoisted.
 
-// Accuracy: max_k |dθ_k − ref_k| / max_k |ref_k| against dθ at rtol = atol = 1e-13, reported as the
-// counter rel_err of every gradient benchmark (computed once, outside the timed loop).
+// Accuracy: rel_err = max_k |dθ_k − ref_k| / max_k |ref_k| against bench::reference (rtol = atol =
+// 1e-13), a counter of every gradient benchmark (computed once, outside the timed loop).
 template <std::size_t H>
-double rel_err(const std::array<double, mlp<H>::p>& g) {
-  static const auto ref = gradient(mlp<H>::f, z0_ref, mlp<H>::theta_ref(), span, nn_loss, options{.rtol = 1e-13, .atol = 1e-13}).dtheta;
-  double e = 0, s = 0;
-  for (std::size_t k = 0; k < g.size(); ++k) {
-    e = std::max(e, std::abs(g[k] - ref[k]));
-    s = std::max(s, std::abs(ref[k]));
-  }
-  return e / s;
-}
+double rel_err(const std::array<double, mlp<H>::p>& g) { return bench::rel_err(g, bench::reference<bench::neural_ode<H>>().dtheta); }
 
 template <std::size_t H, bool Checkpointed = false>
 void BM_nn_gradient_costate(benchmark::State& st) {

@@ -5,7 +5,7 @@
 //
 // Counters: rel_err = max_k |dθ_k − ref_k| / max_k |ref_k| and rel_err_max = max_k |dθ_k − ref_k| / |ref_k|
 // (θ = (k1, k2, k3) spans 0.04 … 3e7, so the gradient's components differ by orders of magnitude),
-// against dθ at rtol = 1e-12, atol = 1e-18; steps_fwd and steps_bwd.
+// against bench::reference (rosenbrock4 at rtol = 1e-12, atol = 1e-20); steps_fwd and steps_bwd.
 // There is no hand-written peer here: a hand-written adjoint for rosenbrock4 would need its own
 // Jacobians and dense output, which is costate's code again.
 //
@@ -19,31 +19,18 @@
 #include <cmath>
 #include <cstdio>
 
-#include "problems.hpp"
+#include "costate_problems.hpp"
 
 using namespace costate;
 
 namespace {
 
 using P = bench::robertson;
-constexpr auto y0 = state<0>;
-constexpr auto y1 = state<1>;
-constexpr auto y2 = state<2>;
-constexpr auto k1 = param<0>;
-constexpr auto k2 = param<1>;
-constexpr auto k3 = param<2>;
-constexpr auto robertson = ode(-k1 * y0 + k3 * y1 * y2,
-                               k1 * y0 - k2 * y1 * y1 - k3 * y1 * y2,
-                               k2 * y1 * y1);
-constexpr auto loss = terminal_loss(0.5_c * (y0 * y0 + y1 * y1 + y2 * y2));
-constexpr time_span span{P::t0, P::t1};
+using E = bench::expressions<P>;
+constexpr const auto& robertson = E::system;
+constexpr const auto& loss = E::loss;
+constexpr time_span span = bench::span_of<P>;
 const auto opt = options{.stepper = rosenbrock4{}, .rtol = 1e-6, .atol = 1e-10};
-
-const std::array<double, P::p>& reference() {
-  static const auto g = gradient(robertson, P::z0, P::theta, span, loss,
-                                 options{.stepper = rosenbrock4{}, .rtol = 1e-12, .atol = 1e-18});
-  return g.dtheta;
-}
 
 void BM_robertson_costate(benchmark::State& st) {
   std::array<double, P::n> z0 = P::z0;
@@ -57,15 +44,9 @@ void BM_robertson_costate(benchmark::State& st) {
     benchmark::DoNotOptimize(g);
   }
   const auto g = gradient(robertson, P::z0, P::theta, span, loss, opt);
-  const auto& ref = reference();
-  double e = 0, s = 0, each = 0;
-  for (std::size_t k = 0; k < P::p; ++k) {
-    e = std::max(e, std::abs(g.dtheta[k] - ref[k]));
-    s = std::max(s, std::abs(ref[k]));
-    each = std::max(each, std::abs(g.dtheta[k] - ref[k]) / std::abs(ref[k]));
-  }
-  st.counters["rel_err"] = e / s;
-  st.counters["rel_err_max"] = each;
+  const auto& ref = bench::reference<P>().dtheta;
+  st.counters["rel_err"] = bench::rel_err(g.dtheta, ref);
+  st.counters["rel_err_max"] = bench::rel_err_max(g.dtheta, ref);
   st.counters["steps_fwd"] = static_cast<double>(g.stats.forward.steps);
   st.counters["steps_bwd"] = static_cast<double>(g.stats.backward.steps);
 }
@@ -74,7 +55,7 @@ BENCHMARK(BM_robertson_costate)->Unit(benchmark::kMicrosecond);
 }  // namespace
 
 int main(int argc, char** argv) {
-  // The formulas here and in problems.hpp (which the peers use) must be the same system.
+  // The expressions and problems.hpp's f (which the peers use) must be the same system.
   std::array<double, P::n> fa{}, fb{};
   const std::array<double, P::n> y{0.7, 2e-5, 0.3};
   forward_rhs<system_of_t<decltype(robertson)>, double>{P::theta.data(), nullptr}(y, fa, 0.0);

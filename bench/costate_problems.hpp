@@ -1,0 +1,103 @@
+// The benchmark problems of problems.hpp as costate expressions, with the reference gradients every
+// benchmark's accuracy (the counter rel_err) is measured against. Shared by all benchmark binaries,
+// so that costate's side, the peers' checks and the references are one definition.
+#pragma once
+
+#include <costate/costate.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+
+#include "problems.hpp"
+
+namespace bench {
+
+template <class P> struct expressions;
+
+template <>
+struct expressions<lotka_volterra> {
+  static constexpr auto x = costate::state<0>;
+  static constexpr auto y = costate::state<1>;
+  static constexpr auto a = costate::param<0>;
+  static constexpr auto b = costate::param<1>;
+  static constexpr auto c = costate::param<2>;
+  static constexpr auto d = costate::param<3>;
+  static constexpr auto system = costate::ode(a * x - b * x * y,
+                                              -c * y + d * x * y);
+  static constexpr auto loss = costate::terminal_loss(costate::constant<1, 2>{} * (x * x + y * y));
+  static constexpr auto reference_options = costate::options{.rtol = 1e-13, .atol = 1e-13};
+};
+
+template <std::size_t H>
+struct expressions<neural_ode<H>> {
+  using P = neural_ode<H>;
+  static constexpr auto z = costate::state_vector<2>;
+  static constexpr auto net = costate::params(costate::matrix<H, 2>, costate::vector<H>, costate::matrix<2, H>, costate::vector<2>);
+  static constexpr auto W1 = net.template get<0>();
+  static constexpr auto b1 = net.template get<1>();
+  static constexpr auto W2 = net.template get<2>();
+  static constexpr auto b2 = net.template get<3>();
+  static constexpr auto system = costate::ode(W2 * tanh(W1 * z + b1) + b2);
+  static constexpr auto loss = costate::terminal_loss(costate::constant<1, 2>{} * dot(z, z));
+  static constexpr auto reference_options = costate::options{.rtol = 1e-13, .atol = 1e-13};
+  // θ in problems.hpp's order, so that both forms read the same array.
+  static_assert(net.size == P::p);
+  static_assert(decltype(W1)::index == P::oW1 && decltype(b1)::index == P::ob1 && decltype(W2)::index == P::oW2 &&
+                decltype(b2)::index == P::ob2);
+};
+
+template <>
+struct expressions<robertson> {
+  static constexpr auto y0 = costate::state<0>;
+  static constexpr auto y1 = costate::state<1>;
+  static constexpr auto y2 = costate::state<2>;
+  static constexpr auto k1 = costate::param<0>;
+  static constexpr auto k2 = costate::param<1>;
+  static constexpr auto k3 = costate::param<2>;
+  static constexpr auto system = costate::ode(-k1 * y0 + k3 * y1 * y2,
+                                              k1 * y0 - k2 * y1 * y1 - k3 * y1 * y2,
+                                              k2 * y1 * y1);
+  static constexpr auto loss = costate::terminal_loss(costate::constant<1, 2>{} * (y0 * y0 + y1 * y1 + y2 * y2));
+  // Checked against central differences of a CVODES forward solve at 1e-12 (to 9e-8).
+  static constexpr auto reference_options = costate::options{.stepper = costate::rosenbrock4{}, .rtol = 1e-12, .atol = 1e-20};
+};
+
+template <class P>
+const std::array<double, P::p>& theta_of() {
+  if constexpr (requires { P::theta(); }) return P::theta();
+  else return P::theta;
+}
+
+template <class P>
+inline constexpr costate::time_span span_of{P::t0, P::t1};
+
+// The gradient at the reference tolerances (computed once).
+template <class P>
+const auto& reference() {
+  static const auto r = costate::gradient(expressions<P>::system, P::z0, theta_of<P>(), span_of<P>, expressions<P>::loss,
+                                          expressions<P>::reference_options);
+  return r;
+}
+
+// max_k |a_k − ref_k| / max_k |ref_k| over the first K entries of a.
+template <class A, std::size_t K>
+double rel_err(const A& a, const std::array<double, K>& ref) {
+  double diff = 0.0, scale = 0.0;
+  for (std::size_t k = 0; k < K; ++k) {
+    diff = std::max(diff, std::abs(a[k] - ref[k]));
+    scale = std::max(scale, std::abs(ref[k]));
+  }
+  return diff / scale;
+}
+
+// max_k |a_k − ref_k| / |ref_k|: every component on its own scale (Robertson's dθ span nine decades).
+template <class A, std::size_t K>
+double rel_err_max(const A& a, const std::array<double, K>& ref) {
+  double worst = 0.0;
+  for (std::size_t k = 0; k < K; ++k) worst = std::max(worst, std::abs(a[k] - ref[k]) / std::abs(ref[k]));
+  return worst;
+}
+
+}  // namespace bench
