@@ -236,7 +236,7 @@ def gp_text(label):  # a gnuplot single-quoted string: ' doubled, no Markdown
 
 
 gp = f"""
-set terminal pngcairo size 900,480 font ',11'
+set terminal pngcairo size 900,480 font ',11' noenhanced
 set output '{plot_dir}/time_ratio.png'
 set title 'Gradient time of each peer divided by costate''s (one run; higher = costate faster)'
 set style data histograms

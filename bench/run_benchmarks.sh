@@ -40,8 +40,9 @@ mkdir -p "$out"
 # compile_commands.json, run once more under /usr/bin/time (the objects are up to date, so nothing
 # else is compiling).
 python3 - "$build/compile_commands.json" "$out" <<'PY'
-import json, os, shlex, subprocess, sys
+import json, os, shlex, subprocess, sys, tempfile
 cmds, out = sys.argv[1], sys.argv[2]
+scratch = tempfile.mkdtemp()
 rows = []
 for e in json.load(open(cmds)):
     src = e["file"]
@@ -49,11 +50,11 @@ for e in json.load(open(cmds)):
         continue
     args = shlex.split(e["command"])
     i = args.index("-o")
-    args[i + 1] = os.path.join(out, "tu.o")
-    res = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", os.path.join(out, "time.txt")] + args, cwd=e["directory"])
+    args[i + 1] = os.path.join(scratch, "tu.o")
+    res = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", os.path.join(scratch, "time.txt")] + args, cwd=e["directory"])
     if res.returncode != 0:
         continue
-    secs, kib = open(os.path.join(out, "time.txt")).read().split()
+    secs, kib = open(os.path.join(scratch, "time.txt")).read().split()
     rows.append(f"bench/{os.path.basename(src)}\t{secs}\t{kib}")
 open(os.path.join(out, "compile.tsv"), "w").write("\n".join(sorted(rows)) + "\n")
 PY
