@@ -107,7 +107,7 @@ cvodes_tight = {k: cvodes_at_accuracy(k) or "none" for k in cvodes_variants}
 
 def variant_label(name):
     if name == "none":
-        return "none reached it"
+        return "not built" if not any(v in fastest for vs in cvodes_variants.values() for v in vs) else "no variant reached it"
     tol = "1e-8" if "tight" not in name else {"lv": "1e-11", "nn<16>": "1e-10", "nn<64>": "1e-11"}.get(
         next(k for k in cvodes_variants if name in cvodes_variants[k]), "?")
     if name.endswith("_polynomial"):
@@ -138,11 +138,14 @@ for label, k in problems:
                          t(cvodes_grad[k]), t(cvodes_tight[k]))
     errs = ", ".join(err(x[k]) for x in (costate_grad, costate_default, adolc_grad, cvodes_grad, cvodes_tight))
     L.append(f"| {label} | {fmt(c)} | {fmt(h)} | {ratio(c, h)} | {fmt(d)} | {fmt(a)} | {ratio(a, c, 1)} "
-             f"| {fmt(v)} | {ratio(v, d, 1)} | {fmt(vt)} ({variant_label(cvodes_tight[k])}) | {ratio(vt, d, 1)} | {errs} |")
+             f"| {fmt(v)} | {ratio(v, d, 1)} | {fmt(vt) if vt is not None else ''} ({variant_label(cvodes_tight[k])}) "
+             f"| {ratio(vt, d, 1)} | {errs} |")
     check(f"{label}, gradient, costate / hand-written", c / h if c and h else None, "<=", 1.10)
     check(f"{label}, gradient, ADOL-C / costate", a / c if a and c else None, ">=", 8)
     target = 30 if k == "lv" else 8
     check(f"{label}, gradient, CVODES at costate's accuracy / costate default", vt / d if vt and d else None, ">=", target)
+    if vt is None and v is not None:
+        missed.append(f"{label}: no CVODES variant reached costate's accuracy, so the comparison at equal accuracy is missing")
 
 L += ["", "**Lotka–Volterra, one gradient with classical RK4 at N equal steps** (t ∈ [0, 10]). ADOL-C "
       "discretise-then-optimise: the whole RK4 solve recorded on a tape and swept backward once; "
@@ -249,7 +252,7 @@ set yrange [0.1:1000]
 set key top right
 plot '{ratio_dat}' using 2:xtic(1) title 'hand-written / costate backsolve', \\
      '' using 3 title 'ADOL-C taped VJP / costate backsolve', \\
-     '' using 4 title 'CVODES (at costate accuracy) / costate default', \\
+     '' using 4 title 'CVODES / costate default (at costate accuracy; Robertson: BDF at equal tolerances)', \\
      1 with lines lw 1 lc rgb 'black' notitle
 set output '{plot_dir}/memory.png'
 set title 'Peak resident memory of one Lotka-Volterra RK4 gradient'

@@ -59,8 +59,9 @@ for e in json.load(open(cmds)):
 open(os.path.join(out, "compile.tsv"), "w").write("\n".join(sorted(rows)) + "\n")
 PY
 
-# One run per binary: each ratio compares medians of the same run. Repetitions are interleaved in
-# random order, so that load drifting during the run (a 2-core VM) affects all sides alike.
+# One run per binary: each ratio compares times of the same run (report.py takes each benchmark's
+# fastest repetition). Repetitions are interleaved in random order, so that load drifting during
+# the run (a 2-core VM) affects all sides alike.
 jsons=()
 for b in "${benches[@]}"; do
   [[ "$b" == bench_memory ]] && continue

@@ -27,4 +27,17 @@ inline constexpr auto zv = state_vector<2>;
 inline constexpr auto net = params(matrix<16, 2>, vector<16>, matrix<2, 16>, vector<2>);
 inline constexpr auto mlp = ode(net.get<2>() * tanh(net.get<0>() * zv + net.get<1>()) + net.get<3>());
 inline constexpr auto mlp_loss = terminal_loss(0.5_c * dot(zv, zv));
+
+// Cases the generator must handle as the template path does (each once failed or differed):
+// inputs and t beside tensors, integer powers (binary powering, not std::pow), concat and slice,
+// VJPs that simplify to a scalar zero for a vector (step() has derivative 0), tensor operations
+// under scalar outputs, and a system without parameters.
+inline constexpr auto z3 = state_vector<3>;
+inline constexpr auto pk = params(vector<3>, vector<3>, matrix<3, 3>);
+inline constexpr auto tensor_zoo =
+    ode(pk.get<2>() * (z3 * sin(t)) + input_vector<3> * step(pk.get<0>()) + pow(z3, 3_c) * 0.25_c -
+        concat(slice<0, 2>(z3) * input<3>, pow(component<2>(z3) + 3_c, -2_c)) + pk.get<1>());
+inline constexpr auto zoo_loss = terminal_loss(0.5_c * dot(z3 - input_vector<3>, z3 - input_vector<3>) + sum(pk.get<1>() * z3));
+inline constexpr auto scalar_outputs = ode(sum(zv * zv) * param<0> - cos(t), component<0>(zv) - component<1>(zv) * param<1>);
+inline constexpr auto no_params = ode(-zv * t + pow(zv, 2_c) * -0.1_c);
 }  // namespace costate_test_systems

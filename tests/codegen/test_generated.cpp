@@ -18,33 +18,37 @@
 using namespace costate;
 
 namespace {
+// The largest relative difference between the generated functions and the template path over 100
+// random (z, λ, θ, u, t).
 template <class Sys, class Rhs, class Vjp, class Jac>
-void compare(Rhs gen_rhs, Vjp gen_vjp, Jac gen_jacobian) {
-  constexpr std::size_t n = Sys::states, p = Sys::params;
+double compare(Rhs gen_rhs, Vjp gen_vjp, Jac gen_jacobian) {
+  constexpr std::size_t n = Sys::states, p = Sys::params, m = Sys::inputs;
   std::mt19937 rng(11);
   std::uniform_real_distribution<double> U(-2.0, 2.0);
   double worst = 0;
   const auto rel = [&](double v, double w) { worst = std::max(worst, std::abs(v - w) / std::max(1.0, std::abs(w))); };
   for (int trial = 0; trial < 100; ++trial) {
     std::array<double, n> z, lambda;
-    std::array<double, p> theta;
+    std::array<double, p + 1> theta;  // + 1: no zero-length arrays for systems without parameters
+    std::array<double, m + 1> u;
     for (auto& v : z) v = U(rng);
     for (auto& v : lambda) v = U(rng);
     for (auto& v : theta) v = U(rng);
+    for (auto& v : u) v = U(rng);
     const double t = U(rng);
     // rhs
-    const forward_rhs<Sys, double> f{theta.data(), nullptr};
+    const forward_rhs<Sys, double> f{theta.data(), u.data()};
     std::array<double, n> fz{}, gz{};
     f(z, fz, t);
-    gen_rhs(z.data(), theta.data(), nullptr, t, gz.data());
+    gen_rhs(z.data(), theta.data(), u.data(), t, gz.data());
     for (std::size_t i = 0; i < n; ++i) rel(gz[i], fz[i]);
     // vjp: [vz | vθ | vt] from the template plan
     std::array<double, n + p + 1> out{};
-    vjp_evaluator<Sys, double>::run(z.data(), lambda.data(), theta.data(), nullptr, t, out.data());
+    vjp_evaluator<Sys, double>::run(z.data(), lambda.data(), theta.data(), u.data(), t, out.data());
     std::array<double, n> vz{};
-    std::array<double, p> vth{};
+    std::array<double, p + 1> vth{};
     double vt = 0;
-    gen_vjp(z.data(), lambda.data(), theta.data(), nullptr, t, vz.data(), vth.data(), &vt);
+    gen_vjp(z.data(), lambda.data(), theta.data(), u.data(), t, vz.data(), vth.data(), &vt);
     for (std::size_t i = 0; i < n; ++i) rel(vz[i], out[i]);
     for (std::size_t k = 0; k < p; ++k) rel(vth[k], out[n + k]);
     rel(vt, out[n + p]);
@@ -52,27 +56,71 @@ void compare(Rhs gen_rhs, Vjp gen_vjp, Jac gen_jacobian) {
     std::array<double, n * n> J{}, G{};
     std::array<double, n> dfdt{};
     f.jacobian(z, J.data(), t, dfdt);
-    gen_jacobian(z.data(), theta.data(), nullptr, t, G.data());
+    gen_jacobian(z.data(), theta.data(), u.data(), t, G.data());
     for (std::size_t i = 0; i < n * n; ++i) rel(G[i], J[i]);
   }
-  INFO("worst relative difference " << worst);
-  CHECK(worst <= 1e-15);
+  return worst;
+}
+
+// The same for a terminal loss: value and gradient (which adds into what dz and dθ hold).
+template <class Lo, std::size_t n, std::size_t p, std::size_t m, class Value, class Gradient>
+double compare_loss(Value gen_value, Gradient gen_gradient) {
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<double> U(-2.0, 2.0);
+  double worst = 0;
+  const auto rel = [&](double v, double w) { worst = std::max(worst, std::abs(v - w) / std::max(1.0, std::abs(w))); };
+  for (int trial = 0; trial < 100; ++trial) {
+    std::array<double, n> z, dz, gz;
+    std::array<double, p + 1> th, dth, gth;
+    std::array<double, m + 1> u;
+    for (auto& v : z) v = U(rng);
+    for (auto& v : th) v = U(rng);
+    for (auto& v : u) v = U(rng);
+    for (auto& v : dz) v = U(rng);
+    for (auto& v : dth) v = U(rng);
+    gz = dz;
+    gth = dth;
+    const double l = detail::point_loss<Lo>(z.data(), th.data(), u.data(), 0.0, dz.data(), dth.data());
+    rel(gen_gradient(z.data(), th.data(), u.data(), gz.data(), gth.data()), l);
+    rel(gen_value(z.data(), th.data(), u.data()), l);
+    for (std::size_t i = 0; i < n; ++i) rel(gz[i], dz[i]);
+    for (std::size_t k = 0; k < p; ++k) rel(gth[k], dth[k]);
+  }
+  return worst;
 }
 }  // namespace
 
 TEST_CASE("generated Lotka-Volterra equals the template path", "[codegen][generated]") {
   static_assert(gen_lv::states == 2 && gen_lv::params == 4);
-  compare<system_of_t<decltype(costate_test_systems::lotka_volterra)>>(gen_lv::rhs, gen_lv::vjp, gen_lv::jacobian);
+  CHECK(compare<system_of_t<decltype(costate_test_systems::lotka_volterra)>>(gen_lv::rhs, gen_lv::vjp, gen_lv::jacobian) <= 1e-15);
 }
 
 TEST_CASE("generated forced pendulum (softplus, sigmoid, pow, division) equals the template path", "[codegen][generated]") {
-  compare<system_of_t<decltype(costate_test_systems::pendulum)>>(gen_pendulum::rhs, gen_pendulum::vjp,
-                                                                  gen_pendulum::jacobian);
+  CHECK(compare<system_of_t<decltype(costate_test_systems::pendulum)>>(gen_pendulum::rhs, gen_pendulum::vjp,
+                                                                        gen_pendulum::jacobian) <= 1e-15);
 }
 
 TEST_CASE("generated MLP neural ODE (tensor operations written out) equals the template path", "[codegen][generated]") {
   static_assert(gen_mlp::states == 2 && gen_mlp::params == 5 * 16 + 2);
-  compare<system_of_t<decltype(costate_test_systems::mlp)>>(gen_mlp::rhs, gen_mlp::vjp, gen_mlp::jacobian);
+  // The same operations in the same order: equal to the last bit.
+  CHECK(compare<system_of_t<decltype(costate_test_systems::mlp)>>(gen_mlp::rhs, gen_mlp::vjp, gen_mlp::jacobian) == 0.0);
+  using Lo = std::remove_cvref_t<decltype(costate_test_systems::mlp_loss)>;
+  CHECK(compare_loss<Lo, 2, 82, 0>(gen_mlp::loss_value, gen_mlp::loss_gradient) == 0.0);
+}
+
+TEST_CASE("generated corner cases equal the template path to the last bit", "[codegen][generated]") {
+  using namespace costate_test_systems;
+  // Inputs, t, integer powers, concat and slice, a VJP that is a scalar zero for a vector.
+  static_assert(gen_zoo::states == 3 && gen_zoo::params == 15 && gen_zoo::inputs == 4);
+  CHECK(compare<system_of_t<decltype(tensor_zoo)>>(gen_zoo::rhs, gen_zoo::vjp, gen_zoo::jacobian) == 0.0);
+  using Lo = std::remove_cvref_t<decltype(zoo_loss)>;
+  CHECK(compare_loss<Lo, 3, 6, 3>(gen_zoo::loss_value, gen_zoo::loss_gradient) == 0.0);
+  // Scalar outputs made with tensor operations; a system without parameters.
+  CHECK(compare<system_of_t<decltype(scalar_outputs)>>(gen_scalar_outputs::rhs, gen_scalar_outputs::vjp,
+                                                       gen_scalar_outputs::jacobian) == 0.0);
+  CHECK(compare<system_of_t<decltype(no_params)>>(gen_no_params::rhs, gen_no_params::vjp, gen_no_params::jacobian) == 0.0);
+  // Small systems are inlined into the stepper, large ones called out of line.
+  static_assert(!detail::call_out_of_line<gen_lv::system> && detail::call_out_of_line<gen_mlp::system>);
 }
 
 TEST_CASE("gradient() with a generated header gives the template path's gradient", "[codegen][generated]") {
@@ -135,27 +183,8 @@ TEST_CASE("gradient, solve and check_gradient on a generated neural ODE", "[code
 
 TEST_CASE("a generated terminal loss equals the expression's value and gradient", "[codegen][generated]") {
   using namespace costate_test_systems;
-  std::mt19937 rng(3);
-  std::uniform_real_distribution<double> U(-2.0, 2.0);
-  double worst = 0;
-  const auto rel = [&](double v, double w) { worst = std::max(worst, std::abs(v - w) / std::max(1.0, std::abs(w))); };
   using Lo = std::remove_cvref_t<decltype(lv_loss)>;
-  for (int trial = 0; trial < 100; ++trial) {
-    std::array<double, 2> z;
-    std::array<double, 5> th;
-    for (auto& v : z) v = U(rng);
-    for (auto& v : th) v = U(rng);
-    std::array<double, 2> dz{0.25, -0.5}, gz = dz;  // both add into what is there
-    std::array<double, 5> dth{}, gth{};
-    const double l = detail::point_loss<Lo>(z.data(), th.data(), nullptr, 0.0, dz.data(), dth.data());
-    const double m = gen_lv::loss_gradient(z.data(), th.data(), nullptr, gz.data(), gth.data());
-    rel(m, l);
-    rel(gen_lv::loss_value(z.data(), th.data(), nullptr), l);
-    for (std::size_t i = 0; i < 2; ++i) rel(gz[i], dz[i]);
-    for (std::size_t k = 0; k < 5; ++k) rel(gth[k], dth[k]);
-  }
-  INFO("worst relative difference " << worst);
-  CHECK(worst <= 1e-15);
+  CHECK(compare_loss<Lo, 2, 5, 0>(gen_lv::loss_value, gen_lv::loss_gradient) <= 1e-15);
   static_assert(gen_lv::terminal_loss::params == 5 && gen_mlp::terminal_loss::params == 0);
 
   // Through gradient and check_gradient: the loss's own parameter θ4 gets its derivative too.
@@ -172,4 +201,20 @@ TEST_CASE("a generated terminal loss equals the expression's value and gradient"
                                 options{.rtol = 1e-10, .atol = 1e-10}, {.relative_step = 1e-4});
   INFO(c);
   CHECK(c.max_error_fd < 1e-6);
+}
+
+TEST_CASE("a generated system with inputs: with_inputs, generated loss, gradient", "[codegen][generated]") {
+  using namespace costate_test_systems;
+  const std::array<double, 4> u{0.3, -0.2, 0.1, 0.5};
+  std::array<double, 15> th{};
+  for (std::size_t k = 0; k < th.size(); ++k) th[k] = 0.1 * static_cast<double>(k % 5) - 0.2;
+  const std::array z0{0.2, -0.1, 0.3};
+  const auto o = options{.stepper = rk4{.dt = 1e-2}};
+  const auto g = gradient(generated<gen_zoo::system>.with_inputs(u), z0, th, {0.0, 0.5}, generated_loss<gen_zoo::terminal_loss>, o);
+  const auto h = gradient(tensor_zoo.with_inputs(u), z0, th, {0.0, 0.5}, zoo_loss, o);
+  CHECK(g.loss == Approx(h.loss).epsilon(1e-13));
+  for (std::size_t k = 0; k < th.size(); ++k) CHECK(g.dtheta[k] == Approx(h.dtheta[k]).epsilon(1e-12).margin(1e-14));
+  for (std::size_t i = 0; i < 3; ++i) CHECK(g.dz0[i] == Approx(h.dz0[i]).epsilon(1e-12).margin(1e-14));
+  CHECK(g.dt0 == Approx(h.dt0).epsilon(1e-12).margin(1e-14));
+  CHECK(g.dt1 == Approx(h.dt1).epsilon(1e-12).margin(1e-14));
 }

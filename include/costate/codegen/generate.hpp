@@ -1,8 +1,8 @@
 // A standalone C++ header for a system: plain inline functions rhs, vjp and jacobian, with every
 // subexpression used more than once computed once into a named temporary (sharing by node type, as
-// the evaluation plan shares them). Tensor operations (W·z, sums, outer products) are written out
-// element by element, in the order the template path evaluates them, so the two agree to the last
-// bit. The header includes <cmath> and <cstddef> only.
+// the evaluation plan shares them). Tensor operations (W·z, sums, outer products) and integer powers
+// are written out element by element by the operations' own eval, in the order the template path
+// evaluates them, so the two agree to the last bit (tanh, exp, ... are the same <cmath> calls). The header includes <cmath> and <cstddef> only.
 //
 //   std::ofstream("lv.hpp") << generate_header(lotka_volterra, "lv");
 //   std::ofstream("lv.hpp") << generate_header(lotka_volterra, terminal_loss(0.5_c * (x*x + y*y)), "lv");
@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "costate/codegen/cpp.hpp"
+#include "costate/error.hpp"
 #include "costate/expr/node.hpp"
 #include "costate/expr/plan.hpp"
 #include "costate/expr/shape_of.hpp"
@@ -68,7 +69,10 @@ struct cpp_text {
   }
   friend cpp_text operator+(const cpp_text& a, const cpp_text& b) { return {a.operand(0) + " + " + b.operand(1), 0}; }
   friend cpp_text operator-(const cpp_text& a, const cpp_text& b) { return {a.operand(0) + " - " + b.operand(1), 0}; }
-  friend cpp_text operator*(const cpp_text& a, const cpp_text& b) { return {a.operand(1) + " * " + b.operand(2), 1}; }
+  friend cpp_text operator*(const cpp_text& a, const cpp_text& b) {
+    if (a.s == "1.0") return b;  // 1 * b is b exactly (pow_int's first multiplication)
+    return {a.operand(1) + " * " + b.operand(2), 1};
+  }
   friend cpp_text operator/(const cpp_text& a, const cpp_text& b) { return {a.operand(1) + " / " + b.operand(2), 1}; }
   friend cpp_text operator-(const cpp_text& a) { return {"-" + a.operand(2), 0}; }
   cpp_text& operator+=(const cpp_text& b) { return *this = *this + b; }
@@ -139,7 +143,8 @@ class cse_emitter {
   void count_children(node<Op, A...>) {
     using R = shape_of_t<node<Op, A...>>;
     // An operand is read once per element only by an elementwise parent of its own shape.
-    ((read_many_[&type_key<A>] |= tensor_operation<Op> || !__is_same(shape_of_t<A>, R)), ...);
+    // (A power's eval multiplies its operand by itself.)
+    ((read_many_[&type_key<A>] |= tensor_operation<Op> || !__is_same(shape_of_t<A>, R) || Op::note.form == notation::power), ...);
     (count<A>(), ...);
   }
   template <class Op, class... A>
@@ -169,7 +174,9 @@ class cse_emitter {
     const std::string args[] = {x.operand(2)...};
     if constexpr (note.form == notation::infix) return {args[0] + " " + note.symbol + " " + args[1], 0};
     else if constexpr (note.form == notation::prefix) return {std::string(note.symbol) + args[0], 0};
-    else if constexpr (note.form == notation::power) return {"std::pow(" + (x.s + ...) + ", " + std::to_string(Op::exponent) + ")", 2};
+    // a^N by the operation's own binary powering, so that it rounds as the template path does
+    // (std::pow(a, 3) need not equal a * (a * a) to the last bit).
+    else if constexpr (note.form == notation::power) return Op::eval(x...);
     else {
       std::string s = cpp_style::op(note) + "(";
       bool first = true;
@@ -186,27 +193,53 @@ class cse_emitter {
   int next_ = 0;
 };
 
-// `lhs_i value_i;` for every element of every output (lhs_i: "dzdt[0] = ", "vz[1] += "), after the
-// temporaries they need.
+// One group of left-hand sides per output ("dzdt[0] = ", "vz[1] += "): `lhs value;` for every element
+// of every output, after the temporaries they need. An output that simplified to a scalar (the VJP
+// of a vector that only occurs inside step(), 0) stands for each element of its group, as the
+// template path's store() broadcasts it.
 template <class... E>
-void emit_assignments(std::ostream& os, tlist<E...>, const std::vector<std::string>& lhs) {
+void emit_assignments(std::ostream& os, tlist<E...>, const std::vector<std::vector<std::string>>& lhs) {
+  static_assert(sizeof...(E) > 0);
+  if (lhs.size() != sizeof...(E)) throw error("generate_header: output and target counts differ (internal error)");
   std::ostringstream body;
   cse_emitter em(body, "  ");
   (em.template count<E>(), ...);
-  std::vector<cpp_text> values;
-  ([&] { for (auto& v : em.template elements<E>()) values.push_back(std::move(v)); }(), ...);
+  std::vector<std::vector<cpp_text>> values{em.template elements<E>()...};  // braces: in order
+  int next = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    auto& v = values[i];
+    if (v.size() == 1 && lhs[i].size() > 1 && (v[0].binds < 2 || v[0].s.find('(') != std::string::npos)) {  // computed once
+      const std::string name = "b" + std::to_string(next++);
+      body << "  const double " << name << " = " << v[0].s << ";\n";
+      v[0] = {name, 2};
+    }
+    if (v.size() != lhs[i].size() && v.size() != 1)
+      throw error("generate_header: an output's size differs from its target's (internal error)");
+  }
   os << body.str();
-  for (std::size_t i = 0; i < values.size(); ++i) os << "  " << lhs[i] << values[i].s << ";\n";
+  for (std::size_t i = 0; i < values.size(); ++i)
+    for (std::size_t j = 0; j < lhs[i].size(); ++j)
+      os << "  " << lhs[i][j] << values[i][values[i].size() == 1 ? 0 : j].s << ";\n";
 }
 
-// One left-hand side per element of each leaf's range: "vz[3] += ", "vz[4] += ", ...
+// The targets of one output per leaf, one per element of its range: {"vz[3] += ", "vz[4] += "}, ...
 template <class... X>
-void leaf_targets(std::vector<std::string>& out, const char* array, tlist<X...>) {
+void leaf_targets(std::vector<std::vector<std::string>>& out, const char* array, tlist<X...>) {
   ([&] {
+    std::vector<std::string> group;
     for (std::size_t i = 0; i < (X::shape_type::rank == 0 ? 1 : X::shape_type::size); ++i)
-      out.push_back(std::string(array) + "[" + std::to_string(X::index + i) + "] += ");
+      group.push_back(std::string(array) + "[" + std::to_string(X::index + i) + "] += ");
+    out.push_back(std::move(group));
   }(), ...);
 }
+
+// True when no node of E is a tensor: then ∂f_i/∂z_j can be printed entry by entry.
+template <class E> struct all_scalar : std::bool_constant<is_scalar_v<E>> {};
+template <class Op, class... A>
+struct all_scalar<node<Op, A...>> : std::bool_constant<is_scalar_v<node<Op, A...>> && (all_scalar<A>::value && ...)> {};
+template <class... E> inline constexpr bool all_scalar_v = (all_scalar<E>::value && ...);
+template <class List> struct all_scalar_list;
+template <class... E> struct all_scalar_list<tlist<E...>> : std::bool_constant<all_scalar_v<E...>> {};
 
 template <class Sys, std::size_t... I>
 auto jacobian_entries(std::index_sequence<I...>) {
@@ -220,37 +253,45 @@ void emit_system(std::ostream& os, std::string_view ns) {
   os << "inline constexpr std::size_t states = " << n << ", params = " << p << ", inputs = " << S::inputs << ";\n\n";
   const char* unused = "  (void)z; (void)theta; (void)u; (void)t;\n";
 
-  os << "// dz/dt = f(z, theta, t)\ninline void rhs(const double* z, const double* theta, const double* u, double t, "
+  std::ostringstream fn;  // rhs and vjp, measured for code_size
+  fn << "// dz/dt = f(z, theta, t)\ninline void rhs(const double* z, const double* theta, const double* u, double t, "
         "double* dzdt) {\n" << unused;
   {
-    std::vector<std::string> targets;
-    for (std::size_t i = 0; i < n; ++i) targets.push_back("dzdt[" + std::to_string(i) + "] = ");
-    detail::emit_assignments(os, typename S::rhs{}, targets);
+    std::vector<std::vector<std::string>> targets;
+    for (std::size_t i = 0; i + 1 < S::output_offsets.size(); ++i) {
+      targets.emplace_back();
+      for (std::size_t k = S::output_offsets[i]; k < S::output_offsets[i + 1]; ++k)
+        targets.back().push_back("dzdt[" + std::to_string(k) + "] = ");
+    }
+    detail::emit_assignments(fn, typename S::rhs{}, targets);
   }
   // Every VJP output adds into its leaf's range: leaves may overlap (state<0> beside state_vector<2>).
-  os << "}\n\n// vz = lambda^T df/dz (n), vtheta = lambda^T df/dtheta (p), vt = lambda^T df/dt (1)\n"
+  fn << "}\n\n// vz = lambda^T df/dz (n), vtheta = lambda^T df/dtheta (p), vt = lambda^T df/dt (1)\n"
      << "inline void vjp(const double* z, const double* lambda, const double* theta, const double* u, double t, "
-        "double* vz, double* vtheta, double* vt) {\n" << unused << "  (void)lambda;\n"
+        "double* vz, double* vtheta, double* vt) {\n" << unused << "  (void)lambda; (void)vz; (void)vtheta;\n"
      << "  for (std::size_t i = 0; i < " << n << "; ++i) vz[i] = 0.0;\n";
-  if (p > 0) os << "  for (std::size_t i = 0; i < " << p << "; ++i) vtheta[i] = 0.0;\n";
-  os << "  vt[0] = 0.0;\n";
+  if (p > 0) fn << "  for (std::size_t i = 0; i < " << p << "; ++i) vtheta[i] = 0.0;\n";
+  fn << "  vt[0] = 0.0;\n";
   {
     using all = typename detail::concat<typename S::vjp_state, typename S::vjp_param, detail::tlist<typename S::vjp_time>>::type;
-    std::vector<std::string> targets;
+    std::vector<std::vector<std::string>> targets;
     detail::leaf_targets(targets, "vz", typename S::state_leaves{});
     detail::leaf_targets(targets, "vtheta", typename S::param_leaves{});
-    targets.push_back("vt[0] += ");
-    detail::emit_assignments(os, all{}, targets);
+    targets.push_back({"vt[0] += "});
+    detail::emit_assignments(fn, all{}, targets);
   }
-  os << "}\n\n// J[i * states + j] = df_i/dz_j\ninline void jacobian(const double* z, const double* theta, "
+  fn << "}\n";
+  const std::size_t code_size = fn.str().size();
+  os << fn.str();
+  os << "\n// J[i * states + j] = df_i/dz_j\ninline void jacobian(const double* z, const double* theta, "
         "const double* u, double t, double* J) {\n";
-  if constexpr (S::scalar) {
+  if constexpr (detail::all_scalar_list<typename S::rhs>::value) {
     os << unused;
     using entries = decltype(detail::jacobian_entries<S>(std::make_index_sequence<n>{}));
-    std::vector<std::string> targets;
-    for (std::size_t i = 0; i < n * n; ++i) targets.push_back("J[" + std::to_string(i) + "] = ");
+    std::vector<std::vector<std::string>> targets;
+    for (std::size_t i = 0; i < n * n; ++i) targets.push_back({"J[" + std::to_string(i) + "] = "});
     detail::emit_assignments(os, entries{}, targets);
-  } else {  // row i is e_iᵀ∂f/∂z, as the template path forms it
+  } else {  // tensor operations have no entrywise derivatives: row i is e_iᵀ∂f/∂z, as the template path forms it
     os << "  double lambda[" << n << "] = {}, vz[" << n << "], vtheta[" << (p > 0 ? p : 1) << "], vt;\n"
        << "  for (std::size_t i = 0; i < " << n << "; ++i) {\n"
        << "    lambda[i] = 1.0;\n    vjp(z, lambda, theta, u, t, vz, vtheta, &vt);\n    lambda[i] = 0.0;\n"
@@ -261,6 +302,7 @@ void emit_system(std::ostream& os, std::string_view ns) {
      << "// integrates with them in place of the template system (costate/system/generated.hpp).\n"
      << "struct system {\n"
      << "  static constexpr std::size_t states = " << n << ", params = " << p << ", inputs = " << S::inputs << ";\n"
+     << "  static constexpr std::size_t code_size = " << code_size << ";  // characters of rhs and vjp\n"
      << "  static void rhs(const double* z, const double* theta, const double* u, double t, double* dzdt) {\n"
      << "    " << ns << "::rhs(z, theta, u, t, dzdt);\n  }\n"
      << "  static void vjp(const double* z, const double* lambda, const double* theta, const double* u, double t, "
@@ -277,13 +319,13 @@ void emit_terminal_loss(std::ostream& os, std::string_view ns) {
   os << "\n// The terminal loss L = phi(z(t1), theta)\n"
      << "inline double loss_value(const double* z, const double* theta, const double* u) {\n"
      << "  (void)z; (void)theta; (void)u;\n";
-  emit_assignments(os, tlist<typename Lo::expression>{}, {"return "});
+  emit_assignments(os, tlist<typename Lo::expression>{}, {{"return "}});
   os << "}\n\n// dz += dphi/dz, dtheta += dphi/dtheta; returns phi\n"
      << "inline double loss_gradient(const double* z, const double* theta, const double* u, double* dz, double* dtheta) {\n"
      << "  (void)z; (void)theta; (void)u; (void)dz; (void)dtheta;\n";
   {
     using all = typename concat<tlist<typename Lo::expression>, typename Lo::grad_state, typename Lo::grad_param>::type;
-    std::vector<std::string> targets{"const double phi = "};
+    std::vector<std::vector<std::string>> targets{{"const double phi = "}};
     leaf_targets(targets, "dz", typename Lo::state_leaves{});
     leaf_targets(targets, "dtheta", typename Lo::param_leaves{});
     emit_assignments(os, all{}, targets);

@@ -2,12 +2,15 @@
 //
 //   #include "lv_generated.hpp"                       // made by costate_generate at build time
 //   auto g = gradient(costate::generated<gen_lv::system>, z0, theta, {0.0, 10.0},
-//                     terminal_loss(0.5_c * (x*x + y*y)));
+//                     costate::generated_loss<gen_lv::terminal_loss>);   // or terminal_loss(expression)
+//   auto h = gradient(costate::generated<gen_u::system>.with_inputs(std::array{...}), ...);  // input<k> values
 //
 // The right-hand side, its VJPs and its Jacobian come from the header's plain functions; the loss is
-// still an expression. solve() and check_gradient() take it too (check_gradient without the complex
-// step: the generated functions are in double). G provides states, params, inputs and static rhs, vjp, jacobian with the
-// signatures generate_header writes.
+// generated too (system/loss.hpp) or an expression. solve() and check_gradient() take it as well
+// (check_gradient without the complex step: the generated functions are in double). G provides
+// states, params, inputs and static rhs, vjp, jacobian with the signatures generate_header writes,
+// and optionally code_size (characters of rhs and vjp), which decides whether they are called out of
+// line (see call_out_of_line below).
 #pragma once
 
 #include <algorithm>
@@ -25,6 +28,13 @@ template <class G>
 struct generated_system {
   using kernels = G;
   static constexpr std::size_t states = G::states, params = G::params, inputs = G::inputs;
+
+  // Binds runtime values to the system's input<k> symbols, as system::with_inputs does.
+  template <std::size_t K>
+  constexpr bound_system<generated_system, K> with_inputs(const std::array<double, K>& values) const {
+    static_assert(K >= inputs, "costate::generated_system::with_inputs: give a value for every input<k> of the system");
+    return {values};
+  }
 };
 
 template <class G>
@@ -32,17 +42,28 @@ inline constexpr generated_system<G> generated{};
 
 namespace detail {
 
+// Large generated functions are called out of line. Inlined into the stepper's many call sites, the
+// 300-line VJP of a width-64 network is optimised once per site: its gradient TU took 18 s to compile
+// instead of 7.6 s. A small system (Lotka–Volterra) inlined runs 15 % faster than called.
+template <class G>
+inline constexpr bool call_out_of_line = [] {
+  if constexpr (requires { G::code_size; }) return G::code_size > 4096;
+  else return false;
+}();
+
 // dz/dt = f, and ∂f/∂z, ∂f/∂t (for rosenbrock4), from the generated functions.
 template <class G>
 struct generated_forward_rhs {
   static constexpr std::size_t n = G::states, p = G::params;
   const double* theta;
   const double* inputs;
-  // Not inlined into the stepper's many call sites: a generated function of a wide network is
-  // hundreds of lines, which GCC would otherwise optimise once per call site (the gradient TU of the
-  // width-64 neural ODE took twice as long to compile). One call per evaluation is noise beside it.
   template <class State>
-  [[gnu::noinline]] void operator()(const State& x, State& dxdt, double t) const {
+  void operator()(const State& x, State& dxdt, double t) const {
+    if constexpr (call_out_of_line<G>) out_of_line(x, dxdt, t);
+    else G::rhs(x.data(), theta, inputs, t, dxdt.data());
+  }
+  template <class State>
+  [[gnu::noinline]] void out_of_line(const State& x, State& dxdt, double t) const {
     G::rhs(x.data(), theta, inputs, t, dxdt.data());
   }
   template <class State>
@@ -67,11 +88,17 @@ struct generated_adjoint_rhs {
   const double* inputs;
   const ZSource* zsource = nullptr;
 
-  // Not inlined into the stepper's many call sites: a generated function of a wide network is
-  // hundreds of lines, which GCC would otherwise optimise once per call site (the gradient TU of the
-  // width-64 neural ODE took twice as long to compile). One call per evaluation is noise beside it.
   template <class State>
-  [[gnu::noinline]] void operator()(const State& x, State& dxdt, double t) const {
+  void operator()(const State& x, State& dxdt, double t) const {
+    if constexpr (call_out_of_line<G>) out_of_line(x, dxdt, t);
+    else evaluate(x, dxdt, t);
+  }
+  template <class State>
+  [[gnu::noinline]] void out_of_line(const State& x, State& dxdt, double t) const {
+    evaluate(x, dxdt, t);
+  }
+  template <class State>
+  void evaluate(const State& x, State& dxdt, double t) const {
     std::array<double, n> zbuf{};
     const double* z = x.data();
     if (zsource) {

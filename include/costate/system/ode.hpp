@@ -193,7 +193,7 @@ template <class G> struct is_generated_system<generated_system<G>> : std::true_t
 }  // namespace detail
 
 // A system, a system with its inputs bound, or a generated one: what solve, gradient and
-// check_gradient take (generated systems: gradient only).
+// check_gradient take.
 template <class S>
 concept SystemLike = System<S> || detail::is_bound<std::remove_cvref_t<S>>::value ||
                      detail::is_generated_system<std::remove_cvref_t<S>>::value;
