@@ -9,7 +9,7 @@
 #   4. writes the tables between <!-- bench:begin --> and <!-- bench:end --> in README.md and the
 #      plots into bench/plots/ (bench/report.py), then the compile-time table (bench/compile_time.sh).
 # COSTATE_BENCH_README=path writes into another file instead, to try the script out.
-# Takes about 10–15 minutes on 2 cores.
+# Takes about 9 minutes from a clean clone on 2 cores (about 7 with the build already there).
 #
 # Usage (from anywhere, as root for the package installation): bash bench/run_benchmarks.sh
 set -euo pipefail
