@@ -80,6 +80,7 @@
 #include <utility>
 
 #include "costate_problems.hpp"
+#include "timing.hpp"
 
 namespace {
 
@@ -220,39 +221,13 @@ adolc_result<P> adolc_gradient(short tag, const std::array<double, P::n>& z0, co
 // backsolve: the algorithm the taped adjoint implements (z re-integrated backward with λ).
 const auto opt_dopri5 = costate::options{.rtol = 1e-8, .atol = 1e-8, .adjoint = costate::backsolve};
 
-// The states of BM_vjp_* in lotka_volterra.cpp and BM_nn_vjp_* in neural_ode.cpp.
-template <class P>
-std::array<double, taped_adjoint<P>::m> vjp_state() {
-  if constexpr (std::is_same_v<P, LV>) {
-    return {1.1, 0.9, 0.4, -0.7, 0.01, 0.02, 0.03, 0.04, 0.0};
-  } else {
-    std::array<double, taped_adjoint<P>::m> s{};
-    s[0] = 1.1;
-    s[1] = -0.4;
-    s[2] = 0.4;
-    s[3] = -0.7;
-    for (std::size_t k = 4; k < s.size(); ++k) s[k] = 0.01 * static_cast<double>(k % 7);
-    return s;
-  }
-}
-
-// Timed as run_vjp in lotka_volterra.cpp: DoNotOptimize(s) with its memory clobber makes the compiler
-// assume the state changed between iterations; DoNotOptimize(ds) keeps every output alive.
+// Timed as costate's and the hand-written VJPs are (bench/timing.hpp), on the same state.
 template <class P>
 void run_vjp(benchmark::State& st) {
   std::array<double, P::p> theta = theta_ref<P>();
   benchmark::DoNotOptimize(theta);
   const taped_adjoint<P> rhs(rhs_tape<P>(), theta.data());
-  auto s = vjp_state<P>();
-  decltype(s) ds{};
-  double t = 0.5;
-  for (auto _ : st) {
-    benchmark::DoNotOptimize(s);
-    benchmark::DoNotOptimize(t);
-    rhs(s, ds, t);
-    benchmark::DoNotOptimize(ds);
-    benchmark::ClobberMemory();
-  }
+  bench::run_vjp<P>(st, rhs);
 }
 
 // As run_gradient_handwritten: inputs laundered so that nothing is constant-propagated or hoisted.

@@ -20,6 +20,7 @@
 #include <benchmark/benchmark.h>
 
 #include "costate_problems.hpp"
+#include "timing.hpp"
 
 #include <algorithm>
 #include <array>
@@ -129,36 +130,18 @@ const auto opt_dopri5 = options{.rtol = 1e-8, .atol = 1e-8, .adjoint = backsolve
 const auto opt_rk4 = options{.stepper = rk4{.dt = 1e-3}, .adjoint = backsolve};
 
 // ---------------------------------------------------------------------------------------------------
-// One evaluation of the augmented adjoint RHS. DoNotOptimize(s) with its memory clobber makes the
-// compiler assume the state (and θ) changed between iterations, so nothing is hoisted out of the loop;
-// DoNotOptimize(ds) keeps every output alive.
-
-std::array<double, m> vjp_state() {
-  return {1.1, 0.9, 0.4, -0.7, 0.01, 0.02, 0.03, 0.04, 0.0};
-}
-
-template <class Rhs>
-void run_vjp(benchmark::State& st, const Rhs& rhs) {
-  std::array<double, m> s = vjp_state(), ds{};
-  double t = 0.5;
-  for (auto _ : st) {
-    benchmark::DoNotOptimize(s);
-    benchmark::DoNotOptimize(t);
-    rhs(s, ds, t);
-    benchmark::DoNotOptimize(ds);
-    benchmark::ClobberMemory();
-  }
-}
+// One evaluation of the augmented adjoint RHS, timed as every peer's is (bench/timing.hpp); θ is
+// laundered through DoNotOptimize so that it is not constant-propagated into the right-hand side.
 
 void BM_vjp_costate(benchmark::State& st) {
   std::array<double, p> theta = theta_ref;
   benchmark::DoNotOptimize(theta);
-  run_vjp(st, costate_adjoint{theta.data(), nullptr});
+  bench::run_vjp<problem>(st, costate_adjoint{theta.data(), nullptr});
 }
 void BM_vjp_handwritten(benchmark::State& st) {
   std::array<double, p> theta = theta_ref;
   benchmark::DoNotOptimize(theta);
-  run_vjp(st, hand_adjoint{theta.data()});
+  bench::run_vjp<problem>(st, hand_adjoint{theta.data()});
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@
 #include <benchmark/benchmark.h>
 
 #include "costate_problems.hpp"
+#include "timing.hpp"
 
 #include <algorithm>
 #include <array>
@@ -190,45 +191,20 @@ hand_result<mlp<H>::p> hand_gradient(const std::array<double, n>& z0, const std:
 }
 
 // ---------------------------------------------------------------------------------------------------
-// One evaluation of the augmented adjoint RHS. DoNotOptimize(s) with its memory clobber makes the
-// compiler assume the state (and θ) changed between iterations, so nothing is hoisted out of the loop;
-// DoNotOptimize(ds) keeps every output alive.
-
-template <std::size_t H>
-std::array<double, mlp<H>::m> vjp_state() {
-  std::array<double, mlp<H>::m> s{};
-  s[0] = 1.1;
-  s[1] = -0.4;
-  s[2] = 0.4;
-  s[3] = -0.7;
-  for (std::size_t k = 4; k < s.size(); ++k) s[k] = 0.01 * static_cast<double>(k % 7);
-  return s;
-}
-
-template <std::size_t H, class Rhs>
-void run_vjp(benchmark::State& st, const Rhs& rhs) {
-  std::array<double, mlp<H>::m> s = vjp_state<H>(), ds{};
-  double t = 0.5;
-  for (auto _ : st) {
-    benchmark::DoNotOptimize(s);
-    benchmark::DoNotOptimize(t);
-    rhs(s, ds, t);
-    benchmark::DoNotOptimize(ds);
-    benchmark::ClobberMemory();
-  }
-}
+// One evaluation of the augmented adjoint RHS, timed as every peer's is (bench/timing.hpp); θ is
+// laundered through DoNotOptimize so that it is not constant-propagated into the right-hand side.
 
 template <std::size_t H>
 void BM_nn_vjp_costate(benchmark::State& st) {
   std::array<double, mlp<H>::p> theta = mlp<H>::theta_ref();
   benchmark::DoNotOptimize(theta);
-  run_vjp<H>(st, typename mlp<H>::costate_adjoint{theta.data(), nullptr});
+  bench::run_vjp<bench::neural_ode<H>>(st, typename mlp<H>::costate_adjoint{theta.data(), nullptr});
 }
 template <std::size_t H>
 void BM_nn_vjp_handwritten(benchmark::State& st) {
   std::array<double, mlp<H>::p> theta = mlp<H>::theta_ref();
   benchmark::DoNotOptimize(theta);
-  run_vjp<H>(st, hand_adjoint<H>{theta.data()});
+  bench::run_vjp<bench::neural_ode<H>>(st, hand_adjoint<H>{theta.data()});
 }
 
 // ---------------------------------------------------------------------------------------------------
