@@ -3,6 +3,7 @@
 
 #include <array>
 #include <boost/numeric/odeint/stepper/runge_kutta_cash_karp54.hpp>
+#include <boost/numeric/odeint/stepper/runge_kutta_fehlberg78.hpp>
 #include <cmath>
 
 #include "costate/solve/dense.hpp"
@@ -68,6 +69,16 @@ TEST_CASE("Hermite dense output for steppers without an extension", "[dense]") {
   INFO("rk4 errors " << e1 << ", " << e2);
   CHECK(e1 / e2 > 12);
   CHECK(e1 < 1e-5);
+}
+
+TEST_CASE("high-order steppers without an extension get nodes inside their steps", "[dense]") {
+  // runge_kutta_fehlberg78 takes steps so long that the quintic through three steps' ends was the
+  // largest error of a checkpointed gradient (1e-6 where the steps were good to 1e-10).
+  std::size_t pieces = 0;
+  const double e = max_interpolation_error(odeint_stepper<boost::numeric::odeint::runge_kutta_fehlberg78>{}, 1e-10, &pieces);
+  INFO("fehlberg78 max error " << e << ", pieces " << pieces);
+  CHECK(e < 1e-9);
+  CHECK(pieces % 3 == 0);  // three pieces a step
 }
 
 TEST_CASE("a one-step segment interpolates with the cubic Hermite polynomial", "[dense]") {

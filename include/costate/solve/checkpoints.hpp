@@ -36,9 +36,9 @@ struct checkpoint_store {
     step.push_back(s);
     z.insert(z.end(), zj.begin(), zj.begin() + N);
   }
-  template <class Stepper, class S>
+  template <class Stepper, class S, class Rhs>
   [[gnu::always_inline]] void record(const Stepper&, double, const S&, const S&, double t1, const S& z1, const S&,
-                                     double h_next) {
+                                     double h_next, Rhs&) {
     ++accepted;
     if (--countdown != 0) return;
     countdown = every;
@@ -81,10 +81,11 @@ struct forward_recorder {
   static constexpr bool records_steps = true;
   checkpoint_store<N>* checkpoints = nullptr;
   dense_segment<N>* segment = nullptr;
-  template <class Stepper, class S>
-  void record(const Stepper& st, double t0, const S& z0, const S& f0, double t1, const S& z1, const S& f1, double h) const {
-    if (checkpoints) checkpoints->record(st, t0, z0, f0, t1, z1, f1, h);
-    else if (segment) segment->record(st, t0, z0, f0, t1, z1, f1, h);
+  template <class Stepper, class S, class Rhs>
+  void record(const Stepper& st, double t0, const S& z0, const S& f0, double t1, const S& z1, const S& f1, double h,
+              Rhs& rhs) const {
+    if (checkpoints) checkpoints->record(st, t0, z0, f0, t1, z1, f1, h, rhs);
+    else if (segment) segment->record(st, t0, z0, f0, t1, z1, f1, h, rhs);
   }
 };
 

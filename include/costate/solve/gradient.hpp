@@ -46,7 +46,8 @@ struct gradient_stats {
   pass_stats backward;   // the adjoint pass
   pass_stats recompute;  // checkpointed: the forward re-integration of each segment in the backward pass
   std::size_t checkpoints = 0;          // checkpoint intervals the backward pass went through
-  std::size_t max_segment_steps = 0;    // checkpointed: most steps held in dense output at once
+  std::size_t max_segment_steps = 0;    // checkpointed: most pieces held in dense output at once (a step,
+                                        // or a third of one for high-order steppers, solve/dense.hpp)
   // max over checkpoints and i of |z_i re-integrated (backward, or forward from the previous
   // checkpoint) − z_i stored by the forward pass|, in units of the tolerance (atol + rtol |z_i|).
   // Checkpointed: about 1 or less. Backsolve: values ≫ 1 mean the backward z left the forward

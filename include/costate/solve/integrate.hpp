@@ -217,8 +217,9 @@ struct no_observer {
 
 // An observer that wants whole steps rather than points (dense output, automatic checkpoints)
 // declares `static constexpr bool records_steps = true` and gets, for every accepted step,
-//   record(stepper, t_old, x_old, f_old, t_new, x_new, f_new, h_next)
-// with f = dx/dt at both ends and h_next the step the controller proposes after it.
+//   record(stepper, t_old, x_old, f_old, t_new, x_new, f_new, h_next, rhs)
+// with f = dx/dt at both ends, h_next the step the controller proposes after it, and the right-hand
+// side (dense output takes extra nodes inside the steps of high-order steppers with it).
 template <class O>
 concept StepRecorder = std::remove_cvref_t<O>::records_steps;
 
@@ -281,7 +282,7 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
         rhs(x, dxdt_new, tn);
         ++st.steps;
         check_state(tn);
-        observe.record(stepper, t, xold, dxdt, tn, x, dxdt_new, std::abs(h));
+        observe.record(stepper, t, xold, dxdt, tn, x, dxdt_new, std::abs(h), rhs);
         dxdt = dxdt_new;
       } else {
         step_flat(stepper, rhs, x, t, h);
@@ -329,7 +330,7 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
           if constexpr (!fsal) rhs(xnew, dxdt_new, t);
           for (std::size_t i = 0; i < x.size(); ++i)
             if (!is_finite(xnew[i])) fail_non_finite(pass, i, t, t0, t1);
-          observe.record(stepper.stepper, t_old, x, dxdt, t, xnew, dxdt_new, h_next);
+          observe.record(stepper.stepper, t_old, x, dxdt, t, xnew, dxdt_new, h_next, rhs);
           x = xnew;
           dxdt = dxdt_new;
           ++st.steps;
