@@ -23,6 +23,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 namespace costate::detail {
@@ -104,7 +105,8 @@ class dense_segment {
                                quintic_inverse[j][3] * r[3];
       }
       ++steps_;
-    } else if constexpr (needs_inner_nodes<Stepper>) {
+    } else if constexpr (needs_inner_nodes<Stepper> &&
+                         requires(Stepper& st, S& x) { st.do_step(std::ref(rhs), z0, f0, t0, x, t1 - t0); }) {
       // Two more nodes inside the step, at a third and two thirds of it, each one step of the same
       // method from z(t_k): the step becomes three pieces of the quintic below, whose error falls
       // by 3⁶ (Lotka–Volterra with runge_kutta_fehlberg78 at tolerances 1e-10: gradient error 4.9e-6 → 6.9e-9;
