@@ -17,16 +17,13 @@
 
 #include <costate/costate.hpp>
 
+#include "costate_problems.hpp"
+
 using namespace costate;
 
 namespace {
-constexpr auto x = state<0>;
-constexpr auto y = state<1>;
-constexpr auto a = param<0>;
-constexpr auto b = param<1>;
-constexpr auto c = param<2>;
-constexpr auto d = param<3>;
-constexpr auto lv = ode(a * x - b * x * y, -c * y + d * x * y);
+using problem = bench::lotka_volterra;
+constexpr const auto& lv = bench::expressions<problem>::system;
 
 long current_rss_kib() {  // VmRSS from /proc: resident now, not the peak
   std::ifstream in("/proc/self/status");
@@ -49,11 +46,11 @@ int main(int argc, char** argv) {
   }
   const std::string method = argv[1];
   const double steps = std::atof(argv[2]);
-  const std::array z0{1.0, 1.0};
-  const std::array th{1.5, 1.0, 3.0, 1.0};
-  const time_span span{0.0, 10.0};
+  const auto z0 = problem::z0;
+  const auto th = problem::theta;
+  const time_span span = bench::span_of<problem>;
   const auto st = rk4{.dt = (span.t1 - span.t0) / steps};
-  const auto loss = terminal_loss(0.5_c * (x * x + y * y));
+  const auto& loss = bench::expressions<problem>::loss;
   const long before = current_rss_kib();
   const auto t0 = std::chrono::steady_clock::now();
   double l = 0, g0 = 0;

@@ -19,8 +19,7 @@ build="$root/build"
 cd "$root"
 start=$SECONDS
 
-bash "$root/tests/install_deps.sh"
-bash "$root/bench/install_peers.sh"
+bash "$root/bench/install_peers.sh"  # the project's packages and the peers'
 
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
 benches=(bench_lotka_volterra bench_neural_ode bench_stiff bench_memory)

@@ -108,13 +108,11 @@ struct generated_adjoint_rhs {
     } else {
       G::rhs(z, theta, inputs, t, dxdt.data());
     }
-    std::array<double, n> vz{};
-    std::array<double, p + 1> vth{};
-    double vt = 0.0;
-    G::vjp(z, x.data() + n, theta, inputs, t, vz.data(), vth.data(), &vt);
-    for (std::size_t i = 0; i < n; ++i) dxdt[n + i] = -vz[i];
-    for (std::size_t k = 0; k < p; ++k) dxdt[2 * n + k] = -vth[k];
-    dxdt[2 * n + p] = -vt;
+    // λᵀ∂f/∂z, λᵀ∂f/∂θ, λᵀ∂f/∂t straight into their places in dx/dt, then negated there: no
+    // intermediate arrays to zero and copy on every evaluation.
+    double* d = dxdt.data();
+    G::vjp(z, x.data() + n, theta, inputs, t, d + n, d + 2 * n, d + 2 * n + p);
+    for (std::size_t i = n; i < size; ++i) d[i] = -d[i];
   }
   template <class State>
   void jacobian(const State& x, double* J, double t, State& dfdt) const {  // see system/rhs.hpp
