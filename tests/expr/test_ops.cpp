@@ -2,6 +2,9 @@
 // numerical derivative at several points, through the one shared helper.
 #include <catch2/catch.hpp>
 
+#include <complex>
+#include <initializer_list>
+
 #include "../numeric_derivative.hpp"
 #include "costate/expr/constant.hpp"
 #include "costate/expr/operators.hpp"
@@ -72,4 +75,51 @@ TEST_CASE("values of the operations", "[ops]") {
   CHECK(value_at(sign(y), z) == -1.0);
   CHECK(value_at(sign(x - x), z) == 0.0);
   CHECK(value_at(tanh(x), z) == Approx(std::tanh(0.3)).epsilon(1e-15));
+}
+
+// The complex step (check_gradient's reference) evaluates f in std::complex: each elementwise
+// operation must give the double value as its real part and h·f'(a) as its imaginary part over the
+// whole double range, where log(1 + exp(a)) and 1/(1 + exp(-a)) do not. `exact` is f' in closed form.
+// The symbolic derivative is checked against it too: tanh' = 1 - tanh² and σ' = σ(1 - σ) reuse the
+// forward value, so they are exact to an absolute 1e-16 (the rounding of tanh, σ near ±1), not relatively.
+namespace {
+template <class E, class Exact>
+void check_complex_step(E e, std::initializer_list<double> points, Exact exact) {
+  using D = derivative_t<E, std::remove_const_t<decltype(x)>>;
+  constexpr double h = 1e-30;
+  for (const double a : points) {
+    const std::array<double, 2> zr{a, 0.0};
+    const std::array<std::complex<double>, 2> zc{std::complex<double>(a, h), 0.0};
+    const context<std::complex<double>> cc{zc.data(), nullptr, nullptr, nullptr, 0.0};
+    const std::complex<double> v = evaluate(e, cc);
+    const double value = costate::test::value_at(e, zr), slope = costate::test::value_at(D{}, zr), ref = exact(a);
+    INFO(to_string(e) << " at " << a << ": value " << value << " (complex " << v.real() << "), derivative " << ref
+                      << " (complex step " << v.imag() / h << ", symbolic " << slope << ")");
+    CHECK(std::isfinite(v.real()));
+    CHECK(v.real() == Approx(value).epsilon(1e-14).margin(0));
+    CHECK(v.imag() / h == Approx(ref).epsilon(1e-12).margin(0));
+    CHECK(slope == Approx(ref).epsilon(1e-12).margin(2e-16));
+  }
+}
+}  // namespace
+
+TEST_CASE("the complex step of every elementwise operation at edge values", "[ops]") {
+  const auto all = {-750.0, -40.0, -30.0, -1.5, 0.0, 0.25, 30.0, 40.0, 750.0};
+  const auto sigma = [](double a) { return a >= 0 ? 1 / (1 + std::exp(-a)) : std::exp(a) / (1 + std::exp(a)); };
+  check_complex_step(softplus(x), all, sigma);
+  check_complex_step(sigmoid(x), all, [&](double a) { return sigma(a) * sigma(-a); });
+  check_complex_step(tanh(x), all, [](double a) { return std::abs(a) > 700 ? 0.0 : 1 / (std::cosh(a) * std::cosh(a)); });
+  check_complex_step(exp(x), {-750.0, -40.0, -30.0, -1.5, 0.0, 0.25, 30.0, 40.0, 700.0},  // e^750 is inf
+                     [](double a) { return std::exp(a); });
+  check_complex_step(sin(x), {-40.0, -1.5, 0.0, 0.25, 30.0}, [](double a) { return std::cos(a); });
+  check_complex_step(cos(x), {-40.0, -1.5, 0.25, 30.0}, [](double a) { return -std::sin(a); });
+  check_complex_step(tan(x), {-40.0, -1.5, 0.0, 0.25, 30.0}, [](double a) { return 1 / (std::cos(a) * std::cos(a)); });
+  // h·f' must stay above the smallest double and h far below a: log and sqrt from 1e-20 to 1e100.
+  check_complex_step(log(x), {1e-20, 0.25, 30.0, 1e100}, [](double a) { return 1 / a; });
+  check_complex_step(sqrt(x), {1e-20, 0.25, 30.0, 1e100}, [](double a) { return 0.5 / std::sqrt(a); });
+  check_complex_step(abs(x), {-750.0, -0.25, 0.25, 750.0}, [](double a) { return a < 0 ? -1.0 : 1.0; });
+  check_complex_step(relu(x), {-750.0, -0.25, 0.25, 750.0}, [](double a) { return a < 0 ? 0.0 : 1.0; });
+  check_complex_step(pow(x, 3_c), {-40.0, -1.5, 0.25, 30.0}, [](double a) { return 3 * a * a; });
+  check_complex_step(pow(x, 2.5_c), {1e-10, 0.25, 30.0, 1e100}, [](double a) { return 2.5 * std::pow(a, 1.5); });
+  check_complex_step(-x / (x * x + 1_c), all, [](double a) { return (a * a - 1) / ((a * a + 1) * (a * a + 1)); });
 }

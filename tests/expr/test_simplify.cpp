@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <random>
 #include <type_traits>
 
 #include "costate/expr/constant.hpp"
@@ -104,4 +105,91 @@ TEST_CASE("the rules reach a fixpoint and do not oscillate", "[simplify]") {
   STATIC_REQUIRE(same(simplify(tanh(x * a) - tanh(a * x)), 0_c));
   // A value check that simplification preserves meaning is in test_reverse.cpp (VJPs vs forward).
   CHECK(to_string(simplify(y * (-(x * 2_c)) + (-(a * y)))) == to_string(simplify(simplify(y * (-(x * 2_c)) + (-(a * y))))));
+}
+
+// Tensor zeros and ones keep their shape: a tensor's zero is broadcast<S>(0), not the scalar 0,
+// so functions of it (exp, sum, matrix products) still see a tensor.
+namespace {
+constexpr auto v = state_vector<3>;
+constexpr auto blocks = params(matrix<3, 3>, vector<2>);
+constexpr auto W = blocks.get<0>();  // θ[0:9]
+constexpr auto u = blocks.get<1>();  // θ[9:11]
+template <class E> using shape_after = shape_of_t<simplify_t<E>>;
+
+// E and simplify(E) evaluate to the same values (every element) at random z and θ.
+template <class E>
+void check_same_value(E e, unsigned seed) {
+  using S = shape_of_t<E>;
+  STATIC_REQUIRE(std::is_same_v<shape_after<E>, S>);
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> dist(-1.0, 1.0);
+  std::array<double, 3> z{};
+  std::array<double, 11> th{};
+  for (auto& w : z) w = dist(rng);
+  for (auto& w : th) w = dist(rng);
+  const context<double> c{z.data(), nullptr, th.data(), nullptr, 0.0};
+  std::array<double, S::size == 0 ? 1 : S::size> before{}, after{};
+  plan<E>::run(c, [&](auto, const auto& val) { store<S>(before.data(), val); });
+  plan<simplify_t<E>>::run(c, [&](auto, const auto& val) { store<S>(after.data(), val); });
+  INFO(to_string(e) << "  ->  " << to_string(simplify(e)));
+  for (std::size_t i = 0; i < before.size(); ++i) CHECK(after[i] == Approx(before[i]).epsilon(1e-14).margin(1e-300));
+}
+}  // namespace
+
+TEST_CASE("a tensor's zero and one keep the tensor's shape", "[simplify]") {
+  using Z3 = node<broadcast_op<shape<3>>, zero>;
+  STATIC_REQUIRE(same(simplify(v - v), Z3{}));
+  STATIC_REQUIRE(same(simplify(0_c * v), Z3{}));
+  STATIC_REQUIRE(same(simplify(v * 0_c), Z3{}));
+  STATIC_REQUIRE(same(simplify(0_c / v), Z3{}));
+  STATIC_REQUIRE(same(simplify(W * (v - v)), Z3{}));                       // multilinear: W·0
+  STATIC_REQUIRE(same(simplify(pow(v, 0_c)), node<broadcast_op<shape<3>>, one>{}));
+  STATIC_REQUIRE(same(simplify(sum(v - v)), 0_c));                         // a scalar zero stays scalar
+  STATIC_REQUIRE(same(simplify(concat(u - u, 0_c * x)), Z3{}));
+  STATIC_REQUIRE(same(simplify((v - v) + v), v));                          // 0 + v → v
+  STATIC_REQUIRE(same(simplify(v - 0_c), v));
+  STATIC_REQUIRE(same(simplify((v - v) + x), node<broadcast_op<shape<3>>, std::remove_const_t<decltype(x)>>{}));  // 0 + x → x, broadcast
+  STATIC_REQUIRE(same(simplify((v - v) - v), -v));
+  STATIC_REQUIRE(same(simplify(-(v - v)), Z3{}));
+  STATIC_REQUIRE(same(simplify(v * (v - v + 1_c)), v));                    // 1·v → v
+  STATIC_REQUIRE(std::is_same_v<shape_after<decltype(exp(v - v))>, shape<3>>);
+  STATIC_REQUIRE(std::is_same_v<shape_after<decltype(cos(0_c * W))>, shape<3, 3>>);
+  STATIC_REQUIRE(is_fixpoint(exp(v - v) * (W * (v - v)) + sum(0_c * v)));
+}
+
+TEST_CASE("simplification keeps every value, for every rule, scalar and tensor", "[simplify]") {
+  unsigned seed = 1;
+  // Each rule, scalar and tensor operands.
+  check_same_value((v - v) + v, seed++);                      // add_zero
+  check_same_value(v + (0_c * x), seed++);
+  check_same_value((0_c * v) + x, seed++);                    // scalar x broadcast into the zero's shape
+  check_same_value(v - (v - v), seed++);                      // sub_zero
+  check_same_value((v - v) - x * v, seed++);
+  check_same_value(x - (v - v), seed++);
+  check_same_value((0_c * v) * exp(v), seed++);               // mul_zero
+  check_same_value(0_c / (v * v + 1_c), seed++);
+  check_same_value(-(0_c * W), seed++);
+  check_same_value(pow(v - v + 1_c, 2_c) * v, seed++);        // mul_one, power_zero_one
+  check_same_value(v / (x / x + 0_c), seed++);
+  check_same_value(pow(W * v, 0_c) + pow(v, 1_c), seed++);
+  check_same_value(constant<-1>{} * v + v * constant<-1>{}, seed++);
+  check_same_value(W * (0_c * v) + outer(v, v - v) * v, seed++);  // tensor_zero
+  check_same_value(concat(u - u, 0_c * x) + v, seed++);
+  check_same_value(-(-v) + (-v) * (-W * v), seed++);          // negation rules
+  check_same_value(v + v + 2_c * (3_c * v), seed++);          // add_same, merge_constant_factors
+  check_same_value(v * x - x * v, seed++);                    // canonical order
+  // Functions of a tensor zero stay tensors: each of these was a scalar once.
+  check_same_value(v * sum(exp(v - v)), seed++);
+  check_same_value(v * sum(cos(0_c * v)), seed++);
+  check_same_value(v + sum((v - v) + param<0>), seed++);
+  check_same_value(dot(exp(v - v), v), seed++);
+  check_same_value(norm2(cos(v - v)), seed++);
+  check_same_value(W * exp(v - v), seed++);
+  check_same_value((W * exp(W - W)) * v, seed++);
+  check_same_value(component<0>(exp(v - v)), seed++);
+  check_same_value(slice<0, 2>(exp(v - v)), seed++);
+  check_same_value(concat(exp(u - u), component<2>(v)), seed++);
+  // Scalars, as before.
+  check_same_value(pow(x - 0_c, 2_c) * pow(y, 1_c) + pow(a, 0_c), seed++);
+  check_same_value((-x) / (y * 1_c) + 0_c * sin(a) - (-(3_c * (0.5_c * x))), seed++);
 }

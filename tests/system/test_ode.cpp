@@ -102,3 +102,32 @@ TEST_CASE("an output simplified to a scalar is still written into every state of
   CHECK(dz[1] == 2.0);
   CHECK(dz[2] == 2.0);
 }
+
+// A tensor x − x or 0·x is a tensor zero: f and its VJPs keep their values (they were evaluated
+// with a scalar zero once, which sum(exp(·)) turned into 1 instead of 3). z = (1, 2, 3), λ = 1.
+TEST_CASE("systems with tensor zeros inside evaluate f and its VJPs right", "[ode]") {
+  constexpr auto v = state_vector<3>;
+  const std::array<double, 3> z{1, 2, 3}, lam{1, 1, 1};
+  const auto run = [&](auto sys, std::array<double, 3> f, std::array<double, 3> dz, double dtheta0) {
+    using Sys = std::remove_const_t<decltype(sys)>;
+    constexpr std::size_t p = Sys::params;
+    std::array<double, p + 1> th{};
+    th[0] = 0.5;
+    std::array<double, 3> dzdt{};
+    forward_rhs<Sys, double>{th.data(), nullptr}(z, dzdt, 0.0);
+    std::array<double, 3 + p + 1> out{};
+    vjp_evaluator<Sys, double>::run(z.data(), lam.data(), th.data(), nullptr, 0.0, out.data());
+    INFO(rhs(sys));
+    for (std::size_t i = 0; i < 3; ++i) {
+      CHECK(dzdt[i] == Approx(f[i]).epsilon(1e-15));
+      CHECK(out[i] == Approx(dz[i]).epsilon(1e-15));
+    }
+    if constexpr (p > 0) CHECK(out[3] == Approx(dtheta0).epsilon(1e-15));
+  };
+  run(ode(v * sum(exp(v - v))), {3, 6, 9}, {3, 3, 3}, 0);
+  run(ode(v * sum(cos(0_c * v))), {3, 6, 9}, {3, 3, 3}, 0);
+  run(ode(v + sum((v - v) + param<0>)), {2.5, 3.5, 4.5}, {1, 1, 1}, 9);
+  // And against finite differences, for every state and parameter.
+  costate::test::check_tensor_vjp(v * sum(exp(v - v)) + param<0> * (v - v), 41);
+  costate::test::check_tensor_vjp(v + sum((v - v) + param<0>), 42);
+}

@@ -55,6 +55,12 @@ struct op_vjp_impl<Op, K, Self, Adj, A...> {
 template <class Op, std::size_t K, class Self, class Adj, class... A>
 using op_vjp = typename op_vjp_impl<Op, K, Self, Adj, A...>::type;
 
+template <class Sum, class X> struct shaped_adjoint {
+  using type = std::conditional_t<is_zero<Sum>::value, zero_of<shape_of_t<X>>, Sum>;
+  static_assert(__is_same(shape_of_t<type>, shape_of_t<X>),
+                "costate::reverse_sweep: an adjoint's shape differs from its node's (internal error)");
+};
+
 template <class Roots, class Seeds> struct reverse_sweep;
 
 template <class... F, class... W>
@@ -87,9 +93,15 @@ struct reverse_sweep<tlist<F...>, tlist<W...>> {
   template <class... P, class X>
   struct all_parents<tlist<P...>, X> { using type = sum_t<typename from_parent<P, X>::type...>; };
 
+  // adj(X) has X's shape: a tensor that receives nothing has a tensor zero as its adjoint, so that
+  // the VJP rules of the operations below it see operands of the shapes they were written for.
+  template <class X>
+  struct adjoint_sum {
+    using type = sum_t<std::conditional_t<__is_same(F, X), W, zero>..., typename all_parents<nodes, X>::type>;
+  };
   template <class X>
   struct adjoint {
-    using type = sum_t<std::conditional_t<__is_same(F, X), W, zero>..., typename all_parents<nodes, X>::type>;
+    using type = typename shaped_adjoint<typename adjoint_sum<X>::type, X>::type;
   };
 
   template <class X> using adjoint_t = typename adjoint<X>::type;

@@ -6,6 +6,10 @@
 // the expression smaller or moves it towards the canonical order, so this terminates; a depth
 // guard turns a pair of rules that undo each other into a compile error instead of a hang.
 //
+// Every rule keeps the expression's shape: the zero of a tensor shape S is broadcast<S>(0), not the
+// scalar 0 (a scalar would change what functions of it compute: sum(exp(v - v)) is 3 for a
+// vector<3> v, not 1). rewrite_to_fixpoint checks this for every rewrite.
+//
 // Derived expressions (derivatives, VJPs, loss gradients) always pass through here; expressions as
 // users write them do not, so a system prints as it was written.
 #pragma once
@@ -14,8 +18,36 @@
 #include "costate/expr/node.hpp"
 #include "costate/expr/ops.hpp"
 #include "costate/expr/order.hpp"
+#include "costate/expr/shape_of.hpp"
 
 namespace costate {
+
+namespace detail {
+template <class S> struct zero_of_impl { using type = node<broadcast_op<S>, zero>; };
+template <> struct zero_of_impl<shape<>> { using type = zero; };
+template <class S> struct one_of_impl { using type = node<broadcast_op<S>, one>; };
+template <> struct one_of_impl<shape<>> { using type = one; };
+
+// X as an expression of shape S: X itself, a scalar X broadcast, or Else when neither fits (a
+// vector standing for the columns of a matrix: the rule does not apply).
+template <class S, class X, class Else>
+using as_shape = std::conditional_t<__is_same(shape_of_t<X>, S), X,
+                                    std::conditional_t<shape_of_t<X>::rank == 0, node<broadcast_op<S>, X>, Else>>;
+}  // namespace detail
+
+// The zero and the one of shape S: a constant for scalars, broadcast<S>(c) for tensors.
+template <class S> using zero_of = typename detail::zero_of_impl<S>::type;
+template <class S> using one_of = typename detail::one_of_impl<S>::type;
+
+// Whether E is a zero (one) of any shape. (Class templates, not variable templates: GCC 12 rejects
+// a partially specialised variable template in a constraint checked inside a pack expansion.)
+template <class E> struct is_zero : std::bool_constant<__is_same(E, zero)> {};
+template <class S> struct is_zero<node<broadcast_op<S>, zero>> : std::true_type {};
+template <class E> struct is_one : std::bool_constant<__is_same(E, one)> {};
+template <class S> struct is_one<node<broadcast_op<S>, one>> : std::true_type {};
+template <class E> inline constexpr bool is_zero_v = is_zero<E>::value;
+template <class E> inline constexpr bool is_one_v = is_one<E>::value;
+
 namespace rules {
 
 using detail::rational;
@@ -63,43 +95,69 @@ struct fold_constants<node<pow_int_op<K>, constant<N, D>>> {
 
 // 0 + x → x, x + 0 → x
 template <class E> struct add_zero { using type = E; };
-template <class X> struct add_zero<node<add_op, zero, X>> { using type = X; };
-template <class X> struct add_zero<node<add_op, X, zero>> { using type = X; };
+template <class A, class B>
+  requires(is_zero_v<A> || is_zero_v<B>)
+struct add_zero<node<add_op, A, B>> {
+  using self = node<add_op, A, B>;
+  using type = detail::as_shape<shape_of_t<self>, std::conditional_t<is_zero_v<A>, B, A>, self>;
+};
 
 // x - 0 → x, 0 - x → -x, x - x → 0
 template <class E> struct sub_zero { using type = E; };
-template <class X> struct sub_zero<node<sub_op, X, zero>> { using type = X; };
-template <class X> struct sub_zero<node<sub_op, zero, X>> { using type = node<neg_op, X>; };
-template <class X> struct sub_zero<node<sub_op, X, X>> { using type = zero; };
-template <> struct sub_zero<node<sub_op, zero, zero>> { using type = zero; };
+template <class A, class B>
+  requires(__is_same(A, B) || is_zero_v<A> || is_zero_v<B>)
+struct sub_zero<node<sub_op, A, B>> {
+  using self = node<sub_op, A, B>;
+  using S = shape_of_t<self>;
+  using type = std::conditional_t<__is_same(A, B) || (is_zero_v<A> && is_zero_v<B>), zero_of<S>,
+                                  std::conditional_t<is_zero_v<B>, detail::as_shape<S, A, self>,
+                                                     detail::as_shape<S, node<neg_op, B>, self>>>;
+};
 
-// 0·x → 0, x·0 → 0, 0/x → 0
+// 0·x → 0, x·0 → 0, 0/x → 0, -0 → 0
 template <class E> struct mul_zero { using type = E; };
-template <class X> struct mul_zero<node<mul_op, zero, X>> { using type = zero; };
-template <class X> struct mul_zero<node<mul_op, X, zero>> { using type = zero; };
-template <class X>
-  requires(!__is_same(X, zero))  // 0/0 stays 0/0: it is NaN, not 0
-struct mul_zero<node<div_op, zero, X>> { using type = zero; };
+template <class A, class B>
+  requires(is_zero_v<A> || is_zero_v<B>)
+struct mul_zero<node<mul_op, A, B>> { using type = zero_of<shape_of_t<node<mul_op, A, B>>>; };
+template <class A, class B>
+  requires(is_zero_v<A> && !is_zero_v<B>)  // 0/0 stays 0/0: it is NaN, not 0
+struct mul_zero<node<div_op, A, B>> { using type = zero_of<shape_of_t<node<div_op, A, B>>>; };
+template <class A>
+  requires(is_zero_v<A>)
+struct mul_zero<node<neg_op, A>> { using type = A; };
 
 // 1·x → x, x·1 → x, x/1 → x, (-1)·x → -x, x·(-1) → -x
 template <class E> struct mul_one { using type = E; };
-template <class X> struct mul_one<node<mul_op, one, X>> { using type = X; };
-template <class X> struct mul_one<node<mul_op, X, one>> { using type = X; };
-template <class X> struct mul_one<node<div_op, X, one>> { using type = X; };
-template <class X> struct mul_one<node<mul_op, constant<-1>, X>> { using type = node<neg_op, X>; };
-template <class X> struct mul_one<node<mul_op, X, constant<-1>>> { using type = node<neg_op, X>; };
+template <class A, class B>
+  requires(is_one_v<A> || is_one_v<B> || __is_same(A, constant<-1>) || __is_same(B, constant<-1>))
+struct mul_one<node<mul_op, A, B>> {
+  using self = node<mul_op, A, B>;
+  using S = shape_of_t<self>;
+  using type = std::conditional_t<is_one_v<A>, detail::as_shape<S, B, self>,
+               std::conditional_t<is_one_v<B>, detail::as_shape<S, A, self>,
+               std::conditional_t<__is_same(A, constant<-1>), detail::as_shape<S, node<neg_op, B>, self>,
+                                  detail::as_shape<S, node<neg_op, A>, self>>>>;
+};
+template <class A, class B>
+  requires(is_one_v<B>)
+struct mul_one<node<div_op, A, B>> {
+  using self = node<div_op, A, B>;
+  using type = detail::as_shape<shape_of_t<self>, A, self>;
+};
 
-// A multilinear tensor operation with a zero operand is zero: W·0, outer(0, z), sum(0), ...
-// (scalar zero stands for a zero tensor of any shape; outputs broadcast it).
+// A multilinear tensor operation with a zero operand is zero: W·0, outer(0, z), sum(0), ...; so is
+// the concatenation of two zeros. The zero has the operation's shape.
 template <class E> struct tensor_zero { using type = E; };
 template <class Op, class... A>
-  requires(requires { Op::multilinear; } && (__is_same(A, zero) || ...))
-struct tensor_zero<node<Op, A...>> { using type = zero; };
-template <> struct tensor_zero<node<concat_op, zero, zero>> { using type = zero; };
+  requires(requires { Op::multilinear; } && (is_zero_v<A> || ...))
+struct tensor_zero<node<Op, A...>> { using type = zero_of<shape_of_t<node<Op, A...>>>; };
+template <class A, class B>
+  requires(is_zero_v<A> && is_zero_v<B>)
+struct tensor_zero<node<concat_op, A, B>> { using type = zero_of<shape_of_t<node<concat_op, A, B>>>; };
 
-// x^0 → 1, x^1 → x
+// x^0 → 1 (of x's shape), x^1 → x
 template <class E> struct power_zero_one { using type = E; };
-template <class X> struct power_zero_one<node<pow_int_op<0>, X>> { using type = one; };
+template <class X> struct power_zero_one<node<pow_int_op<0>, X>> { using type = one_of<shape_of_t<X>>; };
 template <class X> struct power_zero_one<node<pow_int_op<1>, X>> { using type = X; };
 
 // -(-x) → x
@@ -175,6 +233,8 @@ struct rewrite_to_fixpoint {
   static_assert(Depth < max_rewrites,
                 "costate::simplify: the rewrite rules did not reach a fixpoint (two rules undo each other)");
   using rewritten = typename apply_first_rule<E, rules_in_order>::type;
+  static_assert(__is_same(shape_of_t<rewritten>, shape_of_t<E>),
+                "costate::simplify: a rewrite rule changed the shape of an expression (internal error)");
   using type = typename std::conditional_t<__is_same(rewritten, E), std::type_identity<E>,
                                            simplify_impl<rewritten, Depth + 1>>::type;
 };

@@ -56,17 +56,8 @@ struct jacobian_row<F, tlist<X...>> { using type = tlist<derivative_t<F, X>...>;
 
 using time_symbol = symbol<symbol_kind::time, 0>;
 
-// Simplification can lower a tensor's rank (z - z → 0, 0·W·z → 0). An output keeps the shape it was
-// written with, so that its adjoint λ_i and every VJP through it have the right shapes.
-template <class S, class E>
-constexpr auto keep_shape() {
-  using s = shape_of_t<E>;
-  if constexpr (__is_same(s, S)) return std::type_identity<E>{};
-  else if constexpr (s::rank == 0) return std::type_identity<node<broadcast_op<S>, E>>{};
-  else if constexpr (s::rank == 1) return std::type_identity<node<spread_op<S::dims[1]>, E>>{};
-  else return std::type_identity<node<repeat_rows_op<S::dims[0]>, E>>{};
-}
-template <class F> using simplified_output = typename decltype(keep_shape<shape_of_t<F>, simplify_t<F>>())::type;
+// f as costate evaluates it: simplified (simplification keeps every expression's shape).
+template <class F> using simplified_output = simplify_t<F>;
 }  // namespace detail
 
 // A list of derived expressions, printable one per line with a label.
@@ -116,8 +107,7 @@ struct system {
   // f in simplified form: derived expressions are simplified, and the right-hand side must be made of
   // the very same node types for the evaluation plan to share them (tanh(u) in f and in its VJP).
   using rhs = detail::tlist<detail::simplified_output<F>...>;
-  // The shapes of the outputs as written: simplification may turn a tensor into a scalar zero
-  // (z - z), which is then broadcast into the whole output.
+  // The shapes of the outputs.
   using output_shapes = detail::tlist<shape_of_t<F>...>;
   // Where each output f_i goes in the state vector (f_i may be a tensor of several states).
   static constexpr auto output_offsets = detail::output_offsets<F...>();
