@@ -9,6 +9,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 
 #include "problems.hpp"
 
@@ -72,6 +73,17 @@ const std::array<double, P::p>& theta_of() {
 
 template <class P>
 inline constexpr costate::time_span span_of{P::t0, P::t1};
+
+// Backsolve over one segment: the algorithm the hand-written and taped adjoints implement (z
+// re-integrated backward with λ from z(t1) to z0), so that the peers differ in their right-hand
+// sides only. costate's `backsolve` restarts z at automatic checkpoints instead and compares it with
+// the forward pass's there (options.hpp); on these problems no interval falls back at dopri5 1e-8.
+inline constexpr costate::adjoint_method backsolve_one_segment{.segments = 1, .interpolate = false};
+// The same without the drift check, for fixed steps: rk4 with N = 100 steps on Lotka–Volterra is
+// accurate to 2e-3 only, and its backward z differs from the forward one by more than 100 times the
+// (unused) tolerance 1e-8, so the checked backsolve would redo the segment with z interpolated.
+inline constexpr costate::adjoint_method backsolve_unchecked{.segments = 1, .interpolate = false,
+                                                             .max_drift = std::numeric_limits<double>::infinity()};
 
 // The gradient at the reference tolerances (computed once).
 template <class P>

@@ -126,8 +126,8 @@ hand_result hand_gradient(const std::array<double, n>& z0, const std::array<doub
 }
 
 // backsolve: the algorithm the hand-written adjoints implement (z re-integrated backward with λ).
-const auto opt_dopri5 = options{.rtol = 1e-8, .atol = 1e-8, .adjoint = backsolve};
-const auto opt_rk4 = options{.stepper = rk4{.dt = 1e-3}, .adjoint = backsolve};
+const auto opt_dopri5 = options{.rtol = 1e-8, .atol = 1e-8, .adjoint = bench::backsolve_one_segment};
+const auto opt_rk4 = options{.stepper = rk4{.dt = 1e-3}, .adjoint = bench::backsolve_unchecked};
 
 // ---------------------------------------------------------------------------------------------------
 // One evaluation of the augmented adjoint RHS, timed as every peer's is (bench/timing.hpp); θ is
@@ -208,7 +208,7 @@ void BM_gradient_costate_rk4_checkpointed(benchmark::State& st) {
 options<rk4> rk4_steps(benchmark::State& st) { return {.stepper = rk4{.dt = (span.t1 - span.t0) / static_cast<double>(st.range(0))}}; }
 void BM_gradient_costate_rk4_steps(benchmark::State& st) {
   auto o = rk4_steps(st);
-  o.adjoint = backsolve;
+  o.adjoint = bench::backsolve_unchecked;
   run_gradient_costate(st, o);
 }
 void BM_gradient_handwritten_rk4_steps(benchmark::State& st) { run_gradient_handwritten(st, rk4_steps(st)); }

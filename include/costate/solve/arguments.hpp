@@ -96,6 +96,8 @@ void require_valid_options(const options<St>& o) {
     throw error("adjoint_method::steps_per_checkpoint must be at least 1");
   if (o.adjoint.segments == 0 && o.adjoint.max_checkpoints < 2)
     throw error("adjoint_method::max_checkpoints must be at least 2");
+  if (!(o.adjoint.max_drift >= 0))
+    throw error("adjoint_method::max_drift must be non-negative (got " + format_time(o.adjoint.max_drift) + ")");
   if (!std::isfinite(o.stepper.dt) || o.stepper.dt < 0)
     throw error("the stepper's dt must be finite and non-negative (got " + format_time(o.stepper.dt) + ")");
 }

@@ -50,10 +50,13 @@ struct gradient_stats {
                                         // or a third of one for high-order steppers, solve/dense.hpp)
   // max over checkpoints and i of |z_i re-integrated (backward, or forward from the previous
   // checkpoint) − z_i stored by the forward pass|, in units of the tolerance (atol + rtol |z_i|).
-  // Checkpointed: about 1 or less. Backsolve: values ≫ 1 mean the backward z left the forward
-  // trajectory (dissipative systems) and the gradient is less accurate than the tolerances suggest;
-  // above 1e6 gradient() throws instead of returning it.
+  // Checkpointed: about 1 or less (the re-integration retraces the forward pass). Backsolve: at most
+  // adjoint_method::max_drift, over the intervals it kept (see backsolve_fallbacks).
   double backsolve_drift = 0.0;
+  // Backsolve: checkpoint intervals on which the backward z left the forward trajectory by more than
+  // max_drift tolerance units (or the backward pass failed), and which were therefore integrated
+  // again with z interpolated from a forward re-integration, as the checkpointed adjoint does.
+  std::size_t backsolve_fallbacks = 0;
 };
 
 template <std::size_t N, std::size_t P>
@@ -301,33 +304,61 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
   };
 
   // Backward pass, checkpoint interval by interval from t1 to t0.
+  // |z − z_ref| in units of the tolerance, the largest component.
   const auto drift = [&](const double* z, const double* ref, const tolerances& tol) {
-    for (std::size_t i = 0; i < n; ++i)
-      r.stats.backsolve_drift =
-          std::max(r.stats.backsolve_drift, std::abs(z[i] - ref[i]) / (tol.atol + tol.rtol * std::abs(ref[i])));
+    double d = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double diff = std::abs(z[i] - ref[i]);
+      if (diff != 0.0) d = std::max(d, diff / (tol.atol + tol.rtol * std::abs(ref[i])));
+    }
+    return d;
   };
   std::array<double, n> lambda0{};
   std::array<double, ps> gtheta{};
   double gt = 0.0;
   {
-    // One adjoint right-hand side for both strategies: with `zsource` set it reads z(t) from the
+    // One adjoint right-hand side type for both strategies: with `zsource` set it reads z(t) from the
     // re-integrated segment; without, it integrates z backward (backsolve).
     using zsource = dense_segment<n>;
     using rhs_t = typename kernels_of<Sys>::template adjoint<zsource>;
     zsource seg;
-    const rhs_t adj{theta.data(), u, dense ? &seg : nullptr};
+    const rhs_t adj_dense{theta.data(), u, &seg}, adj_backsolve{theta.data(), u, nullptr};
     std::array<double, rhs_t::size> y{};  // [z | λ | g_θ | g_t]
     std::copy(lambda.begin(), lambda.end(), y.begin() + n);
     observe(M, y.data() + n);
+    double h = 0.0;  // the adjoint's step, carried from interval to interval
     for (std::size_t j = M; j-- > 0;) {
-      if (dense) {
+      bool interpolate = dense;
+      if (!dense) {
+        // Backsolve: z restarts from the stored forward value. Where the backward z ends more than
+        // max_drift tolerance units away from the stored z(t_j) (or the pass fails), λ and g_θ were
+        // integrated along another trajectory: the interval is done again with z interpolated.
+        const auto start = y;
+        std::copy_n(zc(j + 1), n, y.begin());
+        double d = std::numeric_limits<double>::infinity(), h_end = h;
+        try {
+          accumulate(r.stats.backward, integrate(opt.stepper, adj_backsolve, y, ct[j + 1], ct[j], atol,
+                                                 step_budget{opt.max_steps, r.stats.backward}, "adjoint", no_observer{}, h, &h_end));
+          d = drift(y.data(), zc(j), atol);
+        } catch (const error&) {  // the backward z blew up: non-finite, step size underflow, max_steps
+        }
+        if (d <= opt.adjoint.max_drift) {
+          r.stats.backsolve_drift = std::max(r.stats.backsolve_drift, d);
+          h = h_end;
+        } else {
+          y = start;
+          interpolate = true;
+          ++r.stats.backsolve_fallbacks;
+        }
+      }
+      if (interpolate) {
         seg.clear();
         std::array<double, n> z;
         std::copy_n(zc(j), n, z.begin());
         accumulate(r.stats.recompute, integrate(opt.stepper, f, z, ct[j], ct[j + 1], ftol,
                                                 step_budget{opt.max_steps, r.stats.recompute}, "recompute",
                                                 forward_recorder<n>{nullptr, &seg}, ch[j]));
-        drift(z.data(), zc(j + 1), ftol);
+        if (dense) r.stats.backsolve_drift = std::max(r.stats.backsolve_drift, drift(z.data(), zc(j + 1), ftol));
         r.stats.max_segment_steps = std::max(r.stats.max_segment_steps, seg.steps());
         if (seg.wants_neighbour() && M > 1) {  // a third interpolation node from the next (or previous) checkpoint
           const std::size_t m = j + 2 <= M ? j + 2 : j - 1;
@@ -337,23 +368,8 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
           seg.add_neighbour(ct[m], zm, fm);
         }
         seg.finalize();
-      } else {
-        std::copy_n(zc(j + 1), n, y.begin());  // backsolve: z restarts from the stored forward value
-      }
-      try {
-        accumulate(r.stats.backward, integrate(opt.stepper, adj, y, ct[j + 1], ct[j], atol,
-                                               step_budget{opt.max_steps, r.stats.backward}, "adjoint", no_observer{}));
-      } catch (const error& e) {
-        if (dense) throw;
-        throw error(e.message() + ". With backsolve, z is re-integrated backward, which diverges on "
-                    "dissipative and stiff systems: use the checkpointed adjoint (the default)");
-      }
-      if (!dense) {
-        drift(y.data(), zc(j), atol);
-        if (r.stats.backsolve_drift > 1e6)
-          throw error("backsolve: z re-integrated backward left the forward trajectory near t = " + format_time(ct[j]) +
-                      " (by " + format_time(r.stats.backsolve_drift) +
-                      " times the tolerance), so the gradient would be wrong: use the checkpointed adjoint (the default)");
+        accumulate(r.stats.backward, integrate(opt.stepper, adj_dense, y, ct[j + 1], ct[j], atol,
+                                               step_budget{opt.max_steps, r.stats.backward}, "adjoint", no_observer{}, h, &h));
       }
       observe(j, y.data() + n);
     }

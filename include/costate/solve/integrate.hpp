@@ -246,10 +246,11 @@ template <class S> struct adaptive_stepper<rosenbrock4, S>;
 // Integrates x from t0 to t1 (either direction) in place. `observe(t, x)` sees every accepted step
 // (or `observe.record(...)`, see StepRecorder). `pass` names the pass in error messages ("forward",
 // "adjoint"). h0 > 0 is the first step (to resume where an earlier integration left off); otherwise
-// the stepper's dt, or Hairer's heuristic.
+// the stepper's dt, or Hairer's heuristic. An adaptive pass writes the step its controller proposes
+// next to *h_next_out, so that the next interval can resume with it.
 template <class Tag, class Rhs, class S, class Observer>
 pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double t1, tolerances tol, step_budget budget,
-                     const char* pass, Observer&& observe, double h0 = 0.0) {
+                     const char* pass, Observer&& observe, double h0 = 0.0, double* h_next_out = nullptr) {
   const std::size_t max_steps = budget.spent() < budget.max_steps ? budget.max_steps - budget.spent() : 0;
   constexpr bool recorder = StepRecorder<Observer>;
   pass_stats st;
@@ -350,6 +351,7 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
         last_rejected = true;
       }
     }
+    if (h_next_out) *h_next_out = h;
     return st;
   }
 }

@@ -50,10 +50,17 @@ struct rosenbrock4 {
 //     tolerance on every system, at the price of a second forward integration and the memory of
 //     one segment's steps.
 //   interpolate = false (backsolve): z is re-integrated backward together with λ, restarting from the
-//     stored forward value at each checkpoint. Cheapest and memory O(checkpoints), but on dissipative
-//     systems (decaying modes, Lorenz, stiff kinetics) the backward z leaves the forward trajectory
-//     like e^{rate·Δt}; gradient_stats::backsolve_drift measures that and the gradient raises an
-//     error when the backward z is lost (see gradient.hpp).
+//     stored forward value at each checkpoint. On dissipative systems (decaying modes, Lorenz, stiff
+//     kinetics) the backward z leaves the forward trajectory like e^{rate·Δt}, and λ computed along
+//     another trajectory is another gradient. So at every checkpoint the backward z is compared with
+//     the stored one: where they differ by more than `max_drift` times the adjoint tolerance
+//     (atol + rtol |z_i|, any component), or the backward pass fails on the way, that interval is
+//     integrated again with z interpolated as in the checkpointed adjoint. What backsolve guarantees:
+//     on every interval it keeps, the z that λ was integrated along ends within max_drift tolerance
+//     units of the forward pass's z; gradient_stats::backsolve_drift is the largest such difference
+//     and backsolve_fallbacks counts the intervals done again. Fixed-step steppers have no error
+//     control, but rtol and atol still say how close to the forward z backsolve must stay;
+//     max_drift = infinity turns the check off (and with it the guarantee).
 //   segments: checkpoints at the ends of `segments` equal parts of [t0, t1]; 0 places a checkpoint
 //     every `steps_per_checkpoint` accepted forward steps instead, doubling that spacing whenever
 //     there would be more than `max_checkpoints` of them, so that memory is O(max_checkpoints +
@@ -64,10 +71,13 @@ struct adjoint_method {
   bool interpolate = true;
   std::size_t steps_per_checkpoint = 64;
   std::size_t max_checkpoints = 1024;
+  double max_drift = 100.0;
 };
-// z re-integrated backward from z(t1): right for systems that are stable backward in time
-// (oscillators, conservative systems, most neural ODEs over short spans), and the cheapest.
-inline constexpr adjoint_method backsolve{1, false};
+// z re-integrated backward with λ, restarting from the forward pass's z at automatic checkpoints:
+// the cheapest where the backward z stays on the forward trajectory (oscillators, conservative
+// systems, most neural ODEs over short spans); intervals where it does not are done as the
+// checkpointed adjoint does them (see adjoint_method).
+inline constexpr adjoint_method backsolve{0, false};
 // Dense checkpointing: `checkpointed{}` places checkpoints automatically (every 64 accepted steps),
 // `checkpointed{count}` at the ends of count equal segments. The default: safe on every system.
 struct checkpointed {
