@@ -80,11 +80,11 @@ template <std::size_t I, class T> struct indexed { using type = T; };
 template <class Is, class... Ts> struct indexer;
 template <std::size_t... Is, class... Ts>
 struct indexer<std::index_sequence<Is...>, Ts...> : indexed<Is, Ts>... {};
-template <std::size_t I, class T> indexed<I, T> select_indexed(const indexed<I, T>&);
+template <std::size_t I, class T> indexed<I, T> select_indexed(const indexed<I, T>*);
 template <std::size_t I, class List> struct at;
 template <std::size_t I, class... Ts>
 struct at<I, tlist<Ts...>> {
-  using type = typename decltype(select_indexed<I>(indexer<std::index_sequence_for<Ts...>, Ts...>{}))::type;
+  using type = typename decltype(select_indexed<I>(static_cast<const indexer<std::index_sequence_for<Ts...>, Ts...>*>(nullptr)))::type;
 };
 
 template <class List, class T> struct push_back;

@@ -70,7 +70,7 @@ template <class SA, class SR, class V>
 }
 
 template <class... N>
-constexpr auto slot_offsets() {
+constexpr auto slot_offsets(tlist<N...>) {
   std::array<std::size_t, sizeof...(N) + 1> off{};
   constexpr std::size_t sizes[] = {shape_of_t<N>::size..., 0};
   for (std::size_t i = 0; i < sizeof...(N); ++i) off[i + 1] = off[i] + sizes[i];
@@ -82,118 +82,200 @@ template <class Op, class... A>
 struct elementwise_tensor<node<Op, A...>>
     : std::bool_constant<!tensor_operation<Op> && shape_of_t<node<Op, A...>>::rank != 0> {};
 
-template <class Nodes, class Outputs> struct plan_impl;
+// How often each node of the walk Idx is an operand of another node (`uses`), and whether its last
+// use could compute it inside its own loop (`ok`: an elementwise node of the same shape).
+template <std::size_t Size>
+struct use_counts {
+  std::array<int, Size + 1> uses{};
+  std::array<bool, Size + 1> ok{};
+};
+template <class Idx, class P> struct operand_uses {
+  template <class U> static constexpr void add(U&) {}
+};
+template <class Idx, class Op, class... A> struct operand_uses<Idx, node<Op, A...>> {
+  template <class U> static constexpr void add(U& u) {
+    ([&] {
+      if constexpr (is_node<A>::value) {
+        constexpr std::size_t i = node_index<Idx, A>;
+        ++u.uses[i];
+        u.ok[i] = !tensor_operation<Op> && __is_same(shape_of_t<A>, shape_of_t<node<Op, A...>>);
+      }
+    }(), ...);
+  }
+};
+template <class Idx, class... N>
+constexpr use_counts<sizeof...(N)> count_operand_uses(tlist<N...>) {
+  use_counts<sizeof...(N)> u{};
+  (operand_uses<Idx, N>::add(u), ...);
+  return u;
+}
+// How often each node is one of the outputs.
+template <class Idx, class... O>
+constexpr std::array<int, Idx::size + 1> count_outputs(tlist<O...>) {
+  std::array<int, Idx::size + 1> m{};
+  ([&] { if constexpr (is_node<O>::value) ++m[node_index<Idx, O>]; }(), ...);
+  return m;
+}
+template <class... N>
+constexpr std::array<bool, sizeof...(N) + 1> elementwise_tensors(tlist<N...>) {
+  return {elementwise_tensor<N>::value..., false};
+}
 
-template <class... N, class... Outputs>
-struct plan_impl<tlist<N...>, tlist<Outputs...>> {
-  using nodes = tlist<N...>;
-  static constexpr std::size_t size = sizeof...(N);
-  static constexpr auto offsets = slot_offsets<N...>();
+// What the plan compiles each node to: small types whose names do not carry the whole plan (a
+// function named after the plan's full list of outputs, once per node, makes symbol names and
+// compile time grow quadratically).
+//   slot_ref<Off, S>           a node's value in the buffer at offset Off (shape S)
+//   fused_ref<Op, S, R...>     a fused elementwise node, computed inside the loop that reads it
+//   symbol<...>, constant<...> leaves, read from the context
+//   instr<Op, S, Off, R...>    compute a node of shape S into the buffer at Off from operands R...
+template <std::size_t Off, class S> struct slot_ref {};
+template <class Op, class S, class... R> struct fused_ref {};
+template <class Op, class S, std::size_t Off, class... R> struct instr {};
+struct no_instr {};  // a fused node (computed by its user) or a deferred output
+
+// get(v, c): a value as T for scalars or as a pointer to its first element; element<SR>(v, c, i):
+// element i of it as an operand of an elementwise node of shape SR.
+template <class R> struct ref;
+template <symbol_kind K, std::size_t I, class S> struct ref<symbol<K, I, S>> {
+  template <class T> [[gnu::always_inline]] static auto get(const T*, const context<T>& c) {
+    if constexpr (S::rank == 0) return leaf_value<T, K, I>(c); else return leaf_pointer<T, K, I>(c);
+  }
+  template <class SR, class T> [[gnu::always_inline]] static T element(const T* v, const context<T>& c, std::size_t i) {
+    return T(element_as<S, SR>(get(v, c), i));
+  }
+};
+template <std::intmax_t Num, std::intmax_t Den> struct ref<constant<Num, Den>> {
+  template <class T> [[gnu::always_inline]] static T get(const T*, const context<T>&) { return constant<Num, Den>::template value<T>(); }
+  template <class SR, class T> [[gnu::always_inline]] static T element(const T*, const context<T>&, std::size_t) {
+    return constant<Num, Den>::template value<T>();
+  }
+};
+template <std::size_t Off, class S> struct ref<slot_ref<Off, S>> {
+  template <class T> [[gnu::always_inline]] static auto get(const T* v, const context<T>&) {
+    if constexpr (S::rank == 0) return v[Off]; else return v + Off;
+  }
+  template <class SR, class T> [[gnu::always_inline]] static T element(const T* v, const context<T>& c, std::size_t i) {
+    return T(element_as<S, SR>(get(v, c), i));
+  }
+};
+template <class Op, class S, class... R> struct ref<fused_ref<Op, S, R...>> {
+  template <class SR, class T> [[gnu::always_inline]] static T element(const T* v, const context<T>& c, std::size_t i) {
+    return Op::eval(ref<R>::template element<S>(v, c, i)...);
+  }
+};
+
+template <class I> struct exec {
+  template <class T> [[gnu::always_inline]] static void run(T*, const context<T>&) {}
+};
+template <class Op, class S, std::size_t Off, class... R> struct exec<instr<Op, S, Off, R...>> {
+  template <class T> [[gnu::always_inline]] static void run(T* v, const context<T>& c) {
+    if constexpr (tensor_operation<Op>) {
+      Op::template eval<T, typename R::shape...>(v + Off, ref<typename R::ref>::get(v, c)...);
+    } else if constexpr (S::rank == 0) {
+      v[Off] = Op::eval(ref<R>::get(v, c)...);
+    } else {
+      for (std::size_t i = 0; i < S::size; ++i) v[Off + i] = Op::eval(ref<R>::template element<S>(v, c, i)...);
+    }
+  }
+};
+// A tensor operation's operands carry their shapes (its eval is instantiated per operand shape).
+template <class R, class S> struct shaped { using ref = R; using shape = S; };
+
+// The plan's layout and its compiled nodes. One instantiation per plan; its per-node templates are
+// keyed by (plan, node) — two types — not by the plan's node list unpacked.
+template <class Idx>
+struct plan_impl {
+  using index = Idx;
+  using nodes = typename Idx::nodes;
+  static constexpr std::size_t size = Idx::size;
+  static constexpr auto offsets = slot_offsets(nodes{});
   static constexpr std::size_t values = offsets[size];
 
   template <class T> using buffer = std::array<T, values == 0 ? 1 : values>;
+
+  // How often each node is an operand of another node, and how often it is an output.
+  static constexpr use_counts<size> operand_use = count_operand_uses<Idx>(nodes{});
+  static constexpr auto node_uses = operand_use.uses;
+  static constexpr auto output_uses = count_outputs<Idx>(typename Idx::roots{});
 
   // Loop fusion. An elementwise tensor node that is used once, by an elementwise node of its own
   // shape, and is not an output, gets no loop of its own: its parent computes it element by element
   // inside its loop — (1 - tanh(u)²) ⊙ v is one loop, as a person would write it. Every node is still
   // computed once per call.
-  template <class P> struct count_uses {
-    template <class A> static constexpr void operand(std::array<int, size + 1>&, std::array<bool, size + 1>&) {}
-  };
-  template <class Op, class... A> struct count_uses<node<Op, A...>> {
-    template <class X, class U, class K> static constexpr void operand(U& uses, K& ok) {
-      if constexpr (is_node<X>::value) {
-        constexpr std::size_t i = index_of<X, nodes>::value;
-        ++uses[i];
-        ok[i] = !tensor_operation<Op> && __is_same(shape_of_t<X>, shape_of_t<node<Op, A...>>);
-      }
-    }
-    template <class U, class K> static constexpr void all(U& uses, K& ok) { (operand<A>(uses, ok), ...); }
-  };
-  // How often each node is an operand of another node.
-  static constexpr auto node_uses = [] {
-    std::array<int, size + 1> uses{};
-    std::array<bool, size + 1> ok{};
-    (count_uses<N>::all(uses, ok), ...);
-    static_cast<void>(ok);
-    return uses;
-  }();
   static constexpr auto fused = [] {
-    std::array<int, size + 1> uses{};
-    std::array<bool, size + 1> ok{};
-    (count_uses<N>::all(uses, ok), ...);
-    static_cast<void>(ok);
-    const auto output = [&]<class O>(O*) {
-      if constexpr (is_node<O>::value) {
-        constexpr std::size_t i = index_of<O, nodes>::value;
-        ++uses[i];
-        ok[i] = false;
-      }
-    };
-    (output(static_cast<Outputs*>(nullptr)), ...);
     std::array<bool, size + 1> f{};
-    constexpr bool candidate[] = {elementwise_tensor<N>::value..., false};
-    for (std::size_t i = 0; i < size; ++i) f[i] = candidate[i] && uses[i] == 1 && ok[i];
+    constexpr auto candidate = elementwise_tensors(nodes{});
+    for (std::size_t i = 0; i < size; ++i)
+      f[i] = candidate[i] && operand_use.uses[i] == 1 && output_uses[i] == 0 && operand_use.ok[i];
     return f;
   }();
-
-  // get(): the value of an expression, as T for scalars or as a pointer to its first element.
-  template <class E> struct value_of;
-  // element<SR>(): element i of the value as an operand of an elementwise node of shape SR.
-  template <symbol_kind K, std::size_t I, class S> struct value_of<symbol<K, I, S>> {
-    template <class T> [[gnu::always_inline]] static auto get(const buffer<T>&, const context<T>& c) {
-      if constexpr (S::rank == 0) return leaf_value<T, K, I>(c); else return leaf_pointer<T, K, I>(c);
-    }
-    template <class SR, class T> [[gnu::always_inline]] static T element(const buffer<T>& v, const context<T>& c, std::size_t i) {
-      return T(element_as<S, SR>(get(v, c), i));
-    }
-  };
-  template <std::intmax_t Num, std::intmax_t Den> struct value_of<constant<Num, Den>> {
-    template <class T> [[gnu::always_inline]] static T get(const buffer<T>&, const context<T>&) { return constant<Num, Den>::template value<T>(); }
-    template <class SR, class T> [[gnu::always_inline]] static T element(const buffer<T>&, const context<T>&, std::size_t) {
-      return constant<Num, Den>::template value<T>();
-    }
-  };
-  template <class Op, class... A> struct value_of<node<Op, A...>> {
-    using self = node<Op, A...>;
-    using result = shape_of_t<self>;
-    static constexpr std::size_t slot = index_of<self, nodes>::value;
-    static_assert(slot < size, "costate::plan: node missing from the plan (internal error)");
-    static constexpr std::size_t offset = offsets[slot];
-
-    static constexpr bool is_fused = fused[slot];
-
-    template <class T> [[gnu::always_inline]] static auto get(const buffer<T>& v, const context<T>&) {
-      static_assert(!is_fused, "costate::plan: a fused node has no slot (internal error)");
-      if constexpr (result::rank == 0) return v[offset]; else return v.data() + offset;
-    }
-    template <class SR, class T> [[gnu::always_inline]] static T element(const buffer<T>& v, const context<T>& c, std::size_t i) {
-      if constexpr (is_fused) return Op::eval(value_of<A>::template element<result>(v, c, i)...);
-      else return T(element_as<result, SR>(get(v, c), i));
-    }
-    template <class T> [[gnu::always_inline]] static void compute(buffer<T>& v, const context<T>& c) {
-      if constexpr (is_fused) {
-        // computed inside its parent's loop
-      } else if constexpr (tensor_operation<Op>) {
-        Op::template eval<T, shape_of_t<A>...>(v.data() + offset, value_of<A>::get(v, c)...);
-      } else if constexpr (result::rank == 0) {
-        v[offset] = Op::eval(value_of<A>::get(v, c)...);
-      } else {
-        for (std::size_t i = 0; i < result::size; ++i) v[offset + i] = Op::eval(value_of<A>::template element<result>(v, c, i)...);
-      }
-    }
-  };
-
-  // Fills every slot in topological order.
-  template <class T>
-  [[gnu::always_inline]] static void fill(buffer<T>& v, const context<T>& c) {
-    (value_of<N>::compute(v, c), ...);
-  }
 };
 
-template <class... Outputs>
+// The operand reference of expression E in plan P (plan_impl).
+template <class P, class E> struct ref_of { using type = E; };  // leaves
+template <class P, class E, bool Fused> struct node_ref;
+template <class P, class Op, class... A> struct node_ref<P, node<Op, A...>, false> {
+  static constexpr std::size_t slot = node_index<typename P::index, node<Op, A...>>;
+  static_assert(slot < P::size, "costate::plan: node missing from the plan (internal error)");
+  using type = slot_ref<P::offsets[slot], shape_of_t<node<Op, A...>>>;
+};
+template <class P, class Op, class... A> struct node_ref<P, node<Op, A...>, true> {
+  using type = fused_ref<Op, shape_of_t<node<Op, A...>>, typename ref_of<P, A>::type...>;
+};
+template <class P, class Op, class... A> struct ref_of<P, node<Op, A...>> {
+  using type = typename node_ref<P, node<Op, A...>, P::fused[node_index<typename P::index, node<Op, A...>>]>::type;
+};
+template <class P, class E> using ref_t = typename ref_of<P, E>::type;
+
+// The instruction that computes node N of plan P, or no_instr if N is fused (or Skip).
+template <class P, class N, bool Skip = false> struct instr_of { using type = no_instr; };
+template <class P, class Op, class... A>
+struct instr_of<P, node<Op, A...>, false> {
+  static constexpr std::size_t slot = node_index<typename P::index, node<Op, A...>>;
+  using type = std::conditional_t<
+      P::fused[slot], no_instr,
+      std::conditional_t<tensor_operation<Op>,
+                         instr<Op, shape_of_t<node<Op, A...>>, P::offsets[slot], shaped<ref_t<P, A>, shape_of_t<A>>...>,
+                         instr<Op, shape_of_t<node<Op, A...>>, P::offsets[slot], ref_t<P, A>...>>>;
+};
+
+template <class T, class... I>
+[[gnu::always_inline]] inline void run_instrs(T* v, const context<T>& c, tlist<I...>) {
+  static_cast<void>(v), static_cast<void>(c);  // an empty plan uses neither
+  (exec<I>::template run<T>(v, c), ...);
+}
+
+// A tensor-operation output that no node uses, evaluated straight into its destination
+// (plan::run_direct).
+template <class T, class Op, class... R>
+struct deferred {
+  static constexpr bool is_deferred = true;
+  const T* v;
+  const context<T>& c;
+  [[gnu::always_inline]] void write(T* dst) const {
+    Op::template eval<T, typename R::shape...>(dst, ref<typename R::ref>::get(v, c)...);
+  }
+};
+template <class Op, class... R> struct deferred_ref {};
+template <class Op, class... R> struct ref<deferred_ref<Op, R...>> {
+  template <class T> [[gnu::always_inline]] static deferred<T, Op, R...> get(const T* v, const context<T>& c) { return {v, c}; }
+};
+template <class P, class E> struct deferred_of;
+template <class P, class Op, class... A> struct deferred_of<P, node<Op, A...>> {
+  using type = deferred_ref<Op, shaped<ref_t<P, A>, shape_of_t<A>>...>;
+};
+
+template <class T, class Sink, class... R, std::size_t... I>
+[[gnu::always_inline]] inline void emit_refs(const T* v, const context<T>& c, Sink& sink, tlist<R...>, std::index_sequence<I...>) {
+  static_cast<void>(v), static_cast<void>(c), static_cast<void>(sink);
+  (sink(std::integral_constant<std::size_t, I>{}, ref<R>::get(v, c)), ...);
+}
+
+// The plan of a list of outputs (plan<Outputs...> below).
+template <class OutputList>
 struct plan_for {
-  using impl = plan_impl<dag_nodes<Outputs...>, tlist<Outputs...>>;
+  using index = dag_index<OutputList>;
+  using impl = plan_impl<index>;
   static constexpr std::size_t slots = impl::size;
   static constexpr std::size_t fused_nodes = [] {
     std::size_t k = 0;
@@ -201,64 +283,49 @@ struct plan_for {
     return k;
   }();
   static constexpr std::size_t values = impl::values;
-  static constexpr std::size_t outputs = sizeof...(Outputs);
+  static constexpr std::size_t outputs = OutputList::size;
 
-  template <class T, class Sink>
-  [[gnu::always_inline]] static void run(const context<T>& c, Sink&& sink) {
-    typename impl::template buffer<T> v;
-    impl::fill(v, c);
-    emit<T>(v, c, sink, std::index_sequence_for<Outputs...>{});
-  }
-
-  // Like run, but an output that is a tensor operation no node uses (and that is one output only) is
-  // not evaluated into the plan's buffer: the sink receives a deferred value whose write(dst) evaluates
-  // it straight into its destination (store and accumulate below take it). Saves a copy of, e.g.,
-  // the weight gradient λzᵀ on every right-hand-side call.
+  // An output that is a tensor operation no node uses (and that is one output only) can be deferred:
+  // run_direct's sink receives a value whose write(dst) evaluates it straight into its destination
+  // (store and accumulate below take it). Saves a copy of, e.g., the weight gradient λzᵀ on every
+  // right-hand-side call.
   template <class E> static constexpr bool deferrable = [] {
     if constexpr (!is_node<E>::value) {
       return false;
     } else {
       using Op = typename E::op;
       if constexpr (!tensor_operation<Op> || shape_of_t<E>::rank == 0) return false;
-      else return impl::node_uses[index_of<E, typename impl::nodes>::value] == 0 && ((__is_same(E, Outputs) ? 1 : 0) + ...) == 1;
+      else {
+        constexpr std::size_t i = node_index<index, E>;
+        return impl::node_uses[i] == 0 && impl::output_uses[i] == 1;
+      }
     }
   }();
 
-  template <class T, class E> struct deferred;
-  template <class T, class Op, class... A> struct deferred<T, node<Op, A...>> {
-    static constexpr bool is_deferred = true;
-    const typename impl::template buffer<T>& v;
-    const context<T>& c;
-    [[gnu::always_inline]] void write(T* dst) const {
-      Op::template eval<T, shape_of_t<A>...>(dst, impl::template value_of<A>::get(v, c)...);
-    }
-  };
+  template <class E, bool Deferred = deferrable<E>> struct direct_ref { using type = ref_t<impl, E>; };
+  template <class E> struct direct_ref<E, true> { using type = typename deferred_of<impl, E>::type; };
+
+  template <class... N> static tlist<typename instr_of<impl, N>::type...> instrs_of(tlist<N...>);
+  template <class... N> static tlist<typename instr_of<impl, N, deferrable<N>>::type...> direct_instrs_of(tlist<N...>);
+  template <class... O> static tlist<ref_t<impl, O>...> refs_of(tlist<O...>);
+  template <class... O> static tlist<typename direct_ref<O>::type...> direct_refs_of(tlist<O...>);
+  using instructions = decltype(instrs_of(typename index::nodes{}));
+  using output_refs = decltype(refs_of(OutputList{}));
+  using direct_instructions = decltype(direct_instrs_of(typename index::nodes{}));
+  using direct_output_refs = decltype(direct_refs_of(OutputList{}));
+
+  template <class T, class Sink>
+  [[gnu::always_inline]] static void run(const context<T>& c, Sink&& sink) {
+    typename impl::template buffer<T> v;
+    run_instrs(v.data(), c, instructions{});
+    emit_refs(static_cast<const T*>(v.data()), c, sink, output_refs{}, std::make_index_sequence<outputs>{});
+  }
 
   template <class T, class Sink>
   [[gnu::always_inline]] static void run_direct(const context<T>& c, Sink&& sink) {
     typename impl::template buffer<T> v;
-    fill_direct<T>(v, c, typename impl::nodes{});
-    emit_direct<T>(v, c, sink, std::index_sequence_for<Outputs...>{});
-  }
-
- private:
-  template <class T, class... N>
-  [[gnu::always_inline]] static void fill_direct(typename impl::template buffer<T>& v, const context<T>& c, tlist<N...>) {
-    ([&] { if constexpr (!deferrable<N>) impl::template value_of<N>::compute(v, c); }(), ...);
-  }
-  template <class T, class Sink, std::size_t... I>
-  [[gnu::always_inline]] static void emit_direct(const typename impl::template buffer<T>& v, const context<T>& c, Sink& sink,
-                                                 std::index_sequence<I...>) {
-    ([&] {
-      using E = typename at<I, tlist<Outputs...>>::type;
-      if constexpr (deferrable<E>) sink(std::integral_constant<std::size_t, I>{}, deferred<T, E>{v, c});
-      else sink(std::integral_constant<std::size_t, I>{}, impl::template value_of<E>::get(v, c));
-    }(), ...);
-  }
-  template <class T, class Sink, std::size_t... I>
-  [[gnu::always_inline]] static void emit(const typename impl::template buffer<T>& v, const context<T>& c, Sink& sink,
-                                          std::index_sequence<I...>) {
-    (sink(std::integral_constant<std::size_t, I>{}, impl::template value_of<Outputs>::get(v, c)), ...);
+    run_instrs(v.data(), c, direct_instructions{});
+    emit_refs(static_cast<const T*>(v.data()), c, sink, direct_output_refs{}, std::make_index_sequence<outputs>{});
   }
 };
 
@@ -268,7 +335,7 @@ struct plan_for {
 // for each output i, in order: value is a T for a scalar output and a pointer to the first of its
 // shape's values (row-major) for a tensor output. The sink decides where (and with which sign) it goes.
 template <class... Outputs>
-using plan = detail::plan_for<std::remove_cvref_t<Outputs>...>;
+using plan = detail::plan_for<detail::tlist<std::remove_cvref_t<Outputs>...>>;
 
 namespace detail {
 template <class V> concept deferred_value = requires { V::is_deferred; };

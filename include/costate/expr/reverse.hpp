@@ -30,6 +30,10 @@ template <class E> struct summand_type<summand<E>> { using type = E; };
 template <class... Ts>
 using sum_t = typename summand_type<decltype((summand<zero>{} + ... + summand<Ts>{}))>::type;
 
+// The seeds of the roots that are X, summed (expr/dag.hpp finds them by hash).
+template <class Seeds> struct seed_sum;
+template <class... W> struct seed_sum<tlist<W...>> { using type = sum_t<W...>; };
+
 // λ-weighted derivative of node Self through its operand K, given the node's adjoint Adj.
 // Tensor operations state it themselves (`vjp`: Wᵀλ and λzᵀ for W·z); elementwise operations give
 // partial derivatives, and the contribution is Adj ⊙ ∂Self/∂a_K — summed over the elements when a
@@ -66,38 +70,37 @@ template <class Roots, class Seeds> struct reverse_sweep;
 template <class... F, class... W>
 struct reverse_sweep<tlist<F...>, tlist<W...>> {
   static_assert(sizeof...(F) == sizeof...(W), "costate::reverse_sweep: one seed per root");
-  using nodes = dag_nodes<F...>;
+  using nodes = dag_index_t<F...>;
+  using roots = tlist<F...>;
+  using seeds = tlist<W...>;
 
   template <class X> struct adjoint;
 
-  // The contribution of parent P through its operand K, instantiated only when that operand is X.
+  // The contribution of parent P through its operand K.
   template <class P, std::size_t K> struct term;
   template <class Op, class... A, std::size_t K>
   struct term<node<Op, A...>, K> {
     using type = simplify_t<op_vjp<Op, K, node<Op, A...>, typename adjoint<node<Op, A...>>::type, A...>>;
   };
-  template <class P, class X, class Seq> struct parent_terms;
-  template <class Op, class... A, class X, std::size_t... K>
-  struct parent_terms<node<Op, A...>, X, std::index_sequence<K...>> {
-    using type = sum_t<typename std::conditional_t<__is_same(A, X), term<node<Op, A...>, K>, std::type_identity<zero>>::type...>;
-  };
-  template <class P, class X> struct from_parent;
-  template <class Op, class... A, class X>
-  struct from_parent<node<Op, A...>, X> {
-    using type = typename std::conditional_t<contains_v<X, A...>,
-                                             parent_terms<node<Op, A...>, X, std::index_sequence_for<A...>>,
+  // Only X's own parents are visited (expr/dag.hpp finds them by hash; the operand is compared
+  // with X, so a hash collision could cost time but not correctness).
+  template <class E, class X> struct edge_term;
+  template <class Op, class... A, std::size_t K, class X>
+  struct edge_term<edge<node<Op, A...>, K>, X> {
+    using type = typename std::conditional_t<__is_same(typename at<K, tlist<A...>>::type, X), term<node<Op, A...>, K>,
                                              std::type_identity<zero>>::type;
   };
+  template <class Edges, class X> struct sum_edges;
+  template <class... E, class X>
+  struct sum_edges<tlist<E...>, X> { using type = sum_t<typename edge_term<E, X>::type...>; };
 
-  template <class Nodes, class X> struct all_parents;
-  template <class... P, class X>
-  struct all_parents<tlist<P...>, X> { using type = sum_t<typename from_parent<P, X>::type...>; };
+  template <class Nodes, class X> struct all_parents { using type = typename sum_edges<parent_edges_t<Nodes, X>, X>::type; };
 
   // adj(X) has X's shape: a tensor that receives nothing has a tensor zero as its adjoint, so that
   // the VJP rules of the operations below it see operands of the shapes they were written for.
   template <class X>
   struct adjoint_sum {
-    using type = sum_t<std::conditional_t<__is_same(F, X), W, zero>..., typename all_parents<nodes, X>::type>;
+    using type = sum_t<typename seed_sum<matching_seeds_t<roots, seeds, X>>::type, typename all_parents<nodes, X>::type>;
   };
   template <class X>
   struct adjoint {
