@@ -23,6 +23,13 @@ namespace costate::detail {
 // hash set. The roots' records, merged the same way, give the whole walk (dag_index). A node's type
 // is then its walk parent's operand: one memoised instantiation per node (dag_node_type), never an
 // "I-th element of a long pack" lookup, which GCC 12 can only do by walking the pack.
+//
+// Symbol names matter as much as instantiation counts: GCC registers and mangles every function and
+// every static data member it instantiates, constexpr ones included, named after their template
+// arguments. A name holding a DAG's node list is as long as the DAG (and the mangler's substitution
+// search makes it quadratic to produce), so nothing is instantiated per node inside a class named
+// after a DAG except types: per-node values are integral_constant types, per-DAG data are a few
+// arrays, and the constexpr work is done by functions templated on sizes only.
 inline constexpr std::uint32_t dag_none = 0xffffffffu;
 inline constexpr std::uint32_t dag_pending = 0xfffffffeu;  // the node whose sub-DAG is being merged
 
@@ -33,20 +40,36 @@ struct dag_record {
   std::uint32_t root = 0;           // a root's position among the roots (dag_index only)
 };
 
-// Appends complete post-orders of sub-DAGs ("parts"), skipping the records already present.
 template <std::size_t Cap>
-struct dag_merge {
-  static constexpr std::size_t table_size = [] {
-    std::size_t t = 8;
-    while (t < 2 * Cap + 2) t *= 2;
-    return t;
-  }();
+struct dag_walk {
   std::array<dag_record, Cap + 1> out{};
   std::size_t n = 0;
-  std::array<std::uint64_t, table_size> table{};  // open addressing; 0 marks an empty slot
-  std::array<std::uint32_t, Cap + 1> map{};
+};
 
-  constexpr bool insert(std::uint64_t h) {
+template <std::size_t N>
+constexpr std::size_t max_of(const std::size_t (&v)[N]) {
+  std::size_t m = 0;
+  for (std::size_t x : v) m = x > m ? x : m;
+  return m;
+}
+constexpr std::size_t pow2_at_least(std::size_t m) {
+  std::size_t t = 8;
+  while (t < m) t *= 2;
+  return t;
+}
+
+// Appends complete post-orders of sub-DAGs ("parts") to a walk, skipping the records already in it
+// (a hash set). Part k's top (its last record) gets parent `top_parent` (dag_pending for the node
+// being built, dag_none for roots) and operand k; records get `root` = k when top_parent is dag_none.
+// A kept record's walk parent is kept too: what is skipped is a union of whole sub-DAGs.
+template <std::size_t Cap, std::size_t K>
+constexpr dag_walk<Cap> merge_walks(const dag_record* const (&parts)[K], const std::size_t (&sizes)[K],
+                                    std::uint32_t top_parent) {
+  constexpr std::size_t table_size = pow2_at_least(2 * Cap + 2);
+  dag_walk<Cap> w{};
+  std::array<std::uint64_t, table_size> table{};  // 0 marks an empty slot
+  std::array<std::uint32_t, Cap + 1> map{};
+  const auto insert = [&](std::uint64_t h) {
     if (h == 0) h = 1;
     std::size_t i = static_cast<std::size_t>(h) & (table_size - 1);
     while (table[i] != 0) {
@@ -55,52 +78,44 @@ struct dag_merge {
     }
     table[i] = h;
     return true;
-  }
-  // A part's top (its last record) gets `top_parent` and `operand`; every kept record gets `root`.
-  // A kept record's walk parent is kept too: what is skipped is a union of whole sub-DAGs.
-  constexpr void add(const dag_record* part, std::size_t size, std::uint32_t top_parent, std::uint32_t operand,
-                     std::uint32_t root) {
-    std::size_t k = n;
-    for (std::size_t j = 0; j < size; ++j) map[j] = insert(part[j].hash) ? static_cast<std::uint32_t>(k++) : dag_none;
-    for (std::size_t j = 0; j < size; ++j) {
+  };
+  for (std::size_t k = 0; k + 1 < K; ++k) {  // the last entry of parts is a sentinel
+    const dag_record* part = parts[k];
+    std::size_t next = w.n;
+    for (std::size_t j = 0; j < sizes[k]; ++j) map[j] = insert(part[j].hash) ? static_cast<std::uint32_t>(next++) : dag_none;
+    for (std::size_t j = 0; j < sizes[k]; ++j) {
       if (map[j] == dag_none) continue;
       const dag_record& r = part[j];
-      out[map[j]] = r.parent == dag_none ? dag_record{r.hash, top_parent, operand, root}
-                                         : dag_record{r.hash, map[r.parent], r.operand, root};
+      const std::uint32_t root = top_parent == dag_none ? static_cast<std::uint32_t>(k) : 0;
+      w.out[map[j]] = r.parent == dag_none ? dag_record{r.hash, top_parent, static_cast<std::uint32_t>(k), root}
+                                           : dag_record{r.hash, map[r.parent], r.operand, root};
     }
-    n = k;
+    w.n = next;
   }
-};
+  return w;
+}
+// The walk of a node's sub-DAG: its operands' walks merged, then the node.
+template <std::size_t Cap, std::size_t K>
+constexpr dag_walk<Cap> node_walk(const dag_record* const (&parts)[K], const std::size_t (&sizes)[K], std::uint64_t self) {
+  dag_walk<Cap> w = merge_walks<Cap>(parts, sizes, dag_pending);
+  for (std::size_t j = 0; j < w.n; ++j)
+    if (w.out[j].parent == dag_pending) w.out[j].parent = static_cast<std::uint32_t>(w.n);
+  w.out[w.n++] = dag_record{self, dag_none, 0, 0};
+  return w;
+}
 
-// The walk of one node's sub-DAG (inner nodes only; leaves have none).
+// The walk of one node's sub-DAG (inner nodes only; leaves have none): one array per node type.
 template <class E> struct sub_dag {
-  static constexpr std::size_t size = 0;
-  static constexpr std::array<dag_record, 1> records{};
+  static constexpr dag_walk<0> walk{};
 };
 template <class Op, class... A>
 struct sub_dag<node<Op, A...>> {
-  static constexpr std::size_t cap = (std::size_t{1} + ... + sub_dag<A>::size);
-  static constexpr dag_merge<cap> merged() {
-    dag_merge<cap> m{};
-    std::uint32_t k = 0;
-    ((m.add(sub_dag<A>::records.data(), sub_dag<A>::size, dag_pending, k++, 0)), ...);
-    const std::uint32_t self = static_cast<std::uint32_t>(m.n);
-    for (std::size_t j = 0; j < m.n; ++j)
-      if (m.out[j].parent == dag_pending) m.out[j].parent = self;
-    m.insert(type_hash<node<Op, A...>>);
-    m.out[m.n++] = dag_record{type_hash<node<Op, A...>>, dag_none, 0, 0};
-    return m;
-  }
-  static constexpr auto all = merged();
-  static constexpr std::size_t size = all.n;
-  static constexpr auto records = [] {
-    std::array<dag_record, size> r{};
-    for (std::size_t j = 0; j < size; ++j) r[j] = all.out[j];
-    return r;
-  }();
+  static constexpr dag_walk<(std::size_t{1} + ... + sub_dag<A>::walk.n)> walk =
+      node_walk<(std::size_t{1} + ... + sub_dag<A>::walk.n)>({sub_dag<A>::walk.out.data()..., nullptr},
+                                                             {sub_dag<A>::walk.n..., 0}, type_hash_of<node<Op, A...>>::value);
 };
 
-// The walk over all roots (a tlist), and tables over its nodes.
+// The walk over all roots (a tlist): `walk.out[g]` for the g-th node, and the node list.
 template <class Roots> struct dag_index;
 template <class Idx, std::size_t G> struct dag_node_type;
 template <class Idx, class Seq> struct dag_flat;
@@ -108,20 +123,10 @@ template <class Idx, class Seq> struct dag_flat;
 template <class... F>
 struct dag_index<tlist<F...>> {
   using roots = tlist<F...>;
-  static constexpr std::size_t cap = (std::size_t{0} + ... + sub_dag<F>::size);
-  static constexpr dag_merge<cap> merged() {
-    dag_merge<cap> m{};
-    std::uint32_t r = 0;
-    ((m.add(sub_dag<F>::records.data(), sub_dag<F>::size, dag_none, 0, r++)), ...);
-    return m;
-  }
-  static constexpr auto all = merged();
-  static constexpr std::size_t size = all.n;
-  static constexpr auto records = [] {
-    std::array<dag_record, size + 1> r{};
-    for (std::size_t j = 0; j < size; ++j) r[j] = all.out[j];
-    return r;
-  }();
+  static constexpr dag_walk<(std::size_t{0} + ... + sub_dag<F>::walk.n)> walk =
+      merge_walks<(std::size_t{0} + ... + sub_dag<F>::walk.n)>({sub_dag<F>::walk.out.data()..., nullptr},
+                                                               {sub_dag<F>::walk.n..., 0}, dag_none);
+  static constexpr std::size_t size = walk.n;
   // The nodes, in walk order.
   using nodes = typename dag_flat<dag_index, std::make_index_sequence<size>>::type;
 };
@@ -131,26 +136,26 @@ template <class Op, class... A> struct operand_list<node<Op, A...>> { using type
 
 template <class Idx, std::size_t G, bool Root> struct dag_node_type_impl;
 template <class Idx, std::size_t G> struct dag_node_type_impl<Idx, G, true> {
-  using type = typename at<Idx::records[G].root, typename Idx::roots>::type;
+  using type = typename at<Idx::walk.out[G].root, typename Idx::roots>::type;
 };
 template <class Idx, std::size_t G> struct dag_node_type_impl<Idx, G, false> {
-  using type = typename at<Idx::records[G].operand,
-                           typename operand_list<typename dag_node_type<Idx, Idx::records[G].parent>::type>::type>::type;
+  using type = typename at<Idx::walk.out[G].operand,
+                           typename operand_list<typename dag_node_type<Idx, Idx::walk.out[G].parent>::type>::type>::type;
 };
 template <class Idx, std::size_t G>
 struct dag_node_type {
-  using type = typename dag_node_type_impl<Idx, G, Idx::records[G].parent == dag_none>::type;
-  static_assert(type_hash<type> == Idx::records[G].hash, "costate::dag_index: internal error");
+  using type = typename dag_node_type_impl<Idx, G, Idx::walk.out[G].parent == dag_none>::type;
+  static_assert(type_hash_of<type>::value == Idx::walk.out[G].hash, "costate::dag_index: internal error");
 };
 
 template <class Idx, std::size_t... G>
 struct dag_flat<Idx, std::index_sequence<G...>> {
   // Instantiated from the last node back, so that every node's walk parent (later in the walk) is
   // already known: the recursion stays shallow however deep the expression.
-  static constexpr std::size_t warm[] = {sizeof(dag_node_type<Idx, sizeof...(G) - 1 - G>)..., 0};
-  template <std::size_t W>
+  using warm = tlist<typename dag_node_type<Idx, sizeof...(G) - 1 - G>::type...>;
+  template <class W>
   static tlist<typename dag_node_type<Idx, G>::type...> make();
-  using type = decltype(make<sizeof(warm)>());
+  using type = decltype(make<warm>());
 };
 
 template <class... Es> using dag_index_t = dag_index<tlist<Es...>>;
@@ -158,89 +163,125 @@ template <class... Es> using dag_index_t = dag_index<tlist<Es...>>;
 // Distinct inner nodes of the roots Es, operands first.
 template <class... Es> using dag_nodes = typename dag_index<tlist<Es...>>::nodes;
 
-// Tables of a DAG index, built once from its records:
-//   node_index<Idx, X>      X's position in the walk (Idx::size if X is no node of it)
-//   parent_edges<Idx, X>    the (parent, operand) pairs through which nodes use X, in walk order of
-//                           the parents and operand order: the only parents a reverse sweep visits
+// Sorted (key, position, operand) entries, searched by key.
+struct dag_key {
+  std::uint64_t key = 0;
+  std::uint32_t pos = 0;
+  std::uint32_t operand = 0;
+  constexpr bool operator<(const dag_key& o) const {
+    return key != o.key ? key < o.key : pos != o.pos ? pos < o.pos : operand < o.operand;
+  }
+};
+constexpr std::size_t lower_key(const dag_key* t, std::size_t n, std::uint64_t key) {
+  std::size_t lo = 0, hi = n;
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    if (t[mid].key < key) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+constexpr std::size_t count_key(const dag_key* t, std::size_t n, std::uint64_t key) {
+  std::size_t e = lower_key(t, n, key);
+  const std::size_t b = e;
+  while (e < n && t[e].key == key) ++e;
+  return e - b;
+}
+// The position stored with `key`, or `none`.
+constexpr std::size_t find_key(const dag_key* t, std::size_t n, std::uint64_t key, std::size_t none) {
+  const std::size_t i = lower_key(t, n, key);
+  return i < n && t[i].key == key ? t[i].pos : none;
+}
+template <std::size_t N, std::size_t Cap>
+constexpr std::array<dag_key, N + 1> keys_of_walk(const dag_walk<Cap>& w) {
+  std::array<dag_key, N + 1> t{};
+  for (std::size_t i = 0; i < N; ++i) t[i] = {w.out[i].hash, static_cast<std::uint32_t>(i), 0};
+  std::sort(t.begin(), t.begin() + N);
+  return t;
+}
+template <std::size_t N>
+constexpr std::array<dag_key, N> keys_of_hashes(const std::uint64_t (&h)[N]) {
+  std::array<dag_key, N> t{};
+  for (std::size_t i = 0; i + 1 < N; ++i) t[i] = {h[i], static_cast<std::uint32_t>(i), 0};
+  std::sort(t.begin(), t.begin() + (N - 1));
+  return t;
+}
+
+// node_index_of<Idx, X>::value: X's position in the walk (Idx::size if X is no node of it), checked to be X (a
+// hash collision is a compile error, not a wrong slot).
 template <class Idx>
 struct dag_tables {
-  static constexpr std::size_t size = Idx::size;
-  struct keyed {
-    std::uint64_t key;
-    std::uint32_t pos;
-    std::uint32_t operand;
-    constexpr bool operator<(const keyed& o) const {
-      return key != o.key ? key < o.key : pos != o.pos ? pos < o.pos : operand < o.operand;
-    }
-  };
-  static constexpr auto by_hash = [] {
-    std::array<keyed, size + 1> t{};
-    for (std::size_t i = 0; i < size; ++i) t[i] = {Idx::records[i].hash, static_cast<std::uint32_t>(i), 0};
-    std::sort(t.begin(), t.begin() + size);
-    return t;
-  }();
-  static constexpr std::size_t lower(const keyed* t, std::size_t n, std::uint64_t key) {
-    std::size_t lo = 0, hi = n;
-    while (lo < hi) {
-      const std::size_t mid = lo + (hi - lo) / 2;
-      if (t[mid].key < key) lo = mid + 1; else hi = mid;
-    }
-    return lo;
-  }
-  static constexpr std::size_t index_of_hash(std::uint64_t key) {
-    const std::size_t i = lower(by_hash.data(), size, key);
-    return i < size && by_hash[i].key == key ? by_hash[i].pos : size;
-  }
+  static constexpr std::array<dag_key, Idx::size + 1> by_hash = keys_of_walk<Idx::size>(Idx::walk);
 };
-
-template <class P> struct operand_hashes;
-template <class Op, class... A> struct operand_hashes<node<Op, A...>> {
-  static constexpr std::uint64_t value[sizeof...(A) + 1] = {type_hash<A>..., 0};
-};
-template <class Idx, class Nodes> struct dag_edges;
-template <class Idx, class... N>
-struct dag_edges<Idx, tlist<N...>> {
-  using keyed = typename dag_tables<Idx>::keyed;
-  static constexpr std::size_t count = (std::size_t{0} + ... + N::arity);
-  static constexpr auto edges = [] {
-    std::array<keyed, count + 1> e{};
-    constexpr std::size_t arity[] = {N::arity..., 0};
-    constexpr const std::uint64_t* child[] = {operand_hashes<N>::value..., nullptr};
-    std::size_t j = 0;
-    for (std::size_t i = 0; i < sizeof...(N); ++i)
-      for (std::size_t k = 0; k < arity[i]; ++k, ++j)
-        e[j] = {child[i][k], static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(k)};
-    std::sort(e.begin(), e.begin() + count);
-    return e;
-  }();
-  static constexpr std::array<std::size_t, 2> range(std::uint64_t key) {
-    const std::size_t b = dag_tables<Idx>::lower(edges.data(), count, key);
-    std::size_t e = b;
-    while (e < count && edges[e].key == key) ++e;
-    return {b, e};
-  }
-};
-
-// X's position in the walk of Idx, checked to be X (a hash collision is a compile error, not a wrong slot).
 template <class Idx, class X>
-struct node_index_impl {
-  static constexpr std::size_t value = dag_tables<Idx>::index_of_hash(type_hash<X>);
-  static_assert(value == Idx::size || __is_same(typename dag_node_type<Idx, value>::type, X),
+struct node_index_of
+    : std::integral_constant<std::size_t, find_key(dag_tables<Idx>::by_hash.data(), Idx::size, type_hash_of<X>::value, Idx::size)> {
+  static_assert(node_index_of::value == Idx::size || __is_same(typename dag_node_type<Idx, node_index_of::value>::type, X),
                 "costate: two expression nodes have the same hash (internal error; please report)");
 };
-template <class Idx, class X> inline constexpr std::size_t node_index = node_index_impl<Idx, X>::value;
+
+// Facts about operand K of every node of a node list, as one array per (list, K).
+template <class E, std::size_t K, bool In = (K < E::arity)> struct operand_at {
+  using type = void;  // past the node's operands
+};
+template <class Op, class... A, std::size_t K> struct operand_at<node<Op, A...>, K, true> {
+  using type = typename at<K, tlist<A...>>::type;
+};
+template <class E> struct leaf_of {
+  enum : int { kind = -1 };
+  enum : std::size_t { index = 0 };
+};
+template <symbol_kind K, std::size_t I, class S> struct leaf_of<symbol<K, I, S>> {
+  enum : int { kind = static_cast<int>(K) };
+  enum : std::size_t { index = I };
+};
+template <class Nodes, std::size_t K> struct operand_row;
+template <class... N, std::size_t K>
+struct operand_row<tlist<N...>, K> {
+  static constexpr std::uint64_t hash[] = {type_hash_of<typename operand_at<N, K>::type>::value..., 0};
+  static constexpr int kind[] = {leaf_of<typename operand_at<N, K>::type>::kind..., -1};
+  static constexpr std::size_t index[] = {leaf_of<typename operand_at<N, K>::type>::index..., 0};
+};
+template <class Nodes, class Ks> struct operand_rows;
+template <class Nodes, std::size_t... K>
+struct operand_rows<Nodes, std::index_sequence<K...>> {
+  static constexpr const std::uint64_t* hash[] = {operand_row<Nodes, K>::hash..., nullptr};
+  static constexpr const int* kind[] = {operand_row<Nodes, K>::kind..., nullptr};
+  static constexpr const std::size_t* index[] = {operand_row<Nodes, K>::index..., nullptr};
+};
+// Every (parent, operand) edge of the walk, keyed by the operand's hash, then in walk order of the
+// parents and operand order: parent_edges<Idx, X> are the uses of X, the only parents a reverse
+// sweep visits for X.
+template <std::size_t E>
+constexpr std::array<dag_key, E + 1> edge_keys(const std::size_t* arity, const std::uint64_t* const* rows, std::size_t n) {
+  std::array<dag_key, E + 1> e{};
+  std::size_t j = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t k = 0; k < arity[i]; ++k, ++j)
+      e[j] = {rows[k][i], static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(k)};
+  std::sort(e.begin(), e.begin() + E);
+  return e;
+}
+template <class Nodes> struct dag_edges;
+template <class... N>
+struct dag_edges<tlist<N...>> {
+  enum : std::size_t { max_arity = max_of({std::size_t{0}, std::size_t{N::arity}...}) };
+  using rows = operand_rows<tlist<N...>, std::make_index_sequence<max_arity>>;
+  static constexpr std::size_t count = (std::size_t{0} + ... + N::arity);
+  static constexpr std::size_t arity[] = {N::arity..., 0};
+  static constexpr std::array<dag_key, count + 1> edges = edge_keys<count>(arity, rows::hash, sizeof...(N));
+};
 
 // One use of X: operand K of node P.
 template <class P, std::size_t K> struct edge {};
 
 template <class Idx, class X>
 struct parent_edges {
-  using table = dag_edges<Idx, typename Idx::nodes>;
-  static constexpr auto range = table::range(type_hash<X>);
-  template <std::size_t... M>
+  using table = dag_edges<typename Idx::nodes>;
+  template <std::size_t B, std::size_t... M>
   static auto make(std::index_sequence<M...>)
-      -> tlist<edge<typename dag_node_type<Idx, table::edges[range[0] + M].pos>::type, table::edges[range[0] + M].operand>...>;
-  using type = decltype(make(std::make_index_sequence<range[1] - range[0]>{}));
+      -> tlist<edge<typename dag_node_type<Idx, table::edges[B + M].pos>::type, table::edges[B + M].operand>...>;
+  using type = decltype(make<lower_key(table::edges.data(), table::count, type_hash_of<X>::value)>(
+      std::make_index_sequence<count_key(table::edges.data(), table::count, type_hash_of<X>::value)>{}));
 };
 template <class Idx, class X> using parent_edges_t = typename parent_edges<Idx, X>::type;
 
@@ -249,90 +290,94 @@ template <class Idx, class X> using parent_edges_t = typename parent_edges<Idx, 
 template <class Roots> struct root_tables;
 template <class... F>
 struct root_tables<tlist<F...>> {
-  static constexpr std::size_t size = sizeof...(F);
-  static constexpr auto by_hash = [] {
-    std::array<std::pair<std::uint64_t, std::uint32_t>, size + 1> t{};
-    constexpr std::uint64_t h[] = {type_hash<F>..., 0};
-    for (std::size_t i = 0; i < size; ++i) t[i] = {h[i], static_cast<std::uint32_t>(i)};
-    std::sort(t.begin(), t.begin() + size);
-    return t;
-  }();
-  static constexpr std::array<std::size_t, 2> range(std::uint64_t key) {
-    std::size_t lo = 0, hi = size;
-    while (lo < hi) {
-      const std::size_t mid = lo + (hi - lo) / 2;
-      if (by_hash[mid].first < key) lo = mid + 1; else hi = mid;
-    }
-    std::size_t e = lo;
-    while (e < size && by_hash[e].first == key) ++e;
-    return {lo, e};
-  }
+  static constexpr std::array<dag_key, sizeof...(F) + 1> by_hash = keys_of_hashes({type_hash_of<F>::value..., std::uint64_t{0}});
 };
 template <class Roots, class Seeds, class X>
 struct matching_seeds {
   using tables = root_tables<Roots>;
-  static constexpr auto range = tables::range(type_hash<X>);
   template <std::size_t I>
   using seed = std::conditional_t<__is_same(typename at<I, Roots>::type, X), typename at<I, Seeds>::type, zero>;
-  template <std::size_t... M>
-  static auto make(std::index_sequence<M...>) -> tlist<seed<tables::by_hash[range[0] + M].second>...>;
-  using type = decltype(make(std::make_index_sequence<range[1] - range[0]>{}));
+  template <std::size_t B, std::size_t... M>
+  static auto make(std::index_sequence<M...>) -> tlist<seed<tables::by_hash[B + M].pos>...>;
+  using type = decltype(make<lower_key(tables::by_hash.data(), Roots::size, type_hash_of<X>::value)>(
+      std::make_index_sequence<count_key(tables::by_hash.data(), Roots::size, type_hash_of<X>::value)>{}));
 };
 template <class Roots, class Seeds, class X> using matching_seeds_t = typename matching_seeds<Roots, Seeds, X>::type;
 
 // The distinct symbols of kind K among the roots Es and the operands of their DAG's nodes, sorted by
-// offset: the variables a VJP is taken with respect to.
-template <symbol_kind K> struct leaf_collector {
-  template <class L> struct acc {};
-  template <class... Ts, class T>
-  friend auto operator+(acc<tlist<Ts...>>, std::type_identity<T>)
-      -> acc<std::conditional_t<is_symbol<T>::value && !contains_v<T, Ts...>, tlist<Ts..., T>, tlist<Ts...>>>;
-  template <class L> struct result;
-  template <class L> struct result<acc<L>> { using type = L; };
+// offset (ties in order of first occurrence: roots, then the nodes' operands in walk order): the
+// variables a VJP is taken with respect to. Found in constexpr arrays over the DAG index, then each
+// picked as an operand of its node (dag_node_type), so that no list is searched per leaf.
+struct leaf_pick {
+  std::uint64_t hash = 0;
+  std::size_t index = 0;
+  std::uint32_t node = dag_none;  // dag_none: the root number `operand`
+  std::uint32_t operand = 0;
 };
-template <symbol_kind K, class T> inline constexpr bool is_leaf_of_kind = false;
-template <symbol_kind K, std::size_t I, class S> inline constexpr bool is_leaf_of_kind<K, symbol<K, I, S>> = true;
-
-template <symbol_kind K, class E> struct operands_of_kind { using type = tlist<>; };
-template <symbol_kind K, class Op, class... A> struct operands_of_kind<K, node<Op, A...>> {
-  using type = tlist<std::conditional_t<is_leaf_of_kind<K, A>, A, void>...>;
+template <std::size_t Max>
+struct leaf_picks {
+  std::array<leaf_pick, Max + 1> p{};
+  std::size_t n = 0;
 };
-
-template <symbol_kind K, class Candidates> struct unique_leaves;
-template <symbol_kind K, class... C> struct unique_leaves<K, tlist<C...>> {
-  using collector = leaf_collector<K>;
-  using type = typename collector::template result<decltype(
-      (typename collector::template acc<tlist<>>{} + ... + std::type_identity<std::conditional_t<is_leaf_of_kind<K, C>, C, void>>{}))>::type;
+template <std::size_t Max>
+constexpr leaf_picks<Max> pick_leaves(int kind, std::size_t roots, const int* root_kind, const std::size_t* root_index,
+                                      const std::uint64_t* root_hash, std::size_t nodes, const std::size_t* arity,
+                                      const int* const* op_kind, const std::size_t* const* op_index,
+                                      const std::uint64_t* const* op_hash) {
+  leaf_picks<Max> r{};
+  constexpr std::size_t table_size = pow2_at_least(2 * Max + 2);
+  std::array<std::uint64_t, table_size> seen{};  // 0 marks an empty slot
+  std::array<std::size_t, Max + 1> order{};      // first-occurrence order, for ties in index
+  const auto add = [&](std::uint64_t h, std::size_t index, std::uint32_t node, std::uint32_t operand) {
+    std::uint64_t key = h == 0 ? 1 : h;
+    std::size_t i = static_cast<std::size_t>(key) & (table_size - 1);
+    while (seen[i] != 0) {
+      if (seen[i] == key) return;
+      i = (i + 1) & (table_size - 1);
+    }
+    seen[i] = key;
+    order[r.n] = r.n;
+    r.p[r.n++] = leaf_pick{h, index, node, operand};
+  };
+  for (std::size_t i = 0; i < roots; ++i)
+    if (root_kind[i] == kind) add(root_hash[i], root_index[i], dag_none, static_cast<std::uint32_t>(i));
+  for (std::size_t g = 0; g < nodes; ++g)
+    for (std::size_t k = 0; k < arity[g]; ++k)
+      if (op_kind[k][g] == kind) add(op_hash[k][g], op_index[k][g], static_cast<std::uint32_t>(g), static_cast<std::uint32_t>(k));
+  // By index, ties in order of first occurrence.
+  std::sort(order.begin(), order.begin() + r.n, [&](std::size_t a, std::size_t b) {
+    return r.p[a].index != r.p[b].index ? r.p[a].index < r.p[b].index : a < b;
+  });
+  leaf_picks<Max> sorted{};
+  for (std::size_t j = 0; j < r.n; ++j) sorted.p[j] = r.p[order[j]];
+  sorted.n = r.n;
+  return sorted;
+}
+template <class Roots> struct root_leaves;
+template <class... F> struct root_leaves<tlist<F...>> {
+  static constexpr int kind[] = {leaf_of<F>::kind..., -1};
+  static constexpr std::size_t index[] = {leaf_of<F>::index..., 0};
+  static constexpr std::uint64_t hash[] = {type_hash_of<F>::value..., 0};
 };
-
-template <class List> struct sort_by_index;
-template <class... Ts> struct sort_by_index<tlist<Ts...>> {
-  static constexpr std::size_t n = sizeof...(Ts);
-  static constexpr auto perm = [] {
-    std::array<std::size_t, n + 1> idx{Ts::index..., 0}, p{};
-    for (std::size_t i = 0; i < n; ++i) p[i] = i;
-    for (std::size_t i = 1; i < n; ++i)  // insertion sort: lists are short
-      for (std::size_t j = i; j > 0 && idx[p[j]] < idx[p[j - 1]]; --j) std::swap(p[j], p[j - 1]);
-    return p;
-  }();
-  template <std::size_t... I>
-  static tlist<typename at<perm[I], tlist<Ts...>>::type...> make(std::index_sequence<I...>);
-  using type = decltype(make(std::make_index_sequence<n>{}));
-};
-
-template <class... Lists> struct flatten_lists { using type = tlist<>; };
-template <class... A> struct flatten_lists<tlist<A...>> { using type = tlist<A...>; };
-template <class... A, class... B, class... Rest>
-struct flatten_lists<tlist<A...>, tlist<B...>, Rest...> { using type = typename flatten_lists<tlist<A..., B...>, Rest...>::type; };
-
-template <symbol_kind K, class Nodes, class... Es> struct leaves_impl;
-template <symbol_kind K, class... N, class... Es>
-struct leaves_impl<K, tlist<N...>, Es...> {
-  using candidates = typename flatten_lists<tlist<Es...>, typename operands_of_kind<K, N>::type...>::type;
-  using type = typename sort_by_index<typename unique_leaves<K, candidates>::type>::type;
+template <symbol_kind K, class Idx>
+struct leaves_of {
+  using edges = dag_edges<typename Idx::nodes>;
+  using rows = typename edges::rows;
+  using roots = root_leaves<typename Idx::roots>;
+  static constexpr leaf_picks<Idx::roots::size + edges::count> picks = pick_leaves<Idx::roots::size + edges::count>(
+      static_cast<int>(K), Idx::roots::size, roots::kind, roots::index, roots::hash, Idx::size, edges::arity, rows::kind,
+      rows::index, rows::hash);
+  template <std::size_t J, bool Root = picks.p[J].node == dag_none> struct pick {
+    using type = typename at<picks.p[J].operand, typename Idx::roots>::type;
+  };
+  template <std::size_t J> struct pick<J, false> {
+    using type = typename at<picks.p[J].operand, typename operand_list<typename dag_node_type<Idx, picks.p[J].node>::type>::type>::type;
+  };
+  template <std::size_t... J> static tlist<typename pick<J>::type...> make(std::index_sequence<J...>);
+  using type = decltype(make(std::make_index_sequence<picks.n>{}));
 };
 template <symbol_kind K, class... Es>
-using leaves_t = typename leaves_impl<K, dag_nodes<Es...>, Es...>::type;
+using leaves_t = typename leaves_of<K, dag_index<tlist<Es...>>>::type;
 
 // Whether symbol S occurs anywhere in E.
 template <class S, class E> struct occurs : std::bool_constant<__is_same(S, E)> {};
@@ -344,18 +389,10 @@ template <symbol_kind K, class E> struct symbol_extent : std::integral_constant<
 template <symbol_kind K, std::size_t I, class S>
 struct symbol_extent<K, symbol<K, I, S>> : std::integral_constant<std::size_t, I + S::size> {};
 template <symbol_kind K, class Op, class... A>
-struct symbol_extent<K, node<Op, A...>> {
-  static constexpr std::size_t value = [] {
-    std::size_t m = 0;
-    ((m = symbol_extent<K, A>::value > m ? symbol_extent<K, A>::value : m), ...);
-    return m;
-  }();
-};
+struct symbol_extent<K, node<Op, A...>> : std::integral_constant<std::size_t, max_of({symbol_extent<K, A>::value..., std::size_t{0}})> {};
 template <symbol_kind K, class... Es>
-inline constexpr std::size_t symbol_extent_v = [] {
-  std::size_t m = 0;
-  ((m = symbol_extent<K, Es>::value > m ? symbol_extent<K, Es>::value : m), ...);
-  return m;
-}();
+struct symbol_extent_of : std::integral_constant<std::size_t, max_of({symbol_extent<K, Es>::value..., std::size_t{0}})> {};
+template <symbol_kind K, class... Es>
+inline constexpr std::size_t symbol_extent_v = symbol_extent_of<K, Es...>::value;
 
 }  // namespace costate::detail

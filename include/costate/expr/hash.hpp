@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <type_traits>
 
 #include "costate/expr/node.hpp"
 
@@ -45,19 +46,21 @@ constexpr std::uint64_t hash_all(std::uint64_t h, const std::uint64_t (&v)[N]) {
   return h;
 }
 
-template <class S> inline constexpr std::uint64_t shape_hash = 0;
+// Structural hash of an expression type, computed once per type. A class deriving from
+// integral_constant rather than a variable template: GCC registers (and mangles) every instantiated
+// static variable, named after its template arguments — and those can be large expressions.
+template <class E> struct type_hash_of : std::integral_constant<std::uint64_t, 0> {};
 template <std::size_t... D>
-inline constexpr std::uint64_t shape_hash<shape<D...>> = hash_all(0x5a9eULL ^ sizeof...(D), {std::uint64_t{D}..., 0});
-
-// Structural hash of an expression type, computed once per type (variable templates are memoised).
-template <class E> inline constexpr std::uint64_t type_hash = 0;
+struct shape_hash_of : std::integral_constant<std::uint64_t, hash_all(0x5a9eULL ^ sizeof...(D), {std::uint64_t{D}..., 0})> {};
 template <std::intmax_t N, std::intmax_t D>
-inline constexpr std::uint64_t type_hash<constant<N, D>> =
-    hash_combine(hash_combine(1, static_cast<std::uint64_t>(N)), static_cast<std::uint64_t>(D));
-template <symbol_kind K, std::size_t I, class S>
-inline constexpr std::uint64_t type_hash<symbol<K, I, S>> =
-    hash_combine(hash_combine(hash_combine(2, static_cast<std::uint64_t>(K)), I), shape_hash<S>);
+struct type_hash_of<constant<N, D>>
+    : std::integral_constant<std::uint64_t, hash_combine(hash_combine(1, static_cast<std::uint64_t>(N)), static_cast<std::uint64_t>(D))> {};
+template <symbol_kind K, std::size_t I, std::size_t... D>
+struct type_hash_of<symbol<K, I, shape<D...>>>
+    : std::integral_constant<std::uint64_t, hash_combine(hash_combine(hash_combine(2, static_cast<std::uint64_t>(K)), I),
+                                                         shape_hash_of<D...>::value)> {};
 template <class Op, class... A>
-inline constexpr std::uint64_t type_hash<node<Op, A...>> = hash_all(hash_combine(3, op_hash<Op>), {type_hash<A>..., 0});
+struct type_hash_of<node<Op, A...>>
+    : std::integral_constant<std::uint64_t, hash_all(hash_combine(3, op_hash<Op>), {type_hash_of<A>::value..., 0})> {};
 
 }  // namespace costate::detail

@@ -14,11 +14,8 @@ template <class E> struct metrics { static constexpr std::size_t count = 1, dept
 template <class Op, class... A>
 struct metrics<node<Op, A...>> {
   static constexpr std::size_t count = 1 + (metrics<A>::count + ...);
-  static constexpr std::size_t depth = 1 + [] {
-    std::size_t m = 0;
-    ((m = metrics<A>::depth > m ? metrics<A>::depth : m), ...);
-    return m;
-  }();
+  static constexpr std::size_t depths[] = {metrics<A>::depth..., 0};
+  static constexpr std::size_t depth = 1 + max_of(depths);
 };
 }  // namespace detail
 

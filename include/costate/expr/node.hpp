@@ -42,7 +42,9 @@ struct constant {
 template <class Op, class... Args>
 struct node {
   using op = Op;
-  static constexpr std::size_t arity = sizeof...(Args);
+  // An enumerator, not a static data member: GCC registers every instantiated static member under a
+  // name as long as the expression.
+  enum : std::size_t { arity = sizeof...(Args) };
 };
 
 namespace detail {

@@ -50,23 +50,36 @@ struct compare<symbol<K1, I1, S1>, symbol<K2, I2, S2>> {
                                : __is_same(S1, S2) ? 0 : (S1::dims[0] < S2::dims[0] ? -1 : 1);
 };
 
-// Lexicographic comparison of operand lists of equal length, first difference wins.
-template <class... Ps>
-constexpr int first_nonzero(Ps... ps) {
-  int r = 0;
-  ((r = (r != 0 ? r : ps.value)), ...);
-  return r;
+// Lexicographic comparison of operand lists of equal length, first difference wins. (Arrays and
+// class templates rather than a lambda or a function per pair of types: GCC names every instantiated
+// function after its template arguments, and these can be large expressions.)
+template <std::size_t N>
+constexpr int first_nonzero(const int (&v)[N]) {
+  for (int x : v)
+    if (x != 0) return x;
+  return 0;
 }
+template <class L1, class L2> struct compare_operands;
+template <class... A1, class... A2>
+struct compare_operands<tlist<A1...>, tlist<A2...>> {
+  static constexpr int each[] = {compare<A1, A2>::value..., 0};
+  static constexpr int value = first_nonzero(each);
+};
+
+// Operands are compared only when everything else is equal (instantiated lazily, as it recurses).
+template <bool Deep, class N1, class N2> struct compare_deep { static constexpr int value = 0; };
+template <class Op1, class... A1, class Op2, class... A2>
+struct compare_deep<true, node<Op1, A1...>, node<Op2, A2...>> : compare_operands<tlist<A1...>, tlist<A2...>> {};
 
 template <class Op1, class... A1, class Op2, class... A2>
 struct compare<node<Op1, A1...>, node<Op2, A2...>> {
-  static constexpr int value = [] {
-    if constexpr (Op1::id != Op2::id) return Op1::id < Op2::id ? -1 : 1;
-    else if constexpr (op_parameter<Op1>() != op_parameter<Op2>()) return op_parameter<Op1>() < op_parameter<Op2>() ? -1 : 1;
-    else if constexpr (sizeof...(A1) != sizeof...(A2)) return sizeof...(A1) < sizeof...(A2) ? -1 : 1;
-    else if constexpr (__is_same(node<Op1, A1...>, node<Op2, A2...>)) return 0;
-    else return first_nonzero(compare<A1, A2>{}...);
-  }();
+  static constexpr bool deep = Op1::id == Op2::id && op_parameter<Op1>() == op_parameter<Op2>() &&
+                               sizeof...(A1) == sizeof...(A2) && !__is_same(node<Op1, A1...>, node<Op2, A2...>);
+  static constexpr int value = Op1::id != Op2::id ? (Op1::id < Op2::id ? -1 : 1)
+                               : op_parameter<Op1>() != op_parameter<Op2>()
+                                   ? (op_parameter<Op1>() < op_parameter<Op2>() ? -1 : 1)
+                               : sizeof...(A1) != sizeof...(A2) ? (sizeof...(A1) < sizeof...(A2) ? -1 : 1)
+                                                                : compare_deep<deep, node<Op1, A1...>, node<Op2, A2...>>::value;
 };
 
 template <class A, class B>

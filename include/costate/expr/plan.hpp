@@ -69,11 +69,11 @@ template <class SA, class SR, class V>
   else return element(v, i);
 }
 
-template <class... N>
-constexpr auto slot_offsets(tlist<N...>) {
-  std::array<std::size_t, sizeof...(N) + 1> off{};
-  constexpr std::size_t sizes[] = {shape_of_t<N>::size..., 0};
-  for (std::size_t i = 0; i < sizeof...(N); ++i) off[i + 1] = off[i] + sizes[i];
+// Prefix sums of N sizes: the slots' offsets in the plan's buffer.
+template <std::size_t N>
+constexpr std::array<std::size_t, N + 1> prefix_sums(const std::size_t* sizes) {
+  std::array<std::size_t, N + 1> off{};
+  for (std::size_t i = 0; i < N; ++i) off[i + 1] = off[i] + sizes[i];
   return off;
 }
 
@@ -83,42 +83,79 @@ struct elementwise_tensor<node<Op, A...>>
     : std::bool_constant<!tensor_operation<Op> && shape_of_t<node<Op, A...>>::rank != 0> {};
 
 // How often each node of the walk Idx is an operand of another node (`uses`), and whether its last
-// use could compute it inside its own loop (`ok`: an elementwise node of the same shape).
+// use could compute it inside its own loop (`ok`: an elementwise node of the same shape). Computed by
+// loops over constexpr arrays: a lambda or function per node would be named after the whole plan.
 template <std::size_t Size>
 struct use_counts {
   std::array<int, Size + 1> uses{};
   std::array<bool, Size + 1> ok{};
 };
-template <class Idx, class P> struct operand_uses {
-  template <class U> static constexpr void add(U&) {}
+// A plan's facts about operand K of every node (one array per (plan, K); per-node values are types).
+template <class Idx, class E> struct slot_of : std::integral_constant<std::size_t, Idx::size> {};  // leaves: none
+template <class Idx, class Op, class... A>
+struct slot_of<Idx, node<Op, A...>> : std::integral_constant<std::size_t, node_index_of<Idx, node<Op, A...>>::value> {};
+template <class P, std::size_t K, bool In = (K < P::arity)>
+struct fusable_operand : std::false_type {};  // past the node's operands
+template <class Op, class... A, std::size_t K>
+struct fusable_operand<node<Op, A...>, K, true>
+    : std::bool_constant<!tensor_operation<Op> && __is_same(shape_of_t<typename at<K, tlist<A...>>::type>, shape_of_t<node<Op, A...>>)> {};
+template <class Idx, class Nodes, std::size_t K> struct slot_row;
+template <class Idx, class... N, std::size_t K>
+struct slot_row<Idx, tlist<N...>, K> {
+  static constexpr std::size_t slot[] = {slot_of<Idx, typename operand_at<N, K>::type>::value..., 0};
+  static constexpr bool fusable[] = {fusable_operand<N, K>::value..., false};
 };
-template <class Idx, class Op, class... A> struct operand_uses<Idx, node<Op, A...>> {
-  template <class U> static constexpr void add(U& u) {
-    ([&] {
-      if constexpr (is_node<A>::value) {
-        constexpr std::size_t i = node_index<Idx, A>;
-        ++u.uses[i];
-        u.ok[i] = !tensor_operation<Op> && __is_same(shape_of_t<A>, shape_of_t<node<Op, A...>>);
+template <class Idx, class Nodes, class Ks> struct slot_rows;
+template <class Idx, class Nodes, std::size_t... K>
+struct slot_rows<Idx, Nodes, std::index_sequence<K...>> {
+  static constexpr const std::size_t* slot[] = {slot_row<Idx, Nodes, K>::slot..., nullptr};
+  static constexpr const bool* fusable[] = {slot_row<Idx, Nodes, K>::fusable..., nullptr};
+};
+template <std::size_t Size>
+constexpr use_counts<Size> count_uses(const std::size_t* arity, const std::size_t* const* slot, const bool* const* fusable) {
+  use_counts<Size> u{};
+  for (std::size_t j = 0; j < Size; ++j)
+    for (std::size_t k = 0; k < arity[j]; ++k)
+      if (slot[k][j] < Size) {
+        ++u.uses[slot[k][j]];
+        u.ok[slot[k][j]] = fusable[k][j];
       }
-    }(), ...);
-  }
-};
-template <class Idx, class... N>
-constexpr use_counts<sizeof...(N)> count_operand_uses(tlist<N...>) {
-  use_counts<sizeof...(N)> u{};
-  (operand_uses<Idx, N>::add(u), ...);
   return u;
 }
-// How often each node is one of the outputs.
-template <class Idx, class... O>
-constexpr std::array<int, Idx::size + 1> count_outputs(tlist<O...>) {
-  std::array<int, Idx::size + 1> m{};
-  ([&] { if constexpr (is_node<O>::value) ++m[node_index<Idx, O>]; }(), ...);
+template <std::size_t Size>
+constexpr std::array<int, Size + 1> count_slots(const std::size_t* slot, std::size_t n) {
+  std::array<int, Size + 1> m{};
+  for (std::size_t i = 0; i < n; ++i)
+    if (slot[i] < Size) ++m[slot[i]];
   return m;
 }
-template <class... N>
-constexpr std::array<bool, sizeof...(N) + 1> elementwise_tensors(tlist<N...>) {
-  return {elementwise_tensor<N>::value..., false};
+// Per-node facts of a plan's walk, as arrays (one class per plan, no function named after it).
+template <class Idx, class Nodes> struct plan_nodes;
+template <class Idx, class... N>
+struct plan_nodes<Idx, tlist<N...>> {
+  static constexpr std::size_t sizes[] = {shape_of_t<N>::size..., 0};
+  static constexpr bool elementwise[] = {elementwise_tensor<N>::value..., false};
+  static constexpr std::size_t arity[] = {N::arity..., 0};
+  using rows = slot_rows<Idx, tlist<N...>, std::make_index_sequence<max_of({std::size_t{0}, std::size_t{N::arity}...})>>;
+};
+template <class Idx, class Outputs> struct plan_outputs;
+template <class Idx, class... O>
+struct plan_outputs<Idx, tlist<O...>> {
+  static constexpr std::size_t slot[] = {slot_of<Idx, O>::value..., Idx::size};
+};
+// Loop fusion (see plan_impl::fused).
+template <std::size_t Size>
+constexpr std::array<bool, Size + 1> fusable_nodes(const bool* elementwise, const use_counts<Size>& u,
+                                                   const std::array<int, Size + 1>& output_uses) {
+  std::array<bool, Size + 1> f{};
+  for (std::size_t i = 0; i < Size; ++i) f[i] = elementwise[i] && u.uses[i] == 1 && output_uses[i] == 0 && u.ok[i];
+  return f;
+}
+template <std::size_t N>
+constexpr std::size_t count_true(const std::array<bool, N>& a) {
+  std::size_t k = 0;
+  for (bool b : a) k += b ? 1 : 0;
+  return k;
 }
 
 // What the plan compiles each node to: small types whose names do not carry the whole plan (a
@@ -188,42 +225,38 @@ struct plan_impl {
   using index = Idx;
   using nodes = typename Idx::nodes;
   static constexpr std::size_t size = Idx::size;
-  static constexpr auto offsets = slot_offsets(nodes{});
+  using facts = plan_nodes<Idx, nodes>;
+  static constexpr std::array<std::size_t, size + 1> offsets = prefix_sums<size>(facts::sizes);
   static constexpr std::size_t values = offsets[size];
 
   template <class T> using buffer = std::array<T, values == 0 ? 1 : values>;
 
   // How often each node is an operand of another node, and how often it is an output.
-  static constexpr use_counts<size> operand_use = count_operand_uses<Idx>(nodes{});
-  static constexpr auto node_uses = operand_use.uses;
-  static constexpr auto output_uses = count_outputs<Idx>(typename Idx::roots{});
+  static constexpr use_counts<size> operand_use = count_uses<size>(facts::arity, facts::rows::slot, facts::rows::fusable);
+  static constexpr std::array<int, size + 1> node_uses = operand_use.uses;
+  static constexpr std::array<int, size + 1> output_uses =
+      count_slots<size>(plan_outputs<Idx, typename Idx::roots>::slot, Idx::roots::size);
 
   // Loop fusion. An elementwise tensor node that is used once, by an elementwise node of its own
   // shape, and is not an output, gets no loop of its own: its parent computes it element by element
   // inside its loop — (1 - tanh(u)²) ⊙ v is one loop, as a person would write it. Every node is still
   // computed once per call.
-  static constexpr auto fused = [] {
-    std::array<bool, size + 1> f{};
-    constexpr auto candidate = elementwise_tensors(nodes{});
-    for (std::size_t i = 0; i < size; ++i)
-      f[i] = candidate[i] && operand_use.uses[i] == 1 && output_uses[i] == 0 && operand_use.ok[i];
-    return f;
-  }();
+  static constexpr std::array<bool, size + 1> fused = fusable_nodes<size>(facts::elementwise, operand_use, output_uses);
 };
 
 // The operand reference of expression E in plan P (plan_impl).
 template <class P, class E> struct ref_of { using type = E; };  // leaves
 template <class P, class E, bool Fused> struct node_ref;
 template <class P, class Op, class... A> struct node_ref<P, node<Op, A...>, false> {
-  static constexpr std::size_t slot = node_index<typename P::index, node<Op, A...>>;
-  static_assert(slot < P::size, "costate::plan: node missing from the plan (internal error)");
-  using type = slot_ref<P::offsets[slot], shape_of_t<node<Op, A...>>>;
+  using slot = node_index_of<typename P::index, node<Op, A...>>;
+  static_assert(slot::value < P::size, "costate::plan: node missing from the plan (internal error)");
+  using type = slot_ref<P::offsets[slot::value], shape_of_t<node<Op, A...>>>;
 };
 template <class P, class Op, class... A> struct node_ref<P, node<Op, A...>, true> {
   using type = fused_ref<Op, shape_of_t<node<Op, A...>>, typename ref_of<P, A>::type...>;
 };
 template <class P, class Op, class... A> struct ref_of<P, node<Op, A...>> {
-  using type = typename node_ref<P, node<Op, A...>, P::fused[node_index<typename P::index, node<Op, A...>>]>::type;
+  using type = typename node_ref<P, node<Op, A...>, P::fused[node_index_of<typename P::index, node<Op, A...>>::value]>::type;
 };
 template <class P, class E> using ref_t = typename ref_of<P, E>::type;
 
@@ -231,12 +264,12 @@ template <class P, class E> using ref_t = typename ref_of<P, E>::type;
 template <class P, class N, bool Skip = false> struct instr_of { using type = no_instr; };
 template <class P, class Op, class... A>
 struct instr_of<P, node<Op, A...>, false> {
-  static constexpr std::size_t slot = node_index<typename P::index, node<Op, A...>>;
+  using slot = node_index_of<typename P::index, node<Op, A...>>;
   using type = std::conditional_t<
-      P::fused[slot], no_instr,
+      P::fused[slot::value], no_instr,
       std::conditional_t<tensor_operation<Op>,
-                         instr<Op, shape_of_t<node<Op, A...>>, P::offsets[slot], shaped<ref_t<P, A>, shape_of_t<A>>...>,
-                         instr<Op, shape_of_t<node<Op, A...>>, P::offsets[slot], ref_t<P, A>...>>>;
+                         instr<Op, shape_of_t<node<Op, A...>>, P::offsets[slot::value], shaped<ref_t<P, A>, shape_of_t<A>>...>,
+                         instr<Op, shape_of_t<node<Op, A...>>, P::offsets[slot::value], ref_t<P, A>...>>>;
 };
 
 template <class T, class... I>
@@ -271,42 +304,58 @@ template <class T, class Sink, class... R, std::size_t... I>
   (sink(std::integral_constant<std::size_t, I>{}, ref<R>::get(v, c)), ...);
 }
 
+// Where an output goes: bases[Base] + Offset, shape S, stored or added; Optional outputs are skipped
+// when bases[Base] is null.
+enum class put_mode { store, accumulate };
+template <std::size_t Base, std::size_t Offset, class S, put_mode Mode, bool Optional = false> struct out {};
+
+template <class I> inline constexpr std::size_t instr_weight = 0;
+template <class Op, class S, std::size_t Off, class... R>
+inline constexpr std::size_t instr_weight<instr<Op, S, Off, R...>> = tensor_operation<Op> ? 4 : S::rank == 0 ? 1 : 2;
+template <std::size_t N> constexpr std::size_t sum_of(const std::size_t (&w)[N]) {
+  std::size_t s = 0;
+  for (std::size_t x : w) s += x;
+  return s;
+}
+template <class Instrs> struct instr_size;
+template <class... I> struct instr_size<tlist<I...>> {
+  static constexpr std::size_t weights[] = {instr_weight<I>..., 0};
+  static constexpr std::size_t value = sum_of(weights);
+};
+
+template <class D> struct put_out;
+template <class T, class... R, class... D>
+[[gnu::always_inline]] inline void emit_to(const T* v, const context<T>& c, T* const* bases, tlist<R...>, tlist<D...>) {
+  static_cast<void>(v), static_cast<void>(c), static_cast<void>(bases);
+  (put_out<D>::put(bases, ref<R>::get(v, c)), ...);
+}
+
+// An output that is a tensor operation no node uses (and that is one output only) can be deferred:
+// plan::run_direct hands it over unevaluated, and its write(dst) evaluates it straight into its
+// destination (store and accumulate below take it). Saves a copy of, e.g., the weight gradient λzᵀ
+// on every right-hand-side call.
+template <class P, class E> struct deferrable_in : std::false_type {};  // (struct, not a lambda: see dag.hpp)
+template <class P, class Op, class... A>
+  requires(tensor_operation<Op> && shape_of_t<node<Op, A...>>::rank != 0)
+struct deferrable_in<P, node<Op, A...>>
+    : std::bool_constant<P::node_uses[node_index_of<typename P::index, node<Op, A...>>::value] == 0 &&
+                         P::output_uses[node_index_of<typename P::index, node<Op, A...>>::value] == 1> {};
+
 // The plan of a list of outputs (plan<Outputs...> below).
 template <class OutputList>
 struct plan_for {
   using index = dag_index<OutputList>;
   using impl = plan_impl<index>;
   static constexpr std::size_t slots = impl::size;
-  static constexpr std::size_t fused_nodes = [] {
-    std::size_t k = 0;
-    for (std::size_t i = 0; i < impl::size; ++i) k += impl::fused[i] ? 1 : 0;
-    return k;
-  }();
+  static constexpr std::size_t fused_nodes = count_true(impl::fused);
   static constexpr std::size_t values = impl::values;
   static constexpr std::size_t outputs = OutputList::size;
 
-  // An output that is a tensor operation no node uses (and that is one output only) can be deferred:
-  // run_direct's sink receives a value whose write(dst) evaluates it straight into its destination
-  // (store and accumulate below take it). Saves a copy of, e.g., the weight gradient λzᵀ on every
-  // right-hand-side call.
-  template <class E> static constexpr bool deferrable = [] {
-    if constexpr (!is_node<E>::value) {
-      return false;
-    } else {
-      using Op = typename E::op;
-      if constexpr (!tensor_operation<Op> || shape_of_t<E>::rank == 0) return false;
-      else {
-        constexpr std::size_t i = node_index<index, E>;
-        return impl::node_uses[i] == 0 && impl::output_uses[i] == 1;
-      }
-    }
-  }();
-
-  template <class E, bool Deferred = deferrable<E>> struct direct_ref { using type = ref_t<impl, E>; };
+  template <class E, bool Deferred = deferrable_in<impl, E>::value> struct direct_ref { using type = ref_t<impl, E>; };
   template <class E> struct direct_ref<E, true> { using type = typename deferred_of<impl, E>::type; };
 
   template <class... N> static tlist<typename instr_of<impl, N>::type...> instrs_of(tlist<N...>);
-  template <class... N> static tlist<typename instr_of<impl, N, deferrable<N>>::type...> direct_instrs_of(tlist<N...>);
+  template <class... N> static tlist<typename instr_of<impl, N, deferrable_in<impl, N>::value>::type...> direct_instrs_of(tlist<N...>);
   template <class... O> static tlist<ref_t<impl, O>...> refs_of(tlist<O...>);
   template <class... O> static tlist<typename direct_ref<O>::type...> direct_refs_of(tlist<O...>);
   using instructions = decltype(instrs_of(typename index::nodes{}));
@@ -327,6 +376,20 @@ struct plan_for {
     run_instrs(v.data(), c, direct_instructions{});
     emit_refs(static_cast<const T*>(v.data()), c, sink, direct_output_refs{}, std::make_index_sequence<outputs>{});
   }
+
+  // Like run_direct, with output i written to its destination Dests[i] (a tlist of out<...>, see below)
+  // in bases: no per-output callback, so nothing is instantiated per output but the store itself.
+  template <class T, class Dests>
+  [[gnu::always_inline]] static void run_direct_to(const context<T>& c, T* const* bases, Dests) {
+    static_assert(Dests::size == outputs, "costate::plan: one destination per output");
+    typename impl::template buffer<T> v;
+    run_instrs(v.data(), c, direct_instructions{});
+    emit_to(static_cast<const T*>(v.data()), c, bases, direct_output_refs{}, Dests{});
+  }
+
+  // A rough measure of the code the plan inlines: its instructions and outputs, a loop counting as a
+  // few statements. Callers run plans above a threshold out of line (large_plan below).
+  static constexpr std::size_t code_size = instr_size<instructions>::value + outputs;
 };
 
 }  // namespace detail
@@ -371,6 +434,25 @@ template <class S, int Sign = 1, class Dst, class V>
     if constexpr (Sign > 0) dst[i] += detail::element(v, i); else dst[i] -= detail::element(v, i);
   }
 }
+
+namespace detail {
+template <std::size_t Base, std::size_t Offset, class S, put_mode Mode, bool Optional>
+struct put_out<out<Base, Offset, S, Mode, Optional>> {
+  template <class T, class V> [[gnu::always_inline]] static void put(T* const* bases, const V& v) {
+    if constexpr (Optional) {
+      if (!bases[Base]) return;
+    }
+    if constexpr (Mode == put_mode::store) costate::store<S>(bases[Base] + Offset, v);
+    else costate::accumulate<S>(bases[Base] + Offset, v);
+  }
+};
+
+// Plans whose code_size exceeds this are called out of line by the right-hand sides (system/rhs.hpp):
+// inlined into each of a stepper's stage evaluations, a plan of hundreds of nodes is optimised once per
+// call site, and compile time and memory grow with it. Small plans (Lotka–Volterra's adjoint has ~20
+// instructions, a width-64 neural ODE's ~40) stay inlined, where they run fastest.
+inline constexpr std::size_t large_plan = 160;
+}  // namespace detail
 
 // Value of one scalar expression (plan of one output): for tests and examples.
 template <class T, Expr E>

@@ -42,10 +42,10 @@ template <class Op, std::size_t K, class Self, class Adj, class... A>
 struct op_vjp_impl {
   using operand = typename at<K, tlist<A...>>::type;
   using product = node<mul_op, Adj, typename at<K, typename Op::template partials<Self, A...>>::type>;
-  static constexpr std::size_t ro = shape_of_t<operand>::rank, rs = shape_of_t<Self>::rank;
+  // (Enumerators: a static data member per edge would be a symbol named after its expressions.)
+  enum : std::size_t { ro = shape_of_t<operand>::rank, rs = shape_of_t<Self>::rank };
   // A broadcast operand receives the sum over what it was broadcast across.
-  static constexpr bool row_broadcast =
-      ro == 2 && rs == 2 && shape_of_t<operand>::dims[0] == 1 && shape_of_t<Self>::dims[0] != 1;
+  enum : bool { row_broadcast = ro == 2 && rs == 2 && shape_of_t<operand>::dims[0] == 1 && shape_of_t<Self>::dims[0] != 1 };
   using type = std::conditional_t<
       ro == 0 && rs != 0, node<sum_op, product>,
       std::conditional_t<ro == 1 && rs == 2, node<row_sum_op, product>,

@@ -33,23 +33,46 @@ struct concat<tlist<A...>, tlist<B...>, Rest...> { using type = typename concat<
 
 namespace detail {
 template <class List, std::size_t I> using nth = typename at<I, List>::type;
+
+// Destinations of the plans' outputs (expr/plan.hpp's out<...>): f_k at its offset in bases[Base]; a
+// VJP with respect to symbol X at Offset + X's offset in bases[0], stored when no other symbol's range
+// overlaps it, added otherwise.
+template <class Sys, std::size_t Base, bool Optional, class Shapes = typename Sys::output_shapes,
+          class Seq = std::make_index_sequence<Shapes::size>>
+struct rhs_outs;
+template <class Sys, std::size_t Base, bool Optional, class... S, std::size_t... K>
+struct rhs_outs<Sys, Base, Optional, tlist<S...>, std::index_sequence<K...>> {
+  using type = tlist<out<Base, Sys::output_offsets[K], S, put_mode::store, Optional>...>;
+};
+template <std::size_t Offset, put_mode Mode, class Leaves> struct leaf_outs;
+template <std::size_t Offset, put_mode Mode, class... X>
+struct leaf_outs<Offset, Mode, tlist<X...>> {
+  using type = tlist<out<0, Offset + X::index, typename X::shape_type, Mode>...>;
+};
 }  // namespace detail
 
 // dz/dt = f(z, θ, t)
 template <class Sys, class T>
 struct forward_rhs {
   using plan_type = typename detail::plan_of<typename Sys::rhs>::type;
+  using outs = typename detail::rhs_outs<Sys, 0, false>::type;
+  // Large systems are evaluated by one function out of line rather than inlined into every stage of
+  // the stepper (expr/plan.hpp's large_plan).
+  static constexpr bool out_of_line = plan_type::code_size > detail::large_plan;
   const T* theta;
   const double* inputs;
 
   template <class State>
   [[gnu::always_inline]] void operator()(const State& x, State& dxdt, double t) const {
-    const context<T> c{x.data(), nullptr, theta, inputs, t};
-    plan_type::template run<T>(c, [&](auto i, const auto& v) {
-      constexpr std::size_t k = decltype(i)::value;
-      store<detail::nth<typename Sys::output_shapes, k>>(dxdt.data() + Sys::output_offsets[k], v);
-    });
+    if constexpr (out_of_line) call(x.data(), dxdt.data(), t);
+    else evaluate(x.data(), dxdt.data(), t);
   }
+  [[gnu::always_inline]] void evaluate(const T* x, T* dxdt, double t) const {
+    const context<T> c{x, nullptr, theta, inputs, t};
+    T* const bases[1] = {dxdt};
+    plan_type::template run_direct_to<T>(c, bases, outs{});
+  }
+  [[gnu::noinline]] void call(const T* x, T* dxdt, double t) const { evaluate(x, dxdt, t); }
 
   // ∂f/∂z (row-major n×n) and ∂f/∂t, for stiff steppers: row j is e_jᵀ∂f/∂z, the system's own
   // derived VJP seeded with the unit vector e_j (n evaluations of the VJP plan, no differencing).
@@ -72,13 +95,15 @@ struct vjp_evaluator {
   // state_vector<2>) add up into zeroed values.
   template <class Leaves, std::size_t Size>
   struct coverage {
-    static constexpr auto count = [] {
+    template <class... X>
+    static constexpr std::array<std::size_t, Size + 1> count_of(detail::tlist<X...>) {
       std::array<std::size_t, Size + 1> cover{};
-      [&]<class... X>(detail::tlist<X...>) {
-        ((([&] { for (std::size_t i = X::index; i < X::index + X::shape_type::size; ++i) ++cover[i]; })()), ...);
-      }(Leaves{});
+      constexpr std::size_t first[] = {X::index..., 0}, size[] = {X::shape_type::size..., 0};
+      for (std::size_t k = 0; k < sizeof...(X); ++k)
+        for (std::size_t i = first[k]; i < first[k] + size[k]; ++i) ++cover[i];
       return cover;
-    }();
+    }
+    static constexpr auto count = count_of(Leaves{});
     static constexpr bool direct = [] {
       for (std::size_t i = 0; i < Size; ++i) if (count[i] > 1) return false;
       return true;
@@ -106,25 +131,17 @@ struct vjp_evaluator {
     for (const std::size_t i : cover_z::to_zero) out[i] = T(0);
     for (const std::size_t i : cover_p::to_zero) out[n + i] = T(0);
   }
-  template <std::size_t k, class Out, class V>
-  [[gnu::always_inline]] static void put(Out* out, const V& v) {
-    if constexpr (k < nz) {
-      using X = detail::nth<typename Sys::state_leaves, k>;
-      if constexpr (cover_z::direct) store<typename X::shape_type>(out + X::index, v);
-      else accumulate<typename X::shape_type>(out + X::index, v);
-    } else if constexpr (k < nz + np) {
-      using X = detail::nth<typename Sys::param_leaves, k - nz>;
-      if constexpr (cover_p::direct) store<typename X::shape_type>(out + n + X::index, v);
-      else accumulate<typename X::shape_type>(out + n + X::index, v);
-    } else {
-      out[n + p] = v;
-    }
-  }
+  // Where the VJP outputs go in `out` (bases[0]).
+  using outs = typename detail::concat<
+      typename detail::leaf_outs<0, cover_z::direct ? detail::put_mode::store : detail::put_mode::accumulate, typename Sys::state_leaves>::type,
+      typename detail::leaf_outs<n, cover_p::direct ? detail::put_mode::store : detail::put_mode::accumulate, typename Sys::param_leaves>::type,
+      detail::tlist<detail::out<0, n + p, shape<>, detail::put_mode::store>>>::type;
   // out = λᵀ∂f/∂(z, θ, t) at (z, t) with the given λ.
   static void run(const T* z, const T* lambda, const T* theta, const double* inputs, double t, T* out) {
     const context<T> c{z, lambda, theta, inputs, t};
     zero(out);
-    plan_type::template run_direct<T>(c, [&](auto i, const auto& v) { put<decltype(i)::value>(out, v); });
+    T* const bases[1] = {out};
+    plan_type::template run_direct_to<T>(c, bases, outs{});
   }
 };
 
@@ -193,12 +210,22 @@ struct adjoint_rhs {
   static constexpr std::size_t nf = Sys::rhs::size;
   using outputs = typename detail::concat<typename Sys::rhs, typename vjps::outputs>::type;
   using plan_type = typename detail::plan_of<outputs>::type;
+  // f into dz/dt (bases[1]; null when z is interpolated), the VJPs into [λ | g_θ | g_t] (bases[0]).
+  using outs = typename detail::concat<typename detail::rhs_outs<Sys, 1, !integrates_z>::type, typename vjps::outs>::type;
+  static constexpr bool out_of_line = plan_type::code_size > detail::large_plan;  // see forward_rhs
   const T* theta;
   const double* inputs;
   const std::conditional_t<integrates_z, int, ZSource>* zsource = nullptr;
 
   template <class State>
   [[gnu::always_inline]] void operator()(const State& x, State& dxdt, double t) const {
+    if constexpr (out_of_line) call(x, dxdt, t);
+    else evaluate(x, dxdt, t);
+  }
+  template <class State>
+  [[gnu::noinline]] void call(const State& x, State& dxdt, double t) const { evaluate(x, dxdt, t); }
+  template <class State>
+  [[gnu::always_inline]] void evaluate(const State& x, State& dxdt, double t) const {
     // The VJPs are linear in λ: seeded with -λ they are -λᵀ∂f/∂X, so no output needs negating.
     std::array<T, n> minus_lambda;
     for (std::size_t i = 0; i < n; ++i) minus_lambda[i] = -x[n + i];
@@ -216,11 +243,8 @@ struct adjoint_rhs {
     const context<T> c{z, minus_lambda.data(), theta, inputs, t};
     T* out = dxdt.data() + n;
     vjps::zero(out);
-    plan_type::template run_direct<T>(c, [&](auto i, const auto& v) {
-      constexpr std::size_t k = decltype(i)::value;
-      if constexpr (k >= nf) vjps::template put<k - nf>(out, v);
-      else if (integrates_z || z_moves) store<detail::nth<typename Sys::output_shapes, k>>(dxdt.data() + Sys::output_offsets[k], v);
-    });
+    T* const bases[2] = {out, integrates_z || z_moves ? dxdt.data() : nullptr};
+    plan_type::template run_direct_to<T>(c, bases, outs{});
   }
 
   // For stiff steppers (checkpointed only); see detail::interpolated_adjoint_jacobian.
