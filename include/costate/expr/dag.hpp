@@ -47,6 +47,12 @@ struct dag_walk {
 };
 
 template <std::size_t N>
+constexpr std::size_t sum_of(const std::size_t (&v)[N]) {
+  std::size_t s = 0;
+  for (std::size_t x : v) s += x;
+  return s;
+}
+template <std::size_t N>
 constexpr std::size_t max_of(const std::size_t (&v)[N]) {
   std::size_t m = 0;
   for (std::size_t x : v) m = x > m ? x : m;
@@ -123,9 +129,9 @@ template <class Idx, class Seq> struct dag_flat;
 template <class... F>
 struct dag_index<tlist<F...>> {
   using roots = tlist<F...>;
-  static constexpr dag_walk<(std::size_t{0} + ... + sub_dag<F>::walk.n)> walk =
-      merge_walks<(std::size_t{0} + ... + sub_dag<F>::walk.n)>({sub_dag<F>::walk.out.data()..., nullptr},
-                                                               {sub_dag<F>::walk.n..., 0}, dag_none);
+  static constexpr std::size_t cap = sum_of({sub_dag<F>::walk.n..., std::size_t{0}});  // (no fold: see run_instrs)
+  static constexpr dag_walk<cap> walk =
+      merge_walks<cap>({sub_dag<F>::walk.out.data()..., nullptr}, {sub_dag<F>::walk.n..., 0}, dag_none);
   static constexpr std::size_t size = walk.n;
   // The nodes, in walk order.
   using nodes = typename dag_flat<dag_index, std::make_index_sequence<size>>::type;
@@ -136,7 +142,7 @@ template <class Op, class... A> struct operand_list<node<Op, A...>> { using type
 
 template <class Idx, std::size_t G, bool Root> struct dag_node_type_impl;
 template <class Idx, std::size_t G> struct dag_node_type_impl<Idx, G, true> {
-  using type = typename at<Idx::walk.out[G].root, typename Idx::roots>::type;
+  using type = typename long_at<Idx::walk.out[G].root, typename Idx::roots>::type;
 };
 template <class Idx, std::size_t G> struct dag_node_type_impl<Idx, G, false> {
   using type = typename at<Idx::walk.out[G].operand,
@@ -266,7 +272,7 @@ template <class... N>
 struct dag_edges<tlist<N...>> {
   enum : std::size_t { max_arity = max_of({std::size_t{0}, std::size_t{N::arity}...}) };
   using rows = operand_rows<tlist<N...>, std::make_index_sequence<max_arity>>;
-  static constexpr std::size_t count = (std::size_t{0} + ... + N::arity);
+  static constexpr std::size_t count = sum_of({std::size_t{N::arity}..., std::size_t{0}});
   static constexpr std::size_t arity[] = {N::arity..., 0};
   static constexpr std::array<dag_key, count + 1> edges = edge_keys<count>(arity, rows::hash, sizeof...(N));
 };
@@ -274,13 +280,18 @@ struct dag_edges<tlist<N...>> {
 // One use of X: operand K of node P.
 template <class P, std::size_t K> struct edge {};
 
+// (Built by namespace-scope functions whose template arguments are all deduced at once: a member
+// template's pack expansion is partially substituted when its class is instantiated, and GCC then walks
+// the substituted pattern — here, the whole DAG — once per node.)
+template <class Idx, class Table, std::size_t B, std::size_t... M>
+auto parent_edge_list(Idx*, Table*, std::integral_constant<std::size_t, B>, std::index_sequence<M...>)
+    -> tlist<edge<typename dag_node_type<Idx, Table::edges[B + M].pos>::type, Table::edges[B + M].operand>...>;
 template <class Idx, class X>
 struct parent_edges {
   using table = dag_edges<typename Idx::nodes>;
-  template <std::size_t B, std::size_t... M>
-  static auto make(std::index_sequence<M...>)
-      -> tlist<edge<typename dag_node_type<Idx, table::edges[B + M].pos>::type, table::edges[B + M].operand>...>;
-  using type = decltype(make<lower_key(table::edges.data(), table::count, type_hash_of<X>::value)>(
+  using type = decltype(parent_edge_list(
+      static_cast<Idx*>(nullptr), static_cast<table*>(nullptr),
+      std::integral_constant<std::size_t, lower_key(table::edges.data(), table::count, type_hash_of<X>::value)>{},
       std::make_index_sequence<count_key(table::edges.data(), table::count, type_hash_of<X>::value)>{}));
 };
 template <class Idx, class X> using parent_edges_t = typename parent_edges<Idx, X>::type;
@@ -292,14 +303,17 @@ template <class... F>
 struct root_tables<tlist<F...>> {
   static constexpr std::array<dag_key, sizeof...(F) + 1> by_hash = keys_of_hashes({type_hash_of<F>::value..., std::uint64_t{0}});
 };
+template <class Roots, class Seeds, class X, std::size_t I>
+using seed_if_root = std::conditional_t<__is_same(typename long_at<I, Roots>::type, X), typename long_at<I, Seeds>::type, zero>;
+template <class Roots, class Seeds, class X, class Table, std::size_t B, std::size_t... M>
+auto seed_list(Roots*, Seeds*, X*, Table*, std::integral_constant<std::size_t, B>, std::index_sequence<M...>)
+    -> tlist<seed_if_root<Roots, Seeds, X, Table::by_hash[B + M].pos>...>;
 template <class Roots, class Seeds, class X>
 struct matching_seeds {
   using tables = root_tables<Roots>;
-  template <std::size_t I>
-  using seed = std::conditional_t<__is_same(typename at<I, Roots>::type, X), typename at<I, Seeds>::type, zero>;
-  template <std::size_t B, std::size_t... M>
-  static auto make(std::index_sequence<M...>) -> tlist<seed<tables::by_hash[B + M].pos>...>;
-  using type = decltype(make<lower_key(tables::by_hash.data(), Roots::size, type_hash_of<X>::value)>(
+  using type = decltype(seed_list(
+      static_cast<Roots*>(nullptr), static_cast<Seeds*>(nullptr), static_cast<X*>(nullptr), static_cast<tables*>(nullptr),
+      std::integral_constant<std::size_t, lower_key(tables::by_hash.data(), Roots::size, type_hash_of<X>::value)>{},
       std::make_index_sequence<count_key(tables::by_hash.data(), Roots::size, type_hash_of<X>::value)>{}));
 };
 template <class Roots, class Seeds, class X> using matching_seeds_t = typename matching_seeds<Roots, Seeds, X>::type;
@@ -368,7 +382,7 @@ struct leaves_of {
       static_cast<int>(K), Idx::roots::size, roots::kind, roots::index, roots::hash, Idx::size, edges::arity, rows::kind,
       rows::index, rows::hash);
   template <std::size_t J, bool Root = picks.p[J].node == dag_none> struct pick {
-    using type = typename at<picks.p[J].operand, typename Idx::roots>::type;
+    using type = typename long_at<picks.p[J].operand, typename Idx::roots>::type;
   };
   template <std::size_t J> struct pick<J, false> {
     using type = typename at<picks.p[J].operand, typename operand_list<typename dag_node_type<Idx, picks.p[J].node>::type>::type>::type;

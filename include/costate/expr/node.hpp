@@ -89,8 +89,27 @@ struct at<I, tlist<Ts...>> {
   using type = typename decltype(select_indexed<I>(static_cast<const indexer<std::index_sequence_for<Ts...>, Ts...>*>(nullptr)))::type;
 };
 
+// I-th element of a long list: at<> walks every element (GCC 12 deduces I from the list's bases one by
+// one), so a long list is split 16 elements at a time, each suffix once (memoised), and at<> looks
+// only among 16.
+template <class L, bool Short = (L::size <= 16)> struct split16 {
+  using head = L;
+  using tail = tlist<>;
+};
+template <class T0, class T1, class T2, class T3, class T4, class T5, class T6, class T7, class T8, class T9, class T10, class T11, class T12, class T13, class T14, class T15, class... R>
+struct split16<tlist<T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, R...>, false> {
+  using head = tlist<T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15>;
+  using tail = tlist<R...>;
+};
+template <std::size_t I, class L, bool Near = (I < 16)> struct long_at : long_at<I - 16, typename split16<L>::tail> {};
+template <std::size_t I, class L> struct long_at<I, L, true> { using type = typename at<I, typename split16<L>::head>::type; };
+
 template <class List, class T> struct push_back;
 template <class... Ts, class T> struct push_back<tlist<Ts...>, T> { using type = tlist<Ts..., T>; };
+template <class List, class T> struct push_front;
+template <class... Ts, class T> struct push_front<tlist<Ts...>, T> { using type = tlist<T, Ts...>; };
+template <class A, class B> struct concat2;
+template <class... A, class... B> struct concat2<tlist<A...>, tlist<B...>> { using type = tlist<A..., B...>; };
 
 template <class...> inline constexpr bool dependent_false = false;
 }  // namespace detail

@@ -272,10 +272,44 @@ struct instr_of<P, node<Op, A...>, false> {
                          instr<Op, shape_of_t<node<Op, A...>>, P::offsets[slot::value], ref_t<P, A>...>>>;
 };
 
+// Runs instructions in order. (A braced list sequences the calls: GCC takes time quadratic in the
+// length of a comma fold.)
 template <class T, class... I>
 [[gnu::always_inline]] inline void run_instrs(T* v, const context<T>& c, tlist<I...>) {
   static_cast<void>(v), static_cast<void>(c);  // an empty plan uses neither
-  (exec<I>::template run<T>(v, c), ...);
+  using in_order = int[];
+  static_cast<void>(in_order{0, (exec<I>::template run<T>(v, c), 0)...});
+}
+
+// Large plans run in blocks of 64 instructions, each a function of its own: the optimiser's work on
+// one function grows faster than its length (every load of the plan's buffer is checked against the
+// stores before it), so blocks keep compile time linear. (A call per 64 instructions costs nothing
+// measurable at run time.)
+template <class L, std::size_t Rounds = 4> struct split64 {
+  using first = split16<L>;
+  using rest = split64<typename first::tail, Rounds - 1>;
+  using head = typename concat2<typename first::head, typename rest::head>::type;
+  using tail = typename rest::tail;
+};
+template <class L> struct split64<L, 0> {
+  using head = tlist<>;
+  using tail = L;
+};
+template <class L, bool Empty = (L::size == 0)> struct blocks64 {
+  using split = split64<L>;
+  using type = typename push_front<typename blocks64<typename split::tail>::type, typename split::head>::type;
+};
+template <class L> struct blocks64<L, true> { using type = tlist<>; };
+
+template <class T, class Block>
+[[gnu::noinline]] void run_block(T* v, const context<T>& c) {
+  run_instrs(v, c, Block{});
+}
+template <class T, class... B>
+[[gnu::always_inline]] inline void run_blocks(T* v, const context<T>& c, tlist<B...>) {
+  static_cast<void>(v), static_cast<void>(c);
+  using in_order = int[];
+  static_cast<void>(in_order{0, (run_block<T, B>(v, c), 0)...});
 }
 
 // A tensor-operation output that no node uses, evaluated straight into its destination
@@ -301,8 +335,16 @@ template <class P, class Op, class... A> struct deferred_of<P, node<Op, A...>> {
 template <class T, class Sink, class... R, std::size_t... I>
 [[gnu::always_inline]] inline void emit_refs(const T* v, const context<T>& c, Sink& sink, tlist<R...>, std::index_sequence<I...>) {
   static_cast<void>(v), static_cast<void>(c), static_cast<void>(sink);
-  (sink(std::integral_constant<std::size_t, I>{}, ref<R>::get(v, c)), ...);
+  using in_order = int[];
+  static_cast<void>(in_order{0, (sink(std::integral_constant<std::size_t, I>{}, ref<R>::get(v, c)), 0)...});
 }
+
+// Plans whose code_size exceeds this run in out-of-line blocks, and the right-hand sides call them out
+// of line (system/rhs.hpp): inlined into each of a stepper's stage evaluations, a plan of hundreds of
+// nodes is optimised once per call site, and compile time and memory grow with it. Small plans
+// (Lotka–Volterra's adjoint has ~20 instructions, a width-64 neural ODE's ~40) stay inlined, where
+// they run fastest.
+inline constexpr std::size_t large_plan = 160;
 
 // Where an output goes: bases[Base] + Offset, shape S, stored or added; Optional outputs are skipped
 // when bases[Base] is null.
@@ -312,11 +354,6 @@ template <std::size_t Base, std::size_t Offset, class S, put_mode Mode, bool Opt
 template <class I> inline constexpr std::size_t instr_weight = 0;
 template <class Op, class S, std::size_t Off, class... R>
 inline constexpr std::size_t instr_weight<instr<Op, S, Off, R...>> = tensor_operation<Op> ? 4 : S::rank == 0 ? 1 : 2;
-template <std::size_t N> constexpr std::size_t sum_of(const std::size_t (&w)[N]) {
-  std::size_t s = 0;
-  for (std::size_t x : w) s += x;
-  return s;
-}
 template <class Instrs> struct instr_size;
 template <class... I> struct instr_size<tlist<I...>> {
   static constexpr std::size_t weights[] = {instr_weight<I>..., 0};
@@ -324,10 +361,24 @@ template <class... I> struct instr_size<tlist<I...>> {
 };
 
 template <class D> struct put_out;
+// Output R goes to destination D.
+template <class R, class D> struct routed {};
+template <class... R, class... D> tlist<routed<R, D>...> route(tlist<R...>, tlist<D...>);
 template <class T, class... R, class... D>
-[[gnu::always_inline]] inline void emit_to(const T* v, const context<T>& c, T* const* bases, tlist<R...>, tlist<D...>) {
+[[gnu::always_inline]] inline void emit_to(const T* v, const context<T>& c, T* const* bases, tlist<routed<R, D>...>) {
   static_cast<void>(v), static_cast<void>(c), static_cast<void>(bases);
-  (put_out<D>::put(bases, ref<R>::get(v, c)), ...);
+  using in_order = int[];
+  static_cast<void>(in_order{0, (put_out<D>::put(bases, ref<R>::get(v, c)), 0)...});
+}
+template <class T, class Block>
+[[gnu::noinline]] void emit_block(const T* v, const context<T>& c, T* const* bases) {
+  emit_to(v, c, bases, Block{});
+}
+template <class T, class... B>
+[[gnu::always_inline]] inline void emit_blocks(const T* v, const context<T>& c, T* const* bases, tlist<B...>) {
+  static_cast<void>(v), static_cast<void>(c), static_cast<void>(bases);
+  using in_order = int[];
+  static_cast<void>(in_order{0, (emit_block<T, B>(v, c, bases), 0)...});
 }
 
 // An output that is a tensor operation no node uses (and that is one output only) can be deferred:
@@ -363,10 +414,21 @@ struct plan_for {
   using direct_instructions = decltype(direct_instrs_of(typename index::nodes{}));
   using direct_output_refs = decltype(direct_refs_of(OutputList{}));
 
+  // A rough measure of the code the plan inlines: its instructions and outputs, a loop counting as a
+  // few statements. Plans above large_plan run in out-of-line blocks.
+  static constexpr std::size_t code_size = instr_size<instructions>::value + outputs;
+  static constexpr bool blocked = code_size > large_plan;
+
+  template <class T, class Instrs>
+  [[gnu::always_inline]] static void fill(T* v, const context<T>& c, Instrs) {
+    if constexpr (blocked) run_blocks(v, c, typename blocks64<Instrs>::type{});
+    else run_instrs(v, c, Instrs{});
+  }
+
   template <class T, class Sink>
   [[gnu::always_inline]] static void run(const context<T>& c, Sink&& sink) {
     typename impl::template buffer<T> v;
-    run_instrs(v.data(), c, instructions{});
+    fill(v.data(), c, instructions{});
     emit_refs(static_cast<const T*>(v.data()), c, sink, output_refs{}, std::make_index_sequence<outputs>{});
   }
 
@@ -382,14 +444,12 @@ struct plan_for {
   template <class T, class Dests>
   [[gnu::always_inline]] static void run_direct_to(const context<T>& c, T* const* bases, Dests) {
     static_assert(Dests::size == outputs, "costate::plan: one destination per output");
+    using routes = decltype(route(direct_output_refs{}, Dests{}));
     typename impl::template buffer<T> v;
-    run_instrs(v.data(), c, direct_instructions{});
-    emit_to(static_cast<const T*>(v.data()), c, bases, direct_output_refs{}, Dests{});
+    fill(v.data(), c, direct_instructions{});
+    if constexpr (blocked) emit_blocks(static_cast<const T*>(v.data()), c, bases, typename blocks64<routes>::type{});
+    else emit_to(static_cast<const T*>(v.data()), c, bases, routes{});
   }
-
-  // A rough measure of the code the plan inlines: its instructions and outputs, a loop counting as a
-  // few statements. Callers run plans above a threshold out of line (large_plan below).
-  static constexpr std::size_t code_size = instr_size<instructions>::value + outputs;
 };
 
 }  // namespace detail
@@ -447,11 +507,6 @@ struct put_out<out<Base, Offset, S, Mode, Optional>> {
   }
 };
 
-// Plans whose code_size exceeds this are called out of line by the right-hand sides (system/rhs.hpp):
-// inlined into each of a stepper's stage evaluations, a plan of hundreds of nodes is optimised once per
-// call site, and compile time and memory grow with it. Small plans (Lotka–Volterra's adjoint has ~20
-// instructions, a width-64 neural ODE's ~40) stay inlined, where they run fastest.
-inline constexpr std::size_t large_plan = 160;
 }  // namespace detail
 
 // Value of one scalar expression (plan of one output): for tests and examples.

@@ -65,14 +65,15 @@ template <class Sum, class X> struct shaped_adjoint {
                 "costate::reverse_sweep: an adjoint's shape differs from its node's (internal error)");
 };
 
-template <class Roots, class Seeds> struct reverse_sweep;
-
-template <class... F, class... W>
-struct reverse_sweep<tlist<F...>, tlist<W...>> {
-  static_assert(sizeof...(F) == sizeof...(W), "costate::reverse_sweep: one seed per root");
-  using nodes = dag_index_t<F...>;
-  using roots = tlist<F...>;
-  using seeds = tlist<W...>;
+// Roots and Seeds are tlists. (A primary template, not one specialised on their packs: GCC hashes and
+// compares a class's template arguments for every member template it looks up, and the packs of a
+// large system are hundreds of types long.)
+template <class Roots, class Seeds>
+struct reverse_sweep {
+  static_assert(Roots::size == Seeds::size, "costate::reverse_sweep: one seed per root");
+  using nodes = dag_index<Roots>;
+  using roots = Roots;
+  using seeds = Seeds;
 
   template <class X> struct adjoint;
 
@@ -108,6 +109,16 @@ struct reverse_sweep<tlist<F...>, tlist<W...>> {
   };
 
   template <class X> using adjoint_t = typename adjoint<X>::type;
+};
+
+// Every node's adjoint, parents first (reverse walk order): each then finds its parents' adjoints
+// made, so that the instantiation depth stays small however deep the expressions (a loss summed over
+// hundreds of states is a chain as deep as the sum is long).
+template <class Sweep, class Seq> struct adjoints_parents_first;
+template <class Sweep, std::size_t... G>
+struct adjoints_parents_first<Sweep, std::index_sequence<G...>> {
+  using type = tlist<typename Sweep::template adjoint<
+      typename dag_node_type<typename Sweep::nodes, sizeof...(G) - 1 - G>::type>::type...>;
 };
 
 }  // namespace detail

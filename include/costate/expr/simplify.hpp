@@ -208,13 +208,21 @@ using rules_in_order =
               rules::merge_constant_factors, rules::canonical_order>;
 
 // The result of the first rule that changes E, or E.
-template <class E, class Rules> struct apply_first_rule;
-template <class E> struct apply_first_rule<E, rule_list<>> { using type = E; };
+template <class E, class Rules> struct first_rule;
+template <class E> struct first_rule<E, rule_list<>> { using type = E; };
 template <class E, template <class> class R, template <class> class... Rs>
-struct apply_first_rule<E, rule_list<R, Rs...>> {
+struct first_rule<E, rule_list<R, Rs...>> {
   using rewritten = typename R<E>::type;
-  using type = typename std::conditional_t<__is_same(rewritten, E), apply_first_rule<E, rule_list<Rs...>>,
+  using type = typename std::conditional_t<__is_same(rewritten, E), first_rule<E, rule_list<Rs...>>,
                                            std::type_identity<rewritten>>::type;
+};
+// Most expressions simplification sees are fixpoints already: when no rule changes E, say so with one
+// instantiation rather than one per rule (a large system simplifies thousands of nodes).
+template <class E, class Rules> struct apply_first_rule;
+template <class E, template <class> class... R>
+struct apply_first_rule<E, rule_list<R...>> {
+  using type = typename std::conditional_t<(!__is_same(typename R<E>::type, E) || ...), first_rule<E, rule_list<R...>>,
+                                           std::type_identity<E>>::type;
 };
 
 inline constexpr int max_rewrites = 64;

@@ -153,20 +153,13 @@ double point_loss(const double* z, const double* theta, const double* u, double 
     return Pt::kernels::gradient(z, theta, u, lambda, dtheta);
   } else {
     const context<double> c{z, nullptr, theta, u, t};
-    constexpr std::size_t nz = Pt::state_leaves::size;
+    // ℓ into l, ∂ℓ/∂z added into lambda, ∂ℓ/∂θ into dtheta (expr/plan.hpp's out<...> destinations).
+    using outs = typename concat<tlist<out<0, 0, shape<>, put_mode::store>>,
+                                 typename leaf_outs<0, put_mode::accumulate, typename Pt::state_leaves, 1>::type,
+                                 typename leaf_outs<0, put_mode::accumulate, typename Pt::param_leaves, 2>::type>::type;
     double l = 0.0;
-    loss_plan_t<Pt>::template run<double>(c, [&](auto i, const auto& v) {
-      constexpr std::size_t k = decltype(i)::value;
-      if constexpr (k == 0) {
-        l = v;
-      } else if constexpr (k <= nz) {
-        using X = typename at<k - 1, typename Pt::state_leaves>::type;
-        costate::accumulate<typename X::shape_type>(lambda + X::index, v);
-      } else {
-        using X = typename at<k - 1 - nz, typename Pt::param_leaves>::type;
-        costate::accumulate<typename X::shape_type>(dtheta + X::index, v);
-      }
-    });
+    double* const bases[3] = {&l, lambda, dtheta};
+    loss_plan_t<Pt>::template run_direct_to<double>(c, bases, outs{});
     return l;
   }
 }

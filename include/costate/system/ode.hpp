@@ -48,7 +48,11 @@ using symbols_t = typename symbols_of<K, std::make_index_sequence<N>>::type;
 
 template <class Roots, class Seeds, class Vars> struct vjp_list;
 template <class Roots, class Seeds, class... X>
-struct vjp_list<Roots, Seeds, tlist<X...>> { using type = tlist<vjp_t<Roots, Seeds, X>...>; };
+struct vjp_list<Roots, Seeds, tlist<X...>> {
+  using sweep = reverse_sweep<Roots, Seeds>;
+  using warm = typename adjoints_parents_first<sweep, std::make_index_sequence<sweep::nodes::size>>::type;
+  using type = tlist<vjp_t<Roots, Seeds, X>...>;
+};
 
 template <class Row, class Vars> struct jacobian_row;
 template <class F, class... X>

@@ -44,10 +44,10 @@ template <class Sys, std::size_t Base, bool Optional, class... S, std::size_t...
 struct rhs_outs<Sys, Base, Optional, tlist<S...>, std::index_sequence<K...>> {
   using type = tlist<out<Base, Sys::output_offsets[K], S, put_mode::store, Optional>...>;
 };
-template <std::size_t Offset, put_mode Mode, class Leaves> struct leaf_outs;
-template <std::size_t Offset, put_mode Mode, class... X>
-struct leaf_outs<Offset, Mode, tlist<X...>> {
-  using type = tlist<out<0, Offset + X::index, typename X::shape_type, Mode>...>;
+template <std::size_t Offset, put_mode Mode, class Leaves, std::size_t Base = 0> struct leaf_outs;
+template <std::size_t Offset, put_mode Mode, class... X, std::size_t Base>
+struct leaf_outs<Offset, Mode, tlist<X...>, Base> {
+  using type = tlist<out<Base, Offset + X::index, typename X::shape_type, Mode>...>;
 };
 }  // namespace detail
 
