@@ -289,7 +289,7 @@ auto parent_edge_list(Idx*, Table*, std::integral_constant<std::size_t, B>, std:
 template <class Idx, class X>
 struct parent_edges {
   using table = dag_edges<typename Idx::nodes>;
-  using type = decltype(parent_edge_list(
+  using type = decltype(detail::parent_edge_list(  // qualified: no ADL through the whole DAG's types
       static_cast<Idx*>(nullptr), static_cast<table*>(nullptr),
       std::integral_constant<std::size_t, lower_key(table::edges.data(), table::count, type_hash_of<X>::value)>{},
       std::make_index_sequence<count_key(table::edges.data(), table::count, type_hash_of<X>::value)>{}));
@@ -304,14 +304,14 @@ struct root_tables<tlist<F...>> {
   static constexpr std::array<dag_key, sizeof...(F) + 1> by_hash = keys_of_hashes({type_hash_of<F>::value..., std::uint64_t{0}});
 };
 template <class Roots, class Seeds, class X, std::size_t I>
-using seed_if_root = std::conditional_t<__is_same(typename long_at<I, Roots>::type, X), typename long_at<I, Seeds>::type, zero>;
+using seed_if_root = pick_t<__is_same(typename long_at<I, Roots>::type, X), typename long_at<I, Seeds>::type, zero>;
 template <class Roots, class Seeds, class X, class Table, std::size_t B, std::size_t... M>
 auto seed_list(Roots*, Seeds*, X*, Table*, std::integral_constant<std::size_t, B>, std::index_sequence<M...>)
     -> tlist<seed_if_root<Roots, Seeds, X, Table::by_hash[B + M].pos>...>;
 template <class Roots, class Seeds, class X>
 struct matching_seeds {
   using tables = root_tables<Roots>;
-  using type = decltype(seed_list(
+  using type = decltype(detail::seed_list(  // qualified: no ADL through every root's types
       static_cast<Roots*>(nullptr), static_cast<Seeds*>(nullptr), static_cast<X*>(nullptr), static_cast<tables*>(nullptr),
       std::integral_constant<std::size_t, lower_key(tables::by_hash.data(), Roots::size, type_hash_of<X>::value)>{},
       std::make_index_sequence<count_key(tables::by_hash.data(), Roots::size, type_hash_of<X>::value)>{}));

@@ -39,12 +39,13 @@ struct constant {
   }
 };
 
+template <std::size_t N> struct node_arity { static constexpr std::size_t arity = N; };
+
 template <class Op, class... Args>
-struct node {
+struct node : node_arity<sizeof...(Args)> {
   using op = Op;
-  // An enumerator, not a static data member: GCC registers every instantiated static member under a
-  // name as long as the expression.
-  enum : std::size_t { arity = sizeof...(Args) };
+  // (In a base named after the count: a static data member of node would be a symbol named after the
+  // whole expression, and GCC names and registers every one it instantiates.)
 };
 
 namespace detail {
@@ -56,7 +57,10 @@ template <class T> struct is_node : std::false_type {};
 template <class Op, class... A> struct is_node<node<Op, A...>> : std::true_type {};
 
 // A small type list; big bookkeeping is done with packs and folds, not with recursive lists.
-template <class... Ts> struct tlist { static constexpr std::size_t size = sizeof...(Ts); };
+// (size lives in a base named after the count only: a static data member of a long list would be a
+// symbol named after the whole list, and GCC names and registers every one it instantiates.)
+template <std::size_t N> struct list_size { static constexpr std::size_t size = N; };
+template <class... Ts> struct tlist : list_size<sizeof...(Ts)> {};
 
 template <class T, class... Ts>
 inline constexpr bool contains_v = (__is_same(T, Ts) || ...);
@@ -76,14 +80,37 @@ template <class T, class List> struct index_of;
 template <class T, class... Ts>
 struct index_of<T, tlist<Ts...>> : std::integral_constant<std::size_t, index_of_impl<T, Ts...>()> {};
 
+// T if B, else F, without instantiating a class per use (std::conditional_t does: a large system makes
+// tens of thousands of them).
+template <bool B> struct pick { template <class T, class F> using type = T; };
+template <> struct pick<false> { template <class T, class F> using type = F; };
+template <bool B, class T, class F> using pick_t = typename pick<B>::template type<T, F>;
+
+// The K-th of a pack in one instantiation for K < 8 (a specialization each), by steps of 8 beyond.
+template <std::size_t K, class... Ts> struct nth_type;
+template <class T0, class... R> struct nth_type<0, T0, R...> { using type = T0; };
+template <class T0, class T1, class... R> struct nth_type<1, T0, T1, R...> { using type = T1; };
+template <class T0, class T1, class T2, class... R> struct nth_type<2, T0, T1, T2, R...> { using type = T2; };
+template <class T0, class T1, class T2, class T3, class... R> struct nth_type<3, T0, T1, T2, T3, R...> { using type = T3; };
+template <class T0, class T1, class T2, class T3, class T4, class... R> struct nth_type<4, T0, T1, T2, T3, T4, R...> { using type = T4; };
+template <class T0, class T1, class T2, class T3, class T4, class T5, class... R> struct nth_type<5, T0, T1, T2, T3, T4, T5, R...> { using type = T5; };
+template <class T0, class T1, class T2, class T3, class T4, class T5, class T6, class... R> struct nth_type<6, T0, T1, T2, T3, T4, T5, T6, R...> { using type = T6; };
+template <class T0, class T1, class T2, class T3, class T4, class T5, class T6, class T7, class... R> struct nth_type<7, T0, T1, T2, T3, T4, T5, T6, T7, R...> { using type = T7; };
+template <std::size_t K, class T0, class T1, class T2, class T3, class T4, class T5, class T6, class T7, class... R>
+  requires(K >= 8)
+struct nth_type<K, T0, T1, T2, T3, T4, T5, T6, T7, R...> : nth_type<K - 8, R...> {};
+
 // I-th element without recursion: overload resolution picks the matching base (GCC 12 has no
-// __type_pack_element).
+// __type_pack_element). Short lists (operands) take nth_type instead.
 template <std::size_t I, class T> struct indexed { using type = T; };
 template <class Is, class... Ts> struct indexer;
 template <std::size_t... Is, class... Ts>
 struct indexer<std::index_sequence<Is...>, Ts...> : indexed<Is, Ts>... {};
 template <std::size_t I, class T> indexed<I, T> select_indexed(const indexed<I, T>*);
 template <std::size_t I, class List> struct at;
+template <std::size_t I, class... Ts>
+  requires(sizeof...(Ts) <= 8)
+struct at<I, tlist<Ts...>> : nth_type<I, Ts...> {};
 template <std::size_t I, class... Ts>
 struct at<I, tlist<Ts...>> {
   using type = typename decltype(select_indexed<I>(static_cast<const indexer<std::index_sequence_for<Ts...>, Ts...>*>(nullptr)))::type;

@@ -16,7 +16,7 @@ namespace costate {
 
 namespace detail {
 template <class T>
-concept plain_number = std::is_arithmetic_v<std::remove_cvref_t<T>>;
+concept plain_number = std::is_arithmetic<std::remove_cvref_t<T>>::value;  // (no variable per expression type)
 
 template <class T>
 constexpr void reject_plain_number() {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 #include "costate/expr/node.hpp"
 
@@ -23,14 +24,13 @@ template <class Op> constexpr int op_parameter() {
 
 constexpr int sgn(long double v) { return v < 0 ? -1 : (v > 0 ? 1 : 0); }
 
+// (Every compare derives from integral_constant: a static data member per pair of expressions would be
+// a symbol named after both, and GCC names and registers every one.)
 template <class A, class B>
-struct compare {  // different ranks
-  static constexpr int value = rank<A>::value < rank<B>::value ? -1 : 1;
-};
+struct compare : std::integral_constant<int, rank<A>::value < rank<B>::value ? -1 : 1> {};  // different ranks
 template <std::intmax_t N1, std::intmax_t D1, std::intmax_t N2, std::intmax_t D2>
-struct compare<constant<N1, D1>, constant<N2, D2>> {
-  static constexpr int value = sgn(static_cast<long double>(N1) / D1 - static_cast<long double>(N2) / D2);
-};
+struct compare<constant<N1, D1>, constant<N2, D2>>
+    : std::integral_constant<int, sgn(static_cast<long double>(N1) / D1 - static_cast<long double>(N2) / D2)> {};
 constexpr int kind_rank(symbol_kind k) {
   switch (k) {
     case symbol_kind::param: return 0;
@@ -42,13 +42,12 @@ constexpr int kind_rank(symbol_kind k) {
   return 5;
 }
 template <symbol_kind K1, std::size_t I1, class S1, symbol_kind K2, std::size_t I2, class S2>
-struct compare<symbol<K1, I1, S1>, symbol<K2, I2, S2>> {
-  static constexpr int value = K1 != K2 ? (kind_rank(K1) < kind_rank(K2) ? -1 : 1)
-                               : I1 != I2 ? (I1 < I2 ? -1 : 1)
-                               : S1::size != S2::size ? (S1::size < S2::size ? -1 : 1)
-                               : S1::rank != S2::rank ? (S1::rank < S2::rank ? -1 : 1)
-                               : __is_same(S1, S2) ? 0 : (S1::dims[0] < S2::dims[0] ? -1 : 1);
-};
+struct compare<symbol<K1, I1, S1>, symbol<K2, I2, S2>>
+    : std::integral_constant<int, K1 != K2 ? (kind_rank(K1) < kind_rank(K2) ? -1 : 1)
+                                  : I1 != I2 ? (I1 < I2 ? -1 : 1)
+                                  : S1::size != S2::size ? (S1::size < S2::size ? -1 : 1)
+                                  : S1::rank != S2::rank ? (S1::rank < S2::rank ? -1 : 1)
+                                  : __is_same(S1, S2) ? 0 : (S1::dims[0] < S2::dims[0] ? -1 : 1)> {};
 
 // Lexicographic comparison of operand lists of equal length, first difference wins. (Arrays and
 // class templates rather than a lambda or a function per pair of types: GCC names every instantiated
@@ -61,28 +60,26 @@ constexpr int first_nonzero(const int (&v)[N]) {
 }
 template <class L1, class L2> struct compare_operands;
 template <class... A1, class... A2>
-struct compare_operands<tlist<A1...>, tlist<A2...>> {
-  static constexpr int each[] = {compare<A1, A2>::value..., 0};
-  static constexpr int value = first_nonzero(each);
-};
+struct compare_operands<tlist<A1...>, tlist<A2...>> : std::integral_constant<int, first_nonzero({compare<A1, A2>::value..., 0})> {};
 
 // Operands are compared only when everything else is equal (instantiated lazily, as it recurses).
-template <bool Deep, class N1, class N2> struct compare_deep { static constexpr int value = 0; };
+template <bool Deep, class N1, class N2> struct compare_deep : std::integral_constant<int, 0> {};
 template <class Op1, class... A1, class Op2, class... A2>
 struct compare_deep<true, node<Op1, A1...>, node<Op2, A2...>> : compare_operands<tlist<A1...>, tlist<A2...>> {};
 
 template <class Op1, class... A1, class Op2, class... A2>
-struct compare<node<Op1, A1...>, node<Op2, A2...>> {
-  static constexpr bool deep = Op1::id == Op2::id && op_parameter<Op1>() == op_parameter<Op2>() &&
-                               sizeof...(A1) == sizeof...(A2) && !__is_same(node<Op1, A1...>, node<Op2, A2...>);
-  static constexpr int value = Op1::id != Op2::id ? (Op1::id < Op2::id ? -1 : 1)
-                               : op_parameter<Op1>() != op_parameter<Op2>()
-                                   ? (op_parameter<Op1>() < op_parameter<Op2>() ? -1 : 1)
-                               : sizeof...(A1) != sizeof...(A2) ? (sizeof...(A1) < sizeof...(A2) ? -1 : 1)
-                                                                : compare_deep<deep, node<Op1, A1...>, node<Op2, A2...>>::value;
-};
+struct compare<node<Op1, A1...>, node<Op2, A2...>>
+    : std::integral_constant<
+          int, Op1::id != Op2::id ? (Op1::id < Op2::id ? -1 : 1)
+               : op_parameter<Op1>() != op_parameter<Op2>() ? (op_parameter<Op1>() < op_parameter<Op2>() ? -1 : 1)
+               : sizeof...(A1) != sizeof...(A2)              ? (sizeof...(A1) < sizeof...(A2) ? -1 : 1)
+                                                             : compare_deep<(Op1::id == Op2::id && op_parameter<Op1>() == op_parameter<Op2>() &&
+                                                                             sizeof...(A1) == sizeof...(A2) &&
+                                                                             !__is_same(node<Op1, A1...>, node<Op2, A2...>)),
+                                                                            node<Op1, A1...>, node<Op2, A2...>>::value> {};
 
+// (A concept rather than a variable template: GCC emits a symbol per variable template specialization.)
 template <class A, class B>
-inline constexpr bool ordered_before = compare<A, B>::value < 0;
+concept ordered_before = compare<A, B>::value < 0;
 
 }  // namespace costate::detail

@@ -265,11 +265,10 @@ template <class P, class N, bool Skip = false> struct instr_of { using type = no
 template <class P, class Op, class... A>
 struct instr_of<P, node<Op, A...>, false> {
   using slot = node_index_of<typename P::index, node<Op, A...>>;
-  using type = std::conditional_t<
-      P::fused[slot::value], no_instr,
-      std::conditional_t<tensor_operation<Op>,
-                         instr<Op, shape_of_t<node<Op, A...>>, P::offsets[slot::value], shaped<ref_t<P, A>, shape_of_t<A>>...>,
-                         instr<Op, shape_of_t<node<Op, A...>>, P::offsets[slot::value], ref_t<P, A>...>>>;
+  using type = pick_t<P::fused[slot::value], no_instr,
+                      pick_t<tensor_operation<Op>,
+                             instr<Op, shape_of_t<node<Op, A...>>, P::offsets[slot::value], shaped<ref_t<P, A>, shape_of_t<A>>...>,
+                             instr<Op, shape_of_t<node<Op, A...>>, P::offsets[slot::value], ref_t<P, A>...>>>;
 };
 
 // Runs instructions in order. (A braced list sequences the calls: GCC takes time quadratic in the
@@ -303,13 +302,13 @@ template <class L> struct blocks64<L, true> { using type = tlist<>; };
 
 template <class T, class Block>
 [[gnu::noinline]] void run_block(T* v, const context<T>& c) {
-  run_instrs(v, c, Block{});
+  detail::run_instrs(v, c, Block{});
 }
 template <class T, class... B>
 [[gnu::always_inline]] inline void run_blocks(T* v, const context<T>& c, tlist<B...>) {
   static_cast<void>(v), static_cast<void>(c);
   using in_order = int[];
-  static_cast<void>(in_order{0, (run_block<T, B>(v, c), 0)...});
+  static_cast<void>(in_order{0, (detail::run_block<T, B>(v, c), 0)...});
 }
 
 // A tensor-operation output that no node uses, evaluated straight into its destination
@@ -351,14 +350,12 @@ inline constexpr std::size_t large_plan = 160;
 enum class put_mode { store, accumulate };
 template <std::size_t Base, std::size_t Offset, class S, put_mode Mode, bool Optional = false> struct out {};
 
-template <class I> inline constexpr std::size_t instr_weight = 0;
+template <class I> struct instr_weight : std::integral_constant<std::size_t, 0> {};
 template <class Op, class S, std::size_t Off, class... R>
-inline constexpr std::size_t instr_weight<instr<Op, S, Off, R...>> = tensor_operation<Op> ? 4 : S::rank == 0 ? 1 : 2;
+struct instr_weight<instr<Op, S, Off, R...>>
+    : std::integral_constant<std::size_t, tensor_operation<Op> ? 4 : S::rank == 0 ? 1 : 2> {};
 template <class Instrs> struct instr_size;
-template <class... I> struct instr_size<tlist<I...>> {
-  static constexpr std::size_t weights[] = {instr_weight<I>..., 0};
-  static constexpr std::size_t value = sum_of(weights);
-};
+template <class... I> struct instr_size<tlist<I...>> : std::integral_constant<std::size_t, sum_of({instr_weight<I>::value..., std::size_t{0}})> {};
 
 template <class D> struct put_out;
 // Output R goes to destination D.
@@ -372,13 +369,13 @@ template <class T, class... R, class... D>
 }
 template <class T, class Block>
 [[gnu::noinline]] void emit_block(const T* v, const context<T>& c, T* const* bases) {
-  emit_to(v, c, bases, Block{});
+  detail::emit_to(v, c, bases, Block{});
 }
 template <class T, class... B>
 [[gnu::always_inline]] inline void emit_blocks(const T* v, const context<T>& c, T* const* bases, tlist<B...>) {
   static_cast<void>(v), static_cast<void>(c), static_cast<void>(bases);
   using in_order = int[];
-  static_cast<void>(in_order{0, (emit_block<T, B>(v, c, bases), 0)...});
+  static_cast<void>(in_order{0, (detail::emit_block<T, B>(v, c, bases), 0)...});
 }
 
 // An output that is a tensor operation no node uses (and that is one output only) can be deferred:
@@ -421,22 +418,22 @@ struct plan_for {
 
   template <class T, class Instrs>
   [[gnu::always_inline]] static void fill(T* v, const context<T>& c, Instrs) {
-    if constexpr (blocked) run_blocks(v, c, typename blocks64<Instrs>::type{});
-    else run_instrs(v, c, Instrs{});
+    if constexpr (blocked) detail::run_blocks(v, c, typename blocks64<Instrs>::type{});
+    else detail::run_instrs(v, c, Instrs{});
   }
 
   template <class T, class Sink>
   [[gnu::always_inline]] static void run(const context<T>& c, Sink&& sink) {
     typename impl::template buffer<T> v;
     fill(v.data(), c, instructions{});
-    emit_refs(static_cast<const T*>(v.data()), c, sink, output_refs{}, std::make_index_sequence<outputs>{});
+    detail::emit_refs(static_cast<const T*>(v.data()), c, sink, output_refs{}, std::make_index_sequence<outputs>{});
   }
 
   template <class T, class Sink>
   [[gnu::always_inline]] static void run_direct(const context<T>& c, Sink&& sink) {
     typename impl::template buffer<T> v;
-    run_instrs(v.data(), c, direct_instructions{});
-    emit_refs(static_cast<const T*>(v.data()), c, sink, direct_output_refs{}, std::make_index_sequence<outputs>{});
+    fill(v.data(), c, direct_instructions{});
+    detail::emit_refs(static_cast<const T*>(v.data()), c, sink, direct_output_refs{}, std::make_index_sequence<outputs>{});
   }
 
   // Like run_direct, with output i written to its destination Dests[i] (a tlist of out<...>, see below)
@@ -444,11 +441,11 @@ struct plan_for {
   template <class T, class Dests>
   [[gnu::always_inline]] static void run_direct_to(const context<T>& c, T* const* bases, Dests) {
     static_assert(Dests::size == outputs, "costate::plan: one destination per output");
-    using routes = decltype(route(direct_output_refs{}, Dests{}));
+    using routes = decltype(detail::route(direct_output_refs{}, Dests{}));
     typename impl::template buffer<T> v;
     fill(v.data(), c, direct_instructions{});
-    if constexpr (blocked) emit_blocks(static_cast<const T*>(v.data()), c, bases, typename blocks64<routes>::type{});
-    else emit_to(static_cast<const T*>(v.data()), c, bases, routes{});
+    if constexpr (blocked) detail::emit_blocks(static_cast<const T*>(v.data()), c, bases, typename blocks64<routes>::type{});
+    else detail::emit_to(static_cast<const T*>(v.data()), c, bases, routes{});
   }
 };
 

@@ -88,8 +88,8 @@ struct reverse_sweep {
   template <class E, class X> struct edge_term;
   template <class Op, class... A, std::size_t K, class X>
   struct edge_term<edge<node<Op, A...>, K>, X> {
-    using type = typename std::conditional_t<__is_same(typename at<K, tlist<A...>>::type, X), term<node<Op, A...>, K>,
-                                             std::type_identity<zero>>::type;
+    using type = typename pick_t<__is_same(typename at<K, tlist<A...>>::type, X), term<node<Op, A...>, K>,
+                                 std::type_identity<zero>>::type;
   };
   template <class Edges, class X> struct sum_edges;
   template <class... E, class X>

@@ -27,7 +27,7 @@ struct elementwise_shape_mismatch {
                     broadcasts_along_columns<S2, S1> || broadcasts_along_rows<S1, S2> || broadcasts_along_rows<S2, S1>,
                 "costate: an elementwise operation (+ - * / tanh ...) needs operands of one shape, scalars, or a "
                 "vector<R> beside a matrix<R, C> (see the template arguments for the two shapes)");
-  using type = std::conditional_t<(S1::rank > S2::rank) || (S1::rank == 2 && S2::rank == 2 && S1::dims[0] > S2::dims[0]), S1, S2>;
+  using type = pick_t<(S1::rank > S2::rank) || (S1::rank == 2 && S2::rank == 2 && S1::dims[0] > S2::dims[0]), S1, S2>;
 };
 
 template <class... S> struct broadcast_shape { using type = shape<>; };
@@ -56,7 +56,14 @@ struct shape_of_impl<node<Op, A...>> {
 
 }  // namespace detail
 
-template <class E> using shape_of_t = typename detail::shape_of_impl<std::remove_cvref_t<E>>::type;
+namespace detail {
+// cv and references stripped by specializations (remove_cvref_t would instantiate two classes per type).
+template <class E> struct shape_of_impl<const E> : shape_of_impl<E> {};
+template <class E> struct shape_of_impl<E&> : shape_of_impl<E> {};
+template <class E> struct shape_of_impl<E&&> : shape_of_impl<E> {};
+}  // namespace detail
+
+template <class E> using shape_of_t = typename detail::shape_of_impl<E>::type;
 
 template <class E> inline constexpr bool is_scalar_v = shape_of_t<E>::rank == 0;
 

@@ -45,8 +45,10 @@ template <class E> struct is_zero : std::bool_constant<__is_same(E, zero)> {};
 template <class S> struct is_zero<node<broadcast_op<S>, zero>> : std::true_type {};
 template <class E> struct is_one : std::bool_constant<__is_same(E, one)> {};
 template <class S> struct is_one<node<broadcast_op<S>, one>> : std::true_type {};
-template <class E> inline constexpr bool is_zero_v = is_zero<E>::value;
-template <class E> inline constexpr bool is_one_v = is_one<E>::value;
+// (Concepts rather than variable templates: GCC emits a symbol, named after the expression, for every
+// variable template specialization, and the rules ask this of every node.)
+template <class E> concept is_zero_v = is_zero<E>::value;
+template <class E> concept is_one_v = is_one<E>::value;
 
 namespace rules {
 
@@ -207,22 +209,20 @@ using rules_in_order =
               rules::power_zero_one, rules::double_negation, rules::pull_negation, rules::add_same,
               rules::merge_constant_factors, rules::canonical_order>;
 
-// The result of the first rule that changes E, or E.
-template <class E, class Rules> struct first_rule;
-template <class E> struct first_rule<E, rule_list<>> { using type = E; };
-template <class E, template <class> class R, template <class> class... Rs>
-struct first_rule<E, rule_list<R, Rs...>> {
-  using rewritten = typename R<E>::type;
-  using type = typename std::conditional_t<__is_same(rewritten, E), first_rule<E, rule_list<Rs...>>,
-                                           std::type_identity<rewritten>>::type;
-};
-// Most expressions simplification sees are fixpoints already: when no rule changes E, say so with one
-// instantiation rather than one per rule (a large system simplifies thousands of nodes).
+// The result of the first rule that changes E, or E. Every rule is tried on E; the first that
+// changes it is picked by position (one instantiation per E, not one per rule tried: a large system
+// simplifies thousands of nodes).
+template <std::size_t N>
+constexpr std::size_t first_true(const bool (&b)[N]) {
+  for (std::size_t i = 0; i < N; ++i)
+    if (b[i]) return i;
+  return N;
+}
 template <class E, class Rules> struct apply_first_rule;
 template <class E, template <class> class... R>
 struct apply_first_rule<E, rule_list<R...>> {
-  using type = typename std::conditional_t<(!__is_same(typename R<E>::type, E) || ...), first_rule<E, rule_list<R...>>,
-                                           std::type_identity<E>>::type;
+  using type = typename pick_t<first_true({!__is_same(typename R<E>::type, E)..., true}) == sizeof...(R), std::type_identity<E>,
+                              nth_type<first_true({!__is_same(typename R<E>::type, E)..., true}), typename R<E>::type..., E>>::type;
 };
 
 inline constexpr int max_rewrites = 64;
@@ -243,8 +243,7 @@ struct rewrite_to_fixpoint {
   using rewritten = typename apply_first_rule<E, rules_in_order>::type;
   static_assert(__is_same(shape_of_t<rewritten>, shape_of_t<E>),
                 "costate::simplify: a rewrite rule changed the shape of an expression (internal error)");
-  using type = typename std::conditional_t<__is_same(rewritten, E), std::type_identity<E>,
-                                           simplify_impl<rewritten, Depth + 1>>::type;
+  using type = typename pick_t<__is_same(rewritten, E), std::type_identity<E>, simplify_impl<rewritten, Depth + 1>>::type;
 };
 
 }  // namespace detail
