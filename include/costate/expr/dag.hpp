@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <utility>
+#include <vector>
 
 #include "costate/expr/hash.hpp"
 #include "costate/expr/node.hpp"
@@ -17,12 +18,12 @@ namespace costate::detail {
 // The distinct inner nodes of roots Es, in the order of a post-order walk that visits the roots in
 // order, operands in order, and skips nodes it has seen: `dag_nodes<Es...>`, a tlist.
 //
-// Built in time and size linear in the DAG (for bounded sharing depth), without a type-list search
-// per node: every node type X records, once, the post-order of its own sub-DAG as constexpr records
-// (hash, parent in the walk, operand index) — sub_dag<X>, merged from its operands' records with a
-// hash set. The roots' records, merged the same way, give the whole walk (dag_index). A node's type
-// is then its walk parent's operand: one memoised instantiation per node (dag_node_type), never an
-// "I-th element of a long pack" lookup, which GCC 12 can only do by walking the pack.
+// Built in time and size linear in the DAG, without a type-list search per node: every expression
+// type has one constexpr object (node_info) holding its structural hash and pointers to its operands'
+// objects, and a constexpr depth-first search over these objects (dag_dfs) computes the walk as records
+// (hash, parent in the walk, operand index) — dag_index. A node's type is then its walk parent's
+// operand: one memoised instantiation per node (dag_node_type), never an "I-th element of a long
+// pack" lookup, which GCC 12 can only do by walking the pack.
 //
 // Symbol names matter as much as instantiation counts: GCC registers and mangles every function and
 // every static data member it instantiates, constexpr ones included, named after their template
@@ -31,19 +32,12 @@ namespace costate::detail {
 // after a DAG except types: per-node values are integral_constant types, per-DAG data are a few
 // arrays, and the constexpr work is done by functions templated on sizes only.
 inline constexpr std::uint32_t dag_none = 0xffffffffu;
-inline constexpr std::uint32_t dag_pending = 0xfffffffeu;  // the node whose sub-DAG is being merged
 
 struct dag_record {
   std::uint64_t hash = 0;
   std::uint32_t parent = dag_none;  // the node through which the walk reached this one (dag_none: a root)
   std::uint32_t operand = 0;        // ... as its operand number `operand`
   std::uint32_t root = 0;           // a root's position among the roots (dag_index only)
-};
-
-template <std::size_t Cap>
-struct dag_walk {
-  std::array<dag_record, Cap + 1> out{};
-  std::size_t n = 0;
 };
 
 template <std::size_t N>
@@ -64,62 +58,108 @@ constexpr std::size_t pow2_at_least(std::size_t m) {
   return t;
 }
 
-// Appends complete post-orders of sub-DAGs ("parts") to a walk, skipping the records already in it
-// (a hash set). Part k's top (its last record) gets parent `top_parent` (dag_pending for the node
-// being built, dag_none for roots) and operand k; records get `root` = k when top_parent is dag_none.
-// A kept record's walk parent is kept too: what is skipped is a union of whole sub-DAGs.
-template <std::size_t Cap, std::size_t K>
-constexpr dag_walk<Cap> merge_walks(const dag_record* const (&parts)[K], const std::size_t (&sizes)[K],
-                                    std::uint32_t top_parent) {
-  constexpr std::size_t table_size = pow2_at_least(2 * Cap + 2);
-  dag_walk<Cap> w{};
-  std::array<std::uint64_t, table_size> table{};  // 0 marks an empty slot
-  std::array<std::uint32_t, Cap + 1> map{};
-  const auto insert = [&](std::uint64_t h) {
-    if (h == 0) h = 1;
-    std::size_t i = static_cast<std::size_t>(h) & (table_size - 1);
-    while (table[i] != 0) {
-      if (table[i] == h) return false;
-      i = (i + 1) & (table_size - 1);
-    }
-    table[i] = h;
-    return true;
-  };
-  for (std::size_t k = 0; k + 1 < K; ++k) {  // the last entry of parts is a sentinel
-    const dag_record* part = parts[k];
-    std::size_t next = w.n;
-    for (std::size_t j = 0; j < sizes[k]; ++j) map[j] = insert(part[j].hash) ? static_cast<std::uint32_t>(next++) : dag_none;
-    for (std::size_t j = 0; j < sizes[k]; ++j) {
-      if (map[j] == dag_none) continue;
-      const dag_record& r = part[j];
-      const std::uint32_t root = top_parent == dag_none ? static_cast<std::uint32_t>(k) : 0;
-      w.out[map[j]] = r.parent == dag_none ? dag_record{r.hash, top_parent, static_cast<std::uint32_t>(k), root}
-                                           : dag_record{r.hash, map[r.parent], r.operand, root};
-    }
-    w.n = next;
-  }
-  return w;
-}
-// The walk of a node's sub-DAG: its operands' walks merged, then the node.
-template <std::size_t Cap, std::size_t K>
-constexpr dag_walk<Cap> node_walk(const dag_record* const (&parts)[K], const std::size_t (&sizes)[K], std::uint64_t self) {
-  dag_walk<Cap> w = merge_walks<Cap>(parts, sizes, dag_pending);
-  for (std::size_t j = 0; j < w.n; ++j)
-    if (w.out[j].parent == dag_pending) w.out[j].parent = static_cast<std::uint32_t>(w.n);
-  w.out[w.n++] = dag_record{self, dag_none, 0, 0};
-  return w;
-}
+// Every expression type's facts as one constexpr object linked to its operands' objects: the walk is
+// a constexpr depth-first search over these, visiting each distinct node once — O(nodes + edges), and
+// one small object per node type. (Leaves have an object too, marked as such.)
+inline constexpr std::size_t dag_max_arity = 4;
+struct dag_node_info {
+  std::uint64_t hash = 0;
+  bool leaf = true;
+  std::uint32_t arity = 0;
+  const dag_node_info* operand[dag_max_arity] = {};
+};
+template <class E> struct node_info {
+  static constexpr dag_node_info self{type_hash_of<E>::value, true, 0, {}};
+};
+template <class Op, class... A> struct node_info<node<Op, A...>> {
+  static_assert(sizeof...(A) <= dag_max_arity, "costate::dag: an operation with more operands than dag_max_arity");
+  static constexpr dag_node_info self{type_hash_of<node<Op, A...>>::value, false, sizeof...(A), {&node_info<A>::self...}};
+};
 
-// The walk of one node's sub-DAG (inner nodes only; leaves have none): one array per node type.
-template <class E> struct sub_dag {
-  static constexpr dag_walk<0> walk{};
+// A set of 64-bit hashes (open addressing in a growing std::vector; constexpr-evaluated).
+struct hash_set {
+  std::vector<std::uint64_t> slots = std::vector<std::uint64_t>(16, 0);  // 0 marks an empty slot
+  std::size_t used = 0;
+  constexpr bool insert(std::uint64_t h) {  // true if h was not in the set
+    if (h == 0) h = 1;
+    if (2 * (used + 1) > slots.size()) {
+      std::vector<std::uint64_t> old(slots.size() * 2, 0);
+      old.swap(slots);
+      used = 0;
+      for (std::uint64_t x : old)
+        if (x != 0) insert(x);
+    }
+    std::size_t i = static_cast<std::size_t>(h) & (slots.size() - 1);
+    while (slots[i] != 0) {
+      if (slots[i] == h) return false;
+      i = (i + 1) & (slots.size() - 1);
+    }
+    slots[i] = h;
+    ++used;
+    return true;
+  }
 };
-template <class Op, class... A>
-struct sub_dag<node<Op, A...>> {
-  static constexpr dag_walk<(std::size_t{1} + ... + sub_dag<A>::walk.n)> walk =
-      node_walk<(std::size_t{1} + ... + sub_dag<A>::walk.n)>({sub_dag<A>::walk.out.data()..., nullptr},
-                                                             {sub_dag<A>::walk.n..., 0}, type_hash_of<node<Op, A...>>::value);
+
+// The walk: post-order, roots in order, operands in order, each node at its first visit. Records go
+// to `out` (out.add(record) returns its position; out.set_parent(i, p) links a record to its parent).
+template <class Out>
+constexpr void dag_dfs(const dag_node_info* const* roots, std::size_t count, Out& out) {
+  struct frame {
+    const dag_node_info* node;
+    std::uint32_t next = 0, operand = 0, nkids = 0;
+    std::uint32_t kids[dag_max_arity] = {};
+  };
+  hash_set seen;
+  std::vector<frame> stack;
+  for (std::size_t r = 0; r < count; ++r) {
+    if (roots[r]->leaf || !seen.insert(roots[r]->hash)) continue;
+    stack.push_back(frame{roots[r], 0, static_cast<std::uint32_t>(r), 0, {}});
+    while (!stack.empty()) {
+      frame& f = stack.back();
+      if (f.next < f.node->arity) {
+        const std::uint32_t k = f.next++;
+        const dag_node_info* c = f.node->operand[k];
+        if (!c->leaf && seen.insert(c->hash)) stack.push_back(frame{c, 0, k, 0, {}});
+        continue;
+      }
+      const bool top = stack.size() == 1;
+      const std::uint32_t pos = out.add(dag_record{f.node->hash, dag_none, f.operand, static_cast<std::uint32_t>(r)});
+      for (std::uint32_t j = 0; j < f.nkids; ++j) out.set_parent(f.kids[j], pos);
+      stack.pop_back();
+      if (!top) {
+        frame& p = stack.back();
+        p.kids[p.nkids++] = pos;
+      }
+    }
+  }
+}
+struct dag_counter {
+  std::uint32_t n = 0;
+  constexpr std::uint32_t add(const dag_record&) { return n++; }
+  constexpr void set_parent(std::uint32_t, std::uint32_t) {}
 };
+template <std::size_t N>
+struct dag_walk {
+  std::array<dag_record, N + 1> out{};
+  std::uint32_t n = 0;
+  constexpr std::uint32_t add(const dag_record& r) {
+    out[n] = r;
+    return n++;
+  }
+  constexpr void set_parent(std::uint32_t i, std::uint32_t p) { out[i].parent = p; }
+};
+template <std::size_t K>
+constexpr std::size_t count_walk(const dag_node_info* const (&roots)[K]) {
+  dag_counter c;
+  dag_dfs(roots, K - 1, c);  // the last entry is a sentinel
+  return c.n;
+}
+template <std::size_t N, std::size_t K>
+constexpr dag_walk<N> make_walk(const dag_node_info* const (&roots)[K]) {
+  dag_walk<N> w;
+  dag_dfs(roots, K - 1, w);
+  return w;
+}
 
 // The walk over all roots (a tlist): `walk.out[g]` for the g-th node, and the node list.
 template <class Roots> struct dag_index;
@@ -129,9 +169,8 @@ template <class Idx, class Seq> struct dag_flat;
 template <class... F>
 struct dag_index<tlist<F...>> {
   using roots = tlist<F...>;
-  static constexpr std::size_t cap = sum_of({sub_dag<F>::walk.n..., std::size_t{0}});  // (no fold: see run_instrs)
-  static constexpr dag_walk<cap> walk =
-      merge_walks<cap>({sub_dag<F>::walk.out.data()..., nullptr}, {sub_dag<F>::walk.n..., 0}, dag_none);
+  static constexpr const dag_node_info* root_info[] = {&node_info<F>::self..., nullptr};
+  static constexpr dag_walk<count_walk(root_info)> walk = make_walk<count_walk(root_info)>(root_info);
   static constexpr std::size_t size = walk.n;
   // The nodes, in walk order.
   using nodes = typename dag_flat<dag_index, std::make_index_sequence<size>>::type;
