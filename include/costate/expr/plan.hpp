@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 #include <utility>
 
@@ -69,28 +70,12 @@ template <class SA, class SR, class V>
   else return element(v, i);
 }
 
-// Prefix sums of N sizes: the slots' offsets in the plan's buffer.
-template <std::size_t N>
-constexpr std::array<std::size_t, N + 1> prefix_sums(const std::size_t* sizes) {
-  std::array<std::size_t, N + 1> off{};
-  for (std::size_t i = 0; i < N; ++i) off[i + 1] = off[i] + sizes[i];
-  return off;
-}
-
 template <class E> struct elementwise_tensor : std::false_type {};
 template <class Op, class... A>
 struct elementwise_tensor<node<Op, A...>>
     : std::bool_constant<!tensor_operation<Op> && shape_of_t<node<Op, A...>>::rank != 0> {};
 
-// How often each node of the walk Idx is an operand of another node (`uses`), and whether its last
-// use could compute it inside its own loop (`ok`: an elementwise node of the same shape). Computed by
-// loops over constexpr arrays: a lambda or function per node would be named after the whole plan.
-template <std::size_t Size>
-struct use_counts {
-  std::array<int, Size + 1> uses{};
-  std::array<bool, Size + 1> ok{};
-};
-// A plan's facts about operand K of every node (one array per (plan, K); per-node values are types).
+// A plan's facts about operand K of every node (per-node values are types).
 template <class Idx, class E> struct slot_of : std::integral_constant<std::size_t, Idx::size> {};  // leaves: none
 template <class Idx, class Op, class... A>
 struct slot_of<Idx, node<Op, A...>> : std::integral_constant<std::size_t, node_index_of<Idx, node<Op, A...>>::value> {};
@@ -99,64 +84,6 @@ struct fusable_operand : std::false_type {};  // past the node's operands
 template <class Op, class... A, std::size_t K>
 struct fusable_operand<node<Op, A...>, K, true>
     : std::bool_constant<!tensor_operation<Op> && __is_same(shape_of_t<typename at<K, tlist<A...>>::type>, shape_of_t<node<Op, A...>>)> {};
-template <class Idx, class Nodes, std::size_t K> struct slot_row;
-template <class Idx, class... N, std::size_t K>
-struct slot_row<Idx, tlist<N...>, K> {
-  static constexpr std::size_t slot[] = {slot_of<Idx, typename operand_at<N, K>::type>::value..., 0};
-  static constexpr bool fusable[] = {fusable_operand<N, K>::value..., false};
-};
-template <class Idx, class Nodes, class Ks> struct slot_rows;
-template <class Idx, class Nodes, std::size_t... K>
-struct slot_rows<Idx, Nodes, std::index_sequence<K...>> {
-  static constexpr const std::size_t* slot[] = {slot_row<Idx, Nodes, K>::slot..., nullptr};
-  static constexpr const bool* fusable[] = {slot_row<Idx, Nodes, K>::fusable..., nullptr};
-};
-template <std::size_t Size>
-constexpr use_counts<Size> count_uses(const std::size_t* arity, const std::size_t* const* slot, const bool* const* fusable) {
-  use_counts<Size> u{};
-  for (std::size_t j = 0; j < Size; ++j)
-    for (std::size_t k = 0; k < arity[j]; ++k)
-      if (slot[k][j] < Size) {
-        ++u.uses[slot[k][j]];
-        u.ok[slot[k][j]] = fusable[k][j];
-      }
-  return u;
-}
-template <std::size_t Size>
-constexpr std::array<int, Size + 1> count_slots(const std::size_t* slot, std::size_t n) {
-  std::array<int, Size + 1> m{};
-  for (std::size_t i = 0; i < n; ++i)
-    if (slot[i] < Size) ++m[slot[i]];
-  return m;
-}
-// Per-node facts of a plan's walk, as arrays (one class per plan, no function named after it).
-template <class Idx, class Nodes> struct plan_nodes;
-template <class Idx, class... N>
-struct plan_nodes<Idx, tlist<N...>> {
-  static constexpr std::size_t sizes[] = {shape_of_t<N>::size..., 0};
-  static constexpr bool elementwise[] = {elementwise_tensor<N>::value..., false};
-  static constexpr std::size_t arity[] = {N::arity..., 0};
-  using rows = slot_rows<Idx, tlist<N...>, std::make_index_sequence<max_of({std::size_t{0}, std::size_t{N::arity}...})>>;
-};
-template <class Idx, class Outputs> struct plan_outputs;
-template <class Idx, class... O>
-struct plan_outputs<Idx, tlist<O...>> {
-  static constexpr std::size_t slot[] = {slot_of<Idx, O>::value..., Idx::size};
-};
-// Loop fusion (see plan_impl::fused).
-template <std::size_t Size>
-constexpr std::array<bool, Size + 1> fusable_nodes(const bool* elementwise, const use_counts<Size>& u,
-                                                   const std::array<int, Size + 1>& output_uses) {
-  std::array<bool, Size + 1> f{};
-  for (std::size_t i = 0; i < Size; ++i) f[i] = elementwise[i] && u.uses[i] == 1 && output_uses[i] == 0 && u.ok[i];
-  return f;
-}
-template <std::size_t N>
-constexpr std::size_t count_true(const std::array<bool, N>& a) {
-  std::size_t k = 0;
-  for (bool b : a) k += b ? 1 : 0;
-  return k;
-}
 
 // What the plan compiles each node to: small types whose names do not carry the whole plan (a
 // function named after the plan's full list of outputs, once per node, makes symbol names and
@@ -218,30 +145,69 @@ template <class Op, class S, std::size_t Off, class... R> struct exec<instr<Op, 
 // A tensor operation's operands carry their shapes (its eval is instantiated per operand shape).
 template <class R, class S> struct shaped { using ref = R; using shape = S; };
 
+// The plan's layout: each node's offset in the buffer, how often it is an operand of another node and
+// an output, and whether it is fused (see plan_impl). One constexpr object per plan, computed from
+// arrays passed in place (a static array per fact would be one more symbol named after the plan).
+template <std::size_t Size>
+struct plan_layout {
+  std::array<std::size_t, Size + 1> offsets{};
+  std::array<int, Size + 1> node_uses{};
+  std::array<int, Size + 1> output_uses{};
+  std::array<bool, Size + 1> fused{};
+};
+template <std::size_t Size, std::size_t Outs>
+constexpr plan_layout<Size> make_layout(const std::size_t (&sizes)[Size + 1], const bool (&elementwise)[Size + 1],
+                                        const std::size_t (&arity)[Size + 1], const std::size_t (&s0)[Size + 1],
+                                        const bool (&f0)[Size + 1], const std::size_t (&s1)[Size + 1],
+                                        const bool (&f1)[Size + 1], const std::size_t (&s2)[Size + 1],
+                                        const bool (&f2)[Size + 1], const std::size_t (&s3)[Size + 1],
+                                        const bool (&f3)[Size + 1], const std::size_t (&outs)[Outs]) {
+  static_assert(dag_max_arity == 4);
+  plan_layout<Size> l{};
+  for (std::size_t i = 0; i < Size; ++i) l.offsets[i + 1] = l.offsets[i] + sizes[i];
+  std::array<bool, Size + 1> ok{};  // whether the node's last use could compute it in its own loop
+  const std::size_t* slot[] = {s0, s1, s2, s3};
+  const bool* fusable[] = {f0, f1, f2, f3};
+  for (std::size_t j = 0; j < Size; ++j)
+    for (std::size_t k = 0; k < arity[j]; ++k)
+      if (slot[k][j] < Size) {
+        ++l.node_uses[slot[k][j]];
+        ok[slot[k][j]] = fusable[k][j];
+      }
+  for (std::size_t i = 0; i + 1 < Outs; ++i)
+    if (outs[i] < Size) ++l.output_uses[outs[i]];
+  for (std::size_t i = 0; i < Size; ++i) l.fused[i] = elementwise[i] && l.node_uses[i] == 1 && l.output_uses[i] == 0 && ok[i];
+  return l;
+}
+template <std::size_t N>
+constexpr std::size_t count_true(const std::array<bool, N>& a) {
+  std::size_t k = 0;
+  for (bool b : a) k += b ? 1 : 0;
+  return k;
+}
+template <class Idx, class Nodes, class Roots> struct plan_nodes;
+template <class Idx, class... N, class... O>
+struct plan_nodes<Idx, tlist<N...>, tlist<O...>> {
+  static constexpr plan_layout<sizeof...(N)> layout = make_layout<sizeof...(N)>(
+      {shape_of_t<N>::size..., 0}, {elementwise_tensor<N>::value..., false}, {std::size_t{N::arity}..., 0},
+      {slot_of<Idx, typename operand_at<N, 0>::type>::value..., 0}, {fusable_operand<N, 0>::value..., false},
+      {slot_of<Idx, typename operand_at<N, 1>::type>::value..., 0}, {fusable_operand<N, 1>::value..., false},
+      {slot_of<Idx, typename operand_at<N, 2>::type>::value..., 0}, {fusable_operand<N, 2>::value..., false},
+      {slot_of<Idx, typename operand_at<N, 3>::type>::value..., 0}, {fusable_operand<N, 3>::value..., false},
+      {slot_of<Idx, O>::value..., Idx::size});
+};
+
 // The plan's layout and its compiled nodes. One instantiation per plan; its per-node templates are
 // keyed by (plan, node) — two types — not by the plan's node list unpacked.
 template <class Idx>
 struct plan_impl {
   using index = Idx;
   using nodes = typename Idx::nodes;
-  static constexpr std::size_t size = Idx::size;
-  using facts = plan_nodes<Idx, nodes>;
-  static constexpr std::array<std::size_t, size + 1> offsets = prefix_sums<size>(facts::sizes);
-  static constexpr std::size_t values = offsets[size];
+  enum : std::size_t { size = Idx::size };
+  using facts = plan_nodes<Idx, nodes, typename Idx::roots>;  // facts::layout
+  enum : std::size_t { values = facts::layout.offsets[size] };
 
-  template <class T> using buffer = std::array<T, values == 0 ? 1 : values>;
-
-  // How often each node is an operand of another node, and how often it is an output.
-  static constexpr use_counts<size> operand_use = count_uses<size>(facts::arity, facts::rows::slot, facts::rows::fusable);
-  static constexpr std::array<int, size + 1> node_uses = operand_use.uses;
-  static constexpr std::array<int, size + 1> output_uses =
-      count_slots<size>(plan_outputs<Idx, typename Idx::roots>::slot, Idx::roots::size);
-
-  // Loop fusion. An elementwise tensor node that is used once, by an elementwise node of its own
-  // shape, and is not an output, gets no loop of its own: its parent computes it element by element
-  // inside its loop — (1 - tanh(u)²) ⊙ v is one loop, as a person would write it. Every node is still
-  // computed once per call.
-  static constexpr std::array<bool, size + 1> fused = fusable_nodes<size>(facts::elementwise, operand_use, output_uses);
+  template <class T> using buffer = std::array<T, std::size_t{values} == 0 ? std::size_t{1} : std::size_t{values}>;
 };
 
 // The operand reference of expression E in plan P (plan_impl).
@@ -250,13 +216,13 @@ template <class P, class E, bool Fused> struct node_ref;
 template <class P, class Op, class... A> struct node_ref<P, node<Op, A...>, false> {
   using slot = node_index_of<typename P::index, node<Op, A...>>;
   static_assert(slot::value < P::size, "costate::plan: node missing from the plan (internal error)");
-  using type = slot_ref<P::offsets[slot::value], shape_of_t<node<Op, A...>>>;
+  using type = slot_ref<P::facts::layout.offsets[slot::value], shape_of_t<node<Op, A...>>>;
 };
 template <class P, class Op, class... A> struct node_ref<P, node<Op, A...>, true> {
   using type = fused_ref<Op, shape_of_t<node<Op, A...>>, typename ref_of<P, A>::type...>;
 };
 template <class P, class Op, class... A> struct ref_of<P, node<Op, A...>> {
-  using type = typename node_ref<P, node<Op, A...>, P::fused[node_index_of<typename P::index, node<Op, A...>>::value]>::type;
+  using type = typename node_ref<P, node<Op, A...>, P::facts::layout.fused[node_index_of<typename P::index, node<Op, A...>>::value]>::type;
 };
 template <class P, class E> using ref_t = typename ref_of<P, E>::type;
 
@@ -265,10 +231,10 @@ template <class P, class N, bool Skip = false> struct instr_of { using type = no
 template <class P, class Op, class... A>
 struct instr_of<P, node<Op, A...>, false> {
   using slot = node_index_of<typename P::index, node<Op, A...>>;
-  using type = pick_t<P::fused[slot::value], no_instr,
+  using type = pick_t<P::facts::layout.fused[slot::value], no_instr,
                       pick_t<tensor_operation<Op>,
-                             instr<Op, shape_of_t<node<Op, A...>>, P::offsets[slot::value], shaped<ref_t<P, A>, shape_of_t<A>>...>,
-                             instr<Op, shape_of_t<node<Op, A...>>, P::offsets[slot::value], ref_t<P, A>...>>>;
+                             instr<Op, shape_of_t<node<Op, A...>>, P::facts::layout.offsets[slot::value], shaped<ref_t<P, A>, shape_of_t<A>>...>,
+                             instr<Op, shape_of_t<node<Op, A...>>, P::facts::layout.offsets[slot::value], ref_t<P, A>...>>>;
 };
 
 // Runs instructions in order. (A braced list sequences the calls: GCC takes time quadratic in the
@@ -338,6 +304,160 @@ template <class T, class Sink, class... R, std::size_t... I>
   static_cast<void>(in_order{0, (sink(std::integral_constant<std::size_t, I>{}, ref<R>::get(v, c)), 0)...});
 }
 
+// Large plans made of scalar operations only (a system written one equation per state) take a faster
+// path to compile: an instruction is a type of integers (offset, operand codes) read by the block that
+// runs it, so nothing — no function, no class — is instantiated per node beyond the instruction's type.
+// (Through exec and ref, each node would instantiate a few functions, and the compiler's work per
+// function dominates the compile time of large systems.) The code is the same after inlining.
+template <class Op, std::size_t Offset, std::size_t Arity, std::uint64_t C0, std::intmax_t N0, std::intmax_t D0,
+          std::uint64_t C1, std::intmax_t N1, std::intmax_t D1>
+struct scalar_instr {
+  using op = Op;
+  enum : std::size_t { offset = Offset, arity = Arity };
+  enum : std::uint64_t { c0 = C0, c1 = C1 };
+  enum : std::intmax_t { n0 = N0, d0 = D0, n1 = N1, d1 = D1 };
+};
+struct not_scalar {};
+template <class L> struct all_scalar;
+template <class... I>
+struct all_scalar<tlist<I...>> : std::bool_constant<sum_of({std::size_t{__is_same(I, not_scalar)}..., std::size_t{0}}) == 0> {};
+// Operand codes: the low byte says where the value is (0 the plan's buffer, 1 + symbol_kind a leaf, 6 a
+// constant num/den), the rest is its offset.
+template <class R> struct scalar_operand {
+  enum : bool { ok = false };
+  enum : std::uint64_t { code = 0 };
+  enum : std::intmax_t { num = 0, den = 1 };
+};
+template <std::size_t Off> struct scalar_operand<slot_ref<Off, shape<>>> {
+  enum : bool { ok = true };
+  enum : std::uint64_t { code = std::uint64_t{Off} << 8 };
+  enum : std::intmax_t { num = 0, den = 1 };
+};
+template <symbol_kind K, std::size_t I> struct scalar_operand<symbol<K, I, shape<>>> {
+  enum : bool { ok = true };
+  enum : std::uint64_t { code = std::uint64_t{I} << 8 | (1 + static_cast<std::uint64_t>(K)) };
+  enum : std::intmax_t { num = 0, den = 1 };
+};
+template <std::intmax_t N, std::intmax_t D> struct scalar_operand<constant<N, D>> {
+  enum : bool { ok = true };
+  enum : std::uint64_t { code = 6 };
+  enum : std::intmax_t { num = N, den = D };
+};
+template <class T>
+[[gnu::always_inline]] inline T scalar_value(const T* v, const context<T>& c, std::uint64_t code, std::intmax_t num,
+                                             std::intmax_t den) {
+  const std::size_t i = static_cast<std::size_t>(code >> 8);
+  switch (code & 0xff) {
+    case 0: return v[i];
+    case 1: return c.state[i];
+    case 2: return c.param[i];
+    case 3: return T(c.input[i]);
+    case 4: return c.adjoint[i];
+    case 5: return T(c.time);
+    default: return T(static_cast<double>(num) / static_cast<double>(den));
+  }
+}
+template <class Op, std::size_t Arity> struct eval_scalar;
+template <class Op> struct eval_scalar<Op, 1> {
+  template <class T> [[gnu::always_inline]] static T run(const T& a, const T&) { return Op::eval(a); }
+};
+template <class Op> struct eval_scalar<Op, 2> {
+  template <class T> [[gnu::always_inline]] static T run(const T& a, const T& b) { return Op::eval(a, b); }
+};
+
+template <class I> struct scalar_form { using type = not_scalar; };
+template <class Op, std::size_t Off, class R0>
+  requires(!tensor_operation<Op> && bool(scalar_operand<R0>::ok))
+struct scalar_form<instr<Op, shape<>, Off, R0>> {
+  using a = scalar_operand<R0>;
+  using type = scalar_instr<Op, Off, 1, a::code, a::num, a::den, 6, 0, 1>;
+};
+template <class Op, std::size_t Off, class R0, class R1>
+  requires(!tensor_operation<Op> && bool(scalar_operand<R0>::ok) && bool(scalar_operand<R1>::ok))
+struct scalar_form<instr<Op, shape<>, Off, R0, R1>> {
+  using a = scalar_operand<R0>;
+  using b = scalar_operand<R1>;
+  using type = scalar_instr<Op, Off, 2, a::code, a::num, a::den, b::code, b::num, b::den>;
+};
+
+template <std::size_t Base, std::size_t Offset, bool Accumulate, bool Optional, std::uint64_t C, std::intmax_t N, std::intmax_t D>
+struct scalar_put {
+  enum : std::size_t { base = Base, offset = Offset };
+  enum : bool { accumulate = Accumulate, optional = Optional };
+  enum : std::uint64_t { code = C };
+  enum : std::intmax_t { num = N, den = D };
+};
+
+// A block of scalar instructions as a few integer sequences (and its operations): the block's
+// function is named after integers, which GCC's mangler writes out in linear time, rather than after
+// 64 distinct instruction types, which it searches quadratically.
+template <class Ops, class Off, class Ar, class C0, class N0, class D0, class C1, class N1, class D1> struct coded_block {};
+template <class Block> struct code_block;
+template <class... I>
+struct code_block<tlist<I...>> {
+  using type = coded_block<tlist<typename I::op...>, std::index_sequence<I::offset...>, std::index_sequence<I::arity...>,
+                           std::integer_sequence<std::uint64_t, I::c0...>, std::integer_sequence<std::intmax_t, I::n0...>,
+                           std::integer_sequence<std::intmax_t, I::d0...>, std::integer_sequence<std::uint64_t, I::c1...>,
+                           std::integer_sequence<std::intmax_t, I::n1...>, std::integer_sequence<std::intmax_t, I::d1...>>;
+};
+template <class Blocks> struct code_blocks;
+template <class... B> struct code_blocks<tlist<B...>> { using type = tlist<typename code_block<B>::type...>; };
+
+template <class T, class... Op, std::size_t... Off, std::size_t... Ar, std::uint64_t... C0, std::intmax_t... N0,
+          std::intmax_t... D0, std::uint64_t... C1, std::intmax_t... N1, std::intmax_t... D1>
+[[gnu::noinline]] void run_scalar_block(T* v, const context<T>& c,
+                                        coded_block<tlist<Op...>, std::index_sequence<Off...>, std::index_sequence<Ar...>,
+                                                    std::integer_sequence<std::uint64_t, C0...>, std::integer_sequence<std::intmax_t, N0...>,
+                                                    std::integer_sequence<std::intmax_t, D0...>, std::integer_sequence<std::uint64_t, C1...>,
+                                                    std::integer_sequence<std::intmax_t, N1...>, std::integer_sequence<std::intmax_t, D1...>>) {
+  using in_order = int[];
+  static_cast<void>(in_order{0, (v[Off] = eval_scalar<Op, Ar>::run(detail::scalar_value(v, c, C0, N0, D0),
+                                                                     detail::scalar_value(v, c, C1, N1, D1)),
+                                 0)...});
+}
+template <class T, class... B>
+[[gnu::always_inline]] inline void run_scalar_blocks(T* v, const context<T>& c, tlist<B...>) {
+  static_cast<void>(v), static_cast<void>(c);
+  using in_order = int[];
+  static_cast<void>(in_order{0, (detail::run_scalar_block(v, c, B{}), 0)...});
+}
+
+template <class Base, class Off, class Acc, class Opt, class C, class N, class D> struct coded_puts {};
+template <class Block> struct code_puts;
+template <class... P>
+struct code_puts<tlist<P...>> {
+  using type = coded_puts<std::index_sequence<P::base...>, std::index_sequence<P::offset...>,
+                          std::integer_sequence<bool, P::accumulate...>, std::integer_sequence<bool, P::optional...>,
+                          std::integer_sequence<std::uint64_t, P::code...>, std::integer_sequence<std::intmax_t, P::num...>,
+                          std::integer_sequence<std::intmax_t, P::den...>>;
+};
+template <class Blocks> struct code_put_blocks;
+template <class... B> struct code_put_blocks<tlist<B...>> { using type = tlist<typename code_puts<B>::type...>; };
+
+template <class T>
+[[gnu::always_inline]] inline void put_scalar(T* const* bases, std::size_t base, std::size_t offset, bool accumulate,
+                                              bool optional, const T& value) {
+  T* dst = bases[base];
+  if (optional && !dst) return;
+  if (accumulate) dst[offset] += value; else dst[offset] = value;
+}
+template <class T, std::size_t... Base, std::size_t... Off, bool... Acc, bool... Opt, std::uint64_t... C, std::intmax_t... N,
+          std::intmax_t... D>
+[[gnu::noinline]] void put_scalar_block(const T* v, const context<T>& c, T* const* bases,
+                                        coded_puts<std::index_sequence<Base...>, std::index_sequence<Off...>,
+                                                   std::integer_sequence<bool, Acc...>, std::integer_sequence<bool, Opt...>,
+                                                   std::integer_sequence<std::uint64_t, C...>, std::integer_sequence<std::intmax_t, N...>,
+                                                   std::integer_sequence<std::intmax_t, D...>>) {
+  using in_order = int[];
+  static_cast<void>(in_order{0, (detail::put_scalar(bases, Base, Off, Acc, Opt, detail::scalar_value(v, c, C, N, D)), 0)...});
+}
+template <class T, class... B>
+[[gnu::always_inline]] inline void put_scalar_blocks(const T* v, const context<T>& c, T* const* bases, tlist<B...>) {
+  static_cast<void>(v), static_cast<void>(c), static_cast<void>(bases);
+  using in_order = int[];
+  static_cast<void>(in_order{0, (detail::put_scalar_block(v, c, bases, B{}), 0)...});
+}
+
 // Plans whose code_size exceeds this run in out-of-line blocks, and the right-hand sides call them out
 // of line (system/rhs.hpp): inlined into each of a stepper's stage evaluations, a plan of hundreds of
 // nodes is optimised once per call site, and compile time and memory grow with it. Small plans
@@ -359,8 +479,15 @@ template <class... I> struct instr_size<tlist<I...>> : std::integral_constant<st
 
 template <class D> struct put_out;
 // Output R goes to destination D.
+template <class Route> struct scalar_route { using type = not_scalar; };
 template <class R, class D> struct routed {};
 template <class... R, class... D> tlist<routed<R, D>...> route(tlist<R...>, tlist<D...>);
+template <class R, std::size_t Base, std::size_t Offset, put_mode Mode, bool Optional>
+  requires(bool(scalar_operand<R>::ok))
+struct scalar_route<routed<R, out<Base, Offset, shape<>, Mode, Optional>>> {
+  using a = scalar_operand<R>;
+  using type = scalar_put<Base, Offset, Mode == put_mode::accumulate, Optional, a::code, a::num, a::den>;
+};
 template <class T, class... R, class... D>
 [[gnu::always_inline]] inline void emit_to(const T* v, const context<T>& c, T* const* bases, tlist<routed<R, D>...>) {
   static_cast<void>(v), static_cast<void>(c), static_cast<void>(bases);
@@ -386,18 +513,21 @@ template <class P, class E> struct deferrable_in : std::false_type {};  // (stru
 template <class P, class Op, class... A>
   requires(tensor_operation<Op> && shape_of_t<node<Op, A...>>::rank != 0)
 struct deferrable_in<P, node<Op, A...>>
-    : std::bool_constant<P::node_uses[node_index_of<typename P::index, node<Op, A...>>::value] == 0 &&
-                         P::output_uses[node_index_of<typename P::index, node<Op, A...>>::value] == 1> {};
+    : std::bool_constant<P::facts::layout.node_uses[node_index_of<typename P::index, node<Op, A...>>::value] == 0 &&
+                         P::facts::layout.output_uses[node_index_of<typename P::index, node<Op, A...>>::value] == 1> {};
 
 // The plan of a list of outputs (plan<Outputs...> below).
 template <class OutputList>
 struct plan_for {
   using index = dag_index<OutputList>;
   using impl = plan_impl<index>;
-  static constexpr std::size_t slots = impl::size;
-  static constexpr std::size_t fused_nodes = count_true(impl::fused);
-  static constexpr std::size_t values = impl::values;
-  static constexpr std::size_t outputs = OutputList::size;
+  // (Enumerators, not static members: each would be a symbol named after the whole list of outputs.)
+  enum : std::size_t {
+    slots = impl::size,
+    fused_nodes = count_true(impl::facts::layout.fused),
+    values = impl::values,
+    outputs = OutputList::size
+  };
 
   template <class E, bool Deferred = deferrable_in<impl, E>::value> struct direct_ref { using type = ref_t<impl, E>; };
   template <class E> struct direct_ref<E, true> { using type = typename deferred_of<impl, E>::type; };
@@ -413,13 +543,22 @@ struct plan_for {
 
   // A rough measure of the code the plan inlines: its instructions and outputs, a loop counting as a
   // few statements. Plans above large_plan run in out-of-line blocks.
-  static constexpr std::size_t code_size = instr_size<instructions>::value + outputs;
-  static constexpr bool blocked = code_size > large_plan;
+  enum : std::size_t { code_size = instr_size<instructions>::value + outputs };
+  enum : bool { blocked = code_size > large_plan };
+
+  // Large plans of scalar operations only run through scalar_instr (see there).
+  template <class... I> static tlist<typename scalar_form<I>::type...> scalar_forms(tlist<I...>);
+  template <class... P> static tlist<typename scalar_route<P>::type...> scalar_routes(tlist<P...>);
 
   template <class T, class Instrs>
   [[gnu::always_inline]] static void fill(T* v, const context<T>& c, Instrs) {
-    if constexpr (blocked) detail::run_blocks(v, c, typename blocks64<Instrs>::type{});
-    else detail::run_instrs(v, c, Instrs{});
+    if constexpr (blocked) {
+      using scalar = decltype(scalar_forms(Instrs{}));
+      if constexpr (all_scalar<scalar>::value) detail::run_scalar_blocks(v, c, typename code_blocks<typename blocks64<scalar>::type>::type{});
+      else detail::run_blocks(v, c, typename blocks64<Instrs>::type{});
+    } else {
+      detail::run_instrs(v, c, Instrs{});
+    }
   }
 
   template <class T, class Sink>
@@ -444,8 +583,14 @@ struct plan_for {
     using routes = decltype(detail::route(direct_output_refs{}, Dests{}));
     typename impl::template buffer<T> v;
     fill(v.data(), c, direct_instructions{});
-    if constexpr (blocked) detail::emit_blocks(static_cast<const T*>(v.data()), c, bases, typename blocks64<routes>::type{});
-    else detail::emit_to(static_cast<const T*>(v.data()), c, bases, routes{});
+    if constexpr (blocked) {
+      using scalar = decltype(scalar_routes(routes{}));
+      if constexpr (all_scalar<scalar>::value)
+        detail::put_scalar_blocks(static_cast<const T*>(v.data()), c, bases, typename code_put_blocks<typename blocks64<scalar>::type>::type{});
+      else detail::emit_blocks(static_cast<const T*>(v.data()), c, bases, typename blocks64<routes>::type{});
+    } else {
+      detail::emit_to(static_cast<const T*>(v.data()), c, bases, routes{});
+    }
   }
 };
 
