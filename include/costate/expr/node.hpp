@@ -141,11 +141,21 @@ template <class... A, class... B> struct concat2<tlist<A...>, tlist<B...>> { usi
 template <class...> inline constexpr bool dependent_false = false;
 }  // namespace detail
 
+namespace detail {
+// Whether T (cv- and reference-qualified or not) is an expression: one instantiation per type, checked
+// for every operand of every operator and of every sum the library forms.
+template <class T> struct is_expr : std::false_type {};
+template <symbol_kind K, std::size_t I, class S> struct is_expr<symbol<K, I, S>> : std::true_type {};
+template <std::intmax_t N, std::intmax_t D> struct is_expr<constant<N, D>> : std::true_type {};
+template <class Op, class... A> struct is_expr<node<Op, A...>> : std::true_type {};
+template <class T> struct is_expr<const T> : is_expr<T> {};
+template <class T> struct is_expr<T&> : is_expr<T> {};
+template <class T> struct is_expr<T&&> : is_expr<T> {};
+}  // namespace detail
+
 // Anything that can stand in a formula.
 template <class T>
-concept Expr = detail::is_symbol<std::remove_cvref_t<T>>::value ||
-               detail::is_constant<std::remove_cvref_t<T>>::value ||
-               detail::is_node<std::remove_cvref_t<T>>::value;
+concept Expr = detail::is_expr<T>::value;
 
 template <class T>
 concept Constant = detail::is_constant<std::remove_cvref_t<T>>::value;

@@ -16,7 +16,7 @@ namespace costate {
 
 namespace detail {
 template <class T>
-concept plain_number = std::is_arithmetic<std::remove_cvref_t<T>>::value;  // (no variable per expression type)
+concept plain_number = !__is_class(T) && std::is_arithmetic<std::remove_cvref_t<T>>::value;  // (classes cheaply rejected)
 
 template <class T>
 constexpr void reject_plain_number() {

@@ -41,15 +41,19 @@ template <class... W> struct seed_sum<tlist<W...>> { using type = sum_t<W...>; }
 template <class Op, std::size_t K, class Self, class Adj, class... A>
 struct op_vjp_impl {
   using operand = typename at<K, tlist<A...>>::type;
-  using product = node<mul_op, Adj, typename at<K, typename Op::template partials<Self, A...>>::type>;
+  using partial = typename at<K, typename Op::template partials<Self, A...>>::type;
+  using product = node<mul_op, Adj, partial>;
   // (Enumerators: a static data member per edge would be a symbol named after its expressions.)
   enum : std::size_t { ro = shape_of_t<operand>::rank, rs = shape_of_t<Self>::rank };
   // A broadcast operand receives the sum over what it was broadcast across.
   enum : bool { row_broadcast = ro == 2 && rs == 2 && shape_of_t<operand>::dims[0] == 1 && shape_of_t<Self>::dims[0] != 1 };
-  using type = std::conditional_t<
-      ro == 0 && rs != 0, node<sum_op, product>,
-      std::conditional_t<ro == 1 && rs == 2, node<row_sum_op, product>,
-                         std::conditional_t<row_broadcast, node<col_sum_op, product>, product>>>;
+  // Scalars through +, - and negation: Adj·1 and Adj·(-1) simplify to Adj and -Adj, so they are not
+  // formed (most edges of a sum-of-products system; a large system saves a simplification each).
+  using type = pick_t<ro == 0 && rs == 0 && __is_same(partial, one), Adj,
+               pick_t<ro == 0 && rs == 0 && __is_same(partial, constant<-1>), node<neg_op, Adj>,
+               pick_t<ro == 0 && rs != 0, node<sum_op, product>,
+               pick_t<ro == 1 && rs == 2, node<row_sum_op, product>,
+                      pick_t<bool(row_broadcast), node<col_sum_op, product>, product>>>>>;
 };
 template <class Op, std::size_t K, class Self, class Adj, class... A>
   requires requires { typename Op::template vjp<K, Self, Adj, A...>; }
