@@ -126,8 +126,8 @@ hand_result hand_gradient(const std::array<double, n>& z0, const std::array<doub
 }
 
 // backsolve: the algorithm the hand-written adjoints implement (z re-integrated backward with λ).
-const auto opt_dopri5 = options{.rtol = 1e-8, .atol = 1e-8, .adjoint = bench::backsolve_one_segment};
-const auto opt_rk4 = options{.stepper = rk4{.dt = 1e-3}, .adjoint = bench::backsolve_unchecked};
+const auto opt_dopri5 = options<>{.rtol = 1e-8, .atol = 1e-8, .adjoint = bench::backsolve_one_segment};
+const auto opt_rk4 = options<rk4>{.stepper = {.dt = 1e-3}, .adjoint = bench::backsolve_unchecked};
 
 // ---------------------------------------------------------------------------------------------------
 // One evaluation of the augmented adjoint RHS, timed as every peer's is (bench/timing.hpp); θ is

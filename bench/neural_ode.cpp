@@ -41,7 +41,7 @@ constexpr std::size_t n = 2;
 constexpr std::array<double, n> z0_ref = bench::neural_ode<16>::z0;
 constexpr time_span span = bench::span_of<bench::neural_ode<16>>;
 // backsolve: the algorithm the hand-written adjoints implement (z re-integrated backward with λ).
-const auto opt_dopri5 = options{.rtol = 1e-8, .atol = 1e-8, .adjoint = bench::backsolve_one_segment};
+const auto opt_dopri5 = options<>{.rtol = 1e-8, .atol = 1e-8, .adjoint = bench::backsolve_one_segment};
 
 // The network as costate expressions (bench/costate_problems.hpp) and the sizes the hand-written side uses.
 template <std::size_t H>

@@ -1,6 +1,6 @@
 // The adjoint gradient of a loss of an ODE solution:
 //
-//   auto g = gradient(sys, z0, theta, {t0, t1}, loss, options{...});
+//   auto g = gradient(sys, z0, theta, {t0, t1}, loss, options<>{...});
 //   g.loss, g.dtheta, g.dz0, g.dt0, g.dt1, g.g_t, g.dtimes, g.z1, g.stats
 //
 // loss: terminal_loss(φ), running_loss(ℓ) [+ terminal_loss(φ)], or observations(ℓ, times, data)
