@@ -101,7 +101,8 @@ struct hand_result {
 };
 
 // The gradient as costate::gradient computes it for one segment (backsolve), with hand-written parts:
-// forward pass, L = ½|z(t1)|², λ(t1) = z(t1), dL/dt1 = λ(t1)ᵀf(z(t1)), backward pass over [z, λ, g_θ, g_t],
+// forward pass, L = ½|z(t1)|², λ(t1) = z(t1), dL/dt1 = λ(t1)ᵀf(z(t1)), backward pass over [z, λ, g_θ]
+// (costate leaves g_t out for f without t),
 // dL/dt0 = -λ(t0)ᵀf(z0). ∂ℓ/∂θ = 0 for this loss.
 template <class Tag>
 hand_result hand_gradient(const std::array<double, n>& z0, const std::array<double, p>& theta, time_span sp,
@@ -118,13 +119,13 @@ hand_result hand_gradient(const std::array<double, n>& z0, const std::array<doub
   f(z, f1, sp.t1);
   r.dt1 = z[0] * f1[0] + z[1] * f1[1];
 
-  std::array<double, m> s{z[0], z[1], z[0], z[1]};  // [z(t1), λ(t1) = z(t1), 0...]
+  std::array<double, m - 1> s{z[0], z[1], z[0], z[1]};  // [z(t1), λ(t1) = z(t1), 0...]
   hand_adjoint adj{theta.data()};
   r.backward = detail::integrate(opt.stepper, adj, s, sp.t1, sp.t0, tol, opt.max_steps, "adjoint", detail::no_observer{});
 
   r.dz0 = {s[2], s[3]};
   for (std::size_t k = 0; k < p; ++k) r.dtheta[k] = s[4 + k];
-  r.g_t = s[8];
+  r.g_t = 0.0;
   std::array<double, n> f0{};
   f(z0, f0, sp.t0);
   r.dt0 = -(r.dz0[0] * f0[0] + r.dz0[1] * f0[1]);

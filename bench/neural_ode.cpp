@@ -160,7 +160,8 @@ struct hand_result {
 };
 
 // The gradient as costate::gradient computes it for one segment (backsolve), with hand-written parts:
-// forward pass, L = ½|z(t1)|², λ(t1) = z(t1), dL/dt1 = λ(t1)ᵀf(z(t1)), backward pass over [z, λ, g_θ, g_t],
+// forward pass, L = ½|z(t1)|², λ(t1) = z(t1), dL/dt1 = λ(t1)ᵀf(z(t1)), backward pass over [z, λ, g_θ]
+// (costate leaves g_t out for f without t),
 // dL/dt0 = -λ(t0)ᵀf(z0). ∂ℓ/∂θ = 0 for this loss.
 template <std::size_t H, class Tag>
 hand_result<mlp<H>::p> hand_gradient(const std::array<double, n>& z0, const std::array<double, mlp<H>::p>& theta,
@@ -178,7 +179,7 @@ hand_result<mlp<H>::p> hand_gradient(const std::array<double, n>& z0, const std:
   f(zt, f1, sp.t1);
   r.dt1 = zt[0] * f1[0] + zt[1] * f1[1];
 
-  std::array<double, m> s{};
+  std::array<double, m - 1> s{};
   s[0] = zt[0];
   s[1] = zt[1];
   s[2] = zt[0];  // λ(t1) = z(t1)
@@ -188,7 +189,7 @@ hand_result<mlp<H>::p> hand_gradient(const std::array<double, n>& z0, const std:
 
   r.dz0 = {s[2], s[3]};
   for (std::size_t k = 0; k < p; ++k) r.dtheta[k] = s[2 * n + k];
-  r.g_t = s[2 * n + p];
+  r.g_t = 0.0;
   std::array<double, n> f0{};
   f(z0, f0, sp.t0);
   r.dt0 = -(r.dz0[0] * f0[0] + r.dz0[1] * f0[1]);

@@ -246,14 +246,17 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
   cp.every = opt.adjoint.segments == 0 ? opt.adjoint.steps_per_checkpoint : std::numeric_limits<std::size_t>::max();
   cp.cap = opt.adjoint.max_checkpoints;
   cp.countdown = cp.every;
+  const bool automatic = cp.every != std::numeric_limits<std::size_t>::max();
   {
     std::array<double, n> z = z0;
     cp.push(stops[0].t, 0.0, stops[0].obs, none, z);
     for (std::size_t i = 0; i + 1 < stops.size(); ++i) {
       const double a = stops[i].t, b = stops[i + 1].t;
       cp.stop_at = b;
-      accumulate(r.stats.forward, integrate(opt.stepper, f, z, a, b, ftol, step_budget{opt.max_steps, r.stats.forward},
-                                            "forward", forward_recorder<n>{&cp, nullptr}));
+      // Without automatic checkpoints nothing records: the step loop without the recording branch.
+      const step_budget budget{opt.max_steps, r.stats.forward};
+      accumulate(r.stats.forward, automatic ? integrate(opt.stepper, f, z, a, b, ftol, budget, "forward", cp)
+                                            : integrate(opt.stepper, f, z, a, b, ftol, budget, "forward", no_observer{}));
       cp.push(b, 0.0, stops[i + 1].obs, none, z);
     }
     r.z1 = z;
@@ -313,70 +316,84 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
     }
     return d;
   };
+  // The adjoint state is [λ | g_θ | (g_t)] (system/rhs.hpp); backsolve integrates [z | λ | g_θ | (g_t)]
+  // interval by interval and copies the tail back.
+  using kernels = kernels_of<Sys>;
+  using zsource = dense_segment<n>;
+  using interpolated_rhs = typename kernels::template interpolated<zsource>;
+  constexpr std::size_t na = interpolated_rhs::size;
+  zsource seg;
+  const interpolated_rhs adj_interpolated{theta.data(), u, &seg};
+  tolerances atol_interpolated = atol;
+  if (opt.seminorm) atol_interpolated.norm_size = n;  // λ only
+  std::array<double, na> y{};
+  std::copy(lambda.begin(), lambda.end(), y.begin());
+  observe(M, y.data());
+  double h = 0.0;  // the adjoint's step, carried from interval to interval
+
+  // z(t) on [t_j, t_{j+1}] from a forward re-integration from checkpoint j, then λ, g_θ along it.
+  const auto interpolated_interval = [&](std::size_t j) {
+    seg.clear();
+    std::array<double, n> z;
+    std::copy_n(zc(j), n, z.begin());
+    accumulate(r.stats.recompute, integrate(opt.stepper, f, z, ct[j], ct[j + 1], ftol,
+                                            step_budget{opt.max_steps, r.stats.recompute}, "recompute", seg, ch[j]));
+    if (dense) r.stats.backsolve_drift = std::max(r.stats.backsolve_drift, drift(z.data(), zc(j + 1), ftol));
+    r.stats.max_segment_steps = std::max(r.stats.max_segment_steps, seg.steps());
+    if (seg.wants_neighbour() && M > 1) {  // a third interpolation node from the next (or previous) checkpoint
+      const std::size_t m = j + 2 <= M ? j + 2 : j - 1;
+      std::array<double, n> zm, fm;
+      std::copy_n(zc(m), n, zm.begin());
+      f(zm, fm, ct[m]);
+      seg.add_neighbour(ct[m], zm, fm);
+    }
+    seg.finalize();
+    accumulate(r.stats.backward, integrate(opt.stepper, adj_interpolated, y, ct[j + 1], ct[j], atol_interpolated,
+                                           step_budget{opt.max_steps, r.stats.backward}, "adjoint", no_observer{}, h, &h));
+  };
+
+  if (dense) {
+    for (std::size_t j = M; j-- > 0;) {
+      interpolated_interval(j);
+      observe(j, y.data());
+    }
+  } else if constexpr (!is_rosenbrock<St>) {  // (rosenbrock4 refused backsolve above)
+    // Backsolve: z restarts from the stored forward value. Where the backward z ends more than
+    // max_drift tolerance units away from the stored z(t_j) (or the pass fails), λ and g_θ were
+    // integrated along another trajectory: the interval is done again with z interpolated.
+    using backsolve_rhs = typename kernels::backsolve;
+    static_assert(backsolve_rhs::size == n + na);
+    const backsolve_rhs adj_backsolve{theta.data(), u};
+    tolerances atol_backsolve = atol;
+    if (opt.seminorm) atol_backsolve.norm_size = 2 * n;  // z and λ
+    std::array<double, n + na> yb;
+    for (std::size_t j = M; j-- > 0;) {
+      std::copy_n(zc(j + 1), n, yb.begin());
+      std::copy(y.begin(), y.end(), yb.begin() + n);
+      double d = std::numeric_limits<double>::infinity(), h_end = h;
+      try {
+        accumulate(r.stats.backward, integrate(opt.stepper, adj_backsolve, yb, ct[j + 1], ct[j], atol_backsolve,
+                                               step_budget{opt.max_steps, r.stats.backward}, "adjoint", no_observer{}, h, &h_end));
+        d = drift(yb.data(), zc(j), atol_backsolve);
+      } catch (const error&) {  // the backward z blew up: non-finite, step size underflow, max_steps
+      }
+      if (d <= opt.adjoint.max_drift) {
+        r.stats.backsolve_drift = std::max(r.stats.backsolve_drift, d);
+        h = h_end;
+        std::copy(yb.begin() + n, yb.end(), y.begin());
+      } else {
+        ++r.stats.backsolve_fallbacks;
+        interpolated_interval(j);
+      }
+      observe(j, y.data());
+    }
+  }
   std::array<double, n> lambda0{};
   std::array<double, ps> gtheta{};
-  double gt = 0.0;
-  {
-    // One adjoint right-hand side type for both strategies: with `zsource` set it reads z(t) from the
-    // re-integrated segment; without, it integrates z backward (backsolve).
-    using zsource = dense_segment<n>;
-    using rhs_t = typename kernels_of<Sys>::template adjoint<zsource>;
-    zsource seg;
-    const rhs_t adj_dense{theta.data(), u, &seg}, adj_backsolve{theta.data(), u, nullptr};
-    std::array<double, rhs_t::size> y{};  // [z | λ | g_θ | g_t]
-    std::copy(lambda.begin(), lambda.end(), y.begin() + n);
-    observe(M, y.data() + n);
-    double h = 0.0;  // the adjoint's step, carried from interval to interval
-    for (std::size_t j = M; j-- > 0;) {
-      bool interpolate = dense;
-      if (!dense) {
-        // Backsolve: z restarts from the stored forward value. Where the backward z ends more than
-        // max_drift tolerance units away from the stored z(t_j) (or the pass fails), λ and g_θ were
-        // integrated along another trajectory: the interval is done again with z interpolated.
-        const auto start = y;
-        std::copy_n(zc(j + 1), n, y.begin());
-        double d = std::numeric_limits<double>::infinity(), h_end = h;
-        try {
-          accumulate(r.stats.backward, integrate(opt.stepper, adj_backsolve, y, ct[j + 1], ct[j], atol,
-                                                 step_budget{opt.max_steps, r.stats.backward}, "adjoint", no_observer{}, h, &h_end));
-          d = drift(y.data(), zc(j), atol);
-        } catch (const error&) {  // the backward z blew up: non-finite, step size underflow, max_steps
-        }
-        if (d <= opt.adjoint.max_drift) {
-          r.stats.backsolve_drift = std::max(r.stats.backsolve_drift, d);
-          h = h_end;
-        } else {
-          y = start;
-          interpolate = true;
-          ++r.stats.backsolve_fallbacks;
-        }
-      }
-      if (interpolate) {
-        seg.clear();
-        std::array<double, n> z;
-        std::copy_n(zc(j), n, z.begin());
-        accumulate(r.stats.recompute, integrate(opt.stepper, f, z, ct[j], ct[j + 1], ftol,
-                                                step_budget{opt.max_steps, r.stats.recompute}, "recompute",
-                                                forward_recorder<n>{nullptr, &seg}, ch[j]));
-        if (dense) r.stats.backsolve_drift = std::max(r.stats.backsolve_drift, drift(z.data(), zc(j + 1), ftol));
-        r.stats.max_segment_steps = std::max(r.stats.max_segment_steps, seg.steps());
-        if (seg.wants_neighbour() && M > 1) {  // a third interpolation node from the next (or previous) checkpoint
-          const std::size_t m = j + 2 <= M ? j + 2 : j - 1;
-          std::array<double, n> zm, fm;
-          std::copy_n(zc(m), n, zm.begin());
-          f(zm, fm, ct[m]);
-          seg.add_neighbour(ct[m], zm, fm);
-        }
-        seg.finalize();
-        accumulate(r.stats.backward, integrate(opt.stepper, adj_dense, y, ct[j + 1], ct[j], atol,
-                                               step_budget{opt.max_steps, r.stats.backward}, "adjoint", no_observer{}, h, &h));
-      }
-      observe(j, y.data() + n);
-    }
-    std::copy_n(y.begin() + n, n, lambda0.begin());
-    std::copy_n(y.begin() + 2 * n, ps, gtheta.begin());
-    gt = y[2 * n + ps];
-  }
+  std::copy_n(y.begin(), n, lambda0.begin());
+  std::copy_n(y.begin() + n, ps, gtheta.begin());
+  double gt = 0.0;  // without t in f, λᵀ∂f/∂t = 0
+  if constexpr (kernels::with_time) gt = y[n + ps];
   r.dz0 = lambda0;
   for (std::size_t k = 0; k < ps; ++k) r.dtheta[k] += gtheta[k];
   r.g_t = gt;
