@@ -7,7 +7,7 @@
 // (system/loss.hpp).
 //
 // Forward: z0 → z(t1), storing z at checkpoints (observation times among them). Backward, from t1
-// to t0, checkpoint interval by checkpoint interval: λ, g_θ, g_t are integrated with
+// to t0, checkpoint interval by checkpoint interval: λ, g_θ and (if f depends on t) g_t are integrated with
 //   dλ/dt = -λᵀ∂f/∂z,  dg_θ/dt = -λᵀ∂f/∂θ,  dg_t/dt = -λᵀ∂f/∂t,   λ(t1) = ∂φ/∂z(t1),
 // z(t) being read from the dense output of a forward re-integration of the interval (checkpointed,
 // the default) or re-integrated backward with λ (backsolve); see options.hpp's adjoint_method.
