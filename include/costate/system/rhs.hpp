@@ -2,10 +2,12 @@
 // `(const State& x, State& dxdt, double t)`. Each is one evaluation plan: every distinct
 // subexpression of f and of its vector-Jacobian products is computed once per call, on the stack.
 //
-// Augmented adjoint state, integrated from t1 back to t0:
-//     x = [ z (n) | λ (n) | g_θ (p) | g_t (1) ]
-//     dz/dt = f (backsolve) or 0 (checkpointed: z(t) is interpolated),
+// Adjoint states, integrated from t1 back to t0, one layout per strategy:
+//     backsolve (adjoint_rhs):                   x = [ z (n) | λ (n) | g_θ (p) | g_t (1) ], dz/dt = f
+//     interpolated (interpolated_adjoint_rhs):   x = [ λ (n) | g_θ (p) | g_t (1) ], z(t) read from a source
 //     dλ/dt = -λᵀ∂f/∂z,  dg_θ/dt = -λᵀ∂f/∂θ,  dg_t/dt = -λᵀ∂f/∂t
+// g_t is left out (WithTime = false) where gradient() knows it is 0: f does not depend on t. With z
+// interpolated, z is not integrated at all and f's outputs are not evaluated.
 #pragma once
 
 #include <algorithm>
@@ -144,21 +146,20 @@ void forward_rhs<Sys, T>::jacobian(const State& x, double* J, double t, State& d
 }
 
 namespace detail {
-// The Jacobian of an adjoint right-hand side x = [z | λ | g_θ | g_t] whose z is read from `zsource`
-// (checkpointed), for stiff steppers. The adjoint is linear in λ: λ_j's column holds -(row j of
-// [∂f/∂z | ∂f/∂θ | ∂f/∂t]), which `unit_row(j, row)` writes (n + p + 1 values: λ = e_j); every other
-// column is zero (z is constant, g_θ and g_t feed nothing back). The explicit time derivative
-// (z(t) is interpolated) is a difference of `rhs` in t: central where possible, one-sided at the ends
-// of the recorded span, beyond which z(t) is clamped.
-template <std::size_t n, std::size_t p, class Rhs, class ZSource, class State, class UnitRow>
+// The Jacobian of an interpolated adjoint right-hand side x = [λ | g_θ | (g_t)] (size values), for
+// stiff steppers. The adjoint is linear in λ: λ_j's column holds -(row j of [∂f/∂z | ∂f/∂θ | ∂f/∂t]),
+// which `unit_row(j, row)` writes (n + p + 1 values: λ = e_j); g_θ and g_t feed nothing back. The
+// explicit time derivative (z(t) is interpolated) is a difference of `rhs` in t: central where
+// possible, one-sided at the ends of the recorded span, beyond which z(t) is clamped.
+template <std::size_t n, std::size_t p, std::size_t size, class Rhs, class ZSource, class State, class UnitRow>
 void interpolated_adjoint_jacobian(const Rhs& rhs, const ZSource* zsource, const State& x, double* J, double t,
                                    State& dfdt, UnitRow&& unit_row) {
-  constexpr std::size_t size = 2 * n + p + 1;
+  static_assert(size == n + p || size == n + p + 1);
   std::array<double, n + p + 1> row;
   for (std::size_t i = 0; i < size * size; ++i) J[i] = 0.0;
   for (std::size_t j = 0; j < n; ++j) {
     unit_row(j, row.data());
-    for (std::size_t r = 0; r < n + p + 1; ++r) J[(n + r) * size + n + j] = -row[r];
+    for (std::size_t r = 0; r < size; ++r) J[r * size + j] = -row[r];
   }
   const double dt = 6e-6 * std::max(1.0, std::abs(t));
   double hi = t + dt, lo = t - dt;
@@ -171,66 +172,78 @@ void interpolated_adjoint_jacobian(const Rhs& rhs, const ZSource* zsource, const
   rhs(x, b, lo);
   for (std::size_t r = 0; r < size; ++r) dfdt[r] = (a[r] - b[r]) / (hi - lo);
 }
+
+// The VJP outputs an adjoint integrates: λᵀ∂f/∂z, λᵀ∂f/∂θ, and λᵀ∂f/∂t only WithTime.
+template <class Sys, bool WithTime>
+using adjoint_vjp_outputs =
+    std::conditional_t<WithTime, typename vjp_evaluator<Sys, double>::outputs,
+                       typename concat<typename Sys::vjp_state, typename Sys::vjp_param>::type>;
 }  // namespace detail
 
-// The augmented adjoint system (see the top of this file). λᵀ∂f/∂X for each state or parameter symbol
-// X that f uses is subtracted from dλ or dg_θ at X's offset: symbols may overlap (state<0> beside
-// state_vector<2>), and unused states or parameters get zero.
-//
-// ZSource = void: z is integrated with λ (backsolve), dz/dt = f.
-// Otherwise, when zsource is set, z(t) is read from *zsource (the dense output of a forward
-// re-integration; checkpointed) and the z part of the state stays constant (dz/dt = 0); when it is
-// null, z is integrated as with void. gradient() uses this one type for both strategies, so that
-// it compiles one plan, one stepper and one step loop for the adjoint pass, not two (the runtime
-// test costs nothing measurable next to the plan).
-template <class Sys, class T, class ZSource = void>
+// The backsolve adjoint [z | λ | g_θ | (g_t)] (see the top of this file): f and the VJPs in one plan.
+// λᵀ∂f/∂X for each state or parameter symbol X that f uses is subtracted from dλ or dg_θ at X's
+// offset: symbols may overlap (state<0> beside state_vector<2>), and unused states or parameters get zero.
+template <class Sys, class T, bool WithTime = true>
 struct adjoint_rhs {
-  static constexpr bool integrates_z = std::is_void_v<ZSource>;
+  static constexpr bool with_time = WithTime;
   static constexpr std::size_t n = Sys::states, p = Sys::params;
-  static constexpr std::size_t size = 2 * n + p + 1;
+  static constexpr std::size_t size = 2 * n + p + (WithTime ? 1 : 0);
   using vjps = vjp_evaluator<Sys, T>;
   static constexpr bool direct_z = vjps::cover_z::direct, direct_p = vjps::cover_p::direct;
   static constexpr std::size_t nf = Sys::rhs::size;
-  using outputs = typename detail::concat<typename Sys::rhs, typename vjps::outputs>::type;
+  using outputs = typename detail::concat<typename Sys::rhs, detail::adjoint_vjp_outputs<Sys, WithTime>>::type;
   using plan_type = typename detail::plan_of<outputs>::type;
   const T* theta;
   const double* inputs;
-  const std::conditional_t<integrates_z, int, ZSource>* zsource = nullptr;
 
   template <class State>
   [[gnu::always_inline]] void operator()(const State& x, State& dxdt, double t) const {
     // The VJPs are linear in λ: seeded with -λ they are -λᵀ∂f/∂X, so no output needs negating.
     std::array<T, n> minus_lambda;
     for (std::size_t i = 0; i < n; ++i) minus_lambda[i] = -x[n + i];
-    std::array<T, integrates_z ? 0 : n> zbuf;
-    const T* z = x.data();
-    bool z_moves = true;
-    if constexpr (!integrates_z) {
-      if (zsource) {
-        (*zsource)(t, zbuf.data());
-        z = zbuf.data();
-        z_moves = false;
-        for (std::size_t i = 0; i < n; ++i) dxdt[i] = T(0);
-      }
-    }
-    const context<T> c{z, minus_lambda.data(), theta, inputs, t};
+    const context<T> c{x.data(), minus_lambda.data(), theta, inputs, t};
     T* out = dxdt.data() + n;
     vjps::zero(out);
     plan_type::template run_direct<T>(c, [&](auto i, const auto& v) {
       constexpr std::size_t k = decltype(i)::value;
       if constexpr (k >= nf) vjps::template put<k - nf>(out, v);
-      else if (integrates_z || z_moves) store<detail::nth<typename Sys::output_shapes, k>>(dxdt.data() + Sys::output_offsets[k], v);
+      else store<detail::nth<typename Sys::output_shapes, k>>(dxdt.data() + Sys::output_offsets[k], v);
     });
   }
+};
 
-  // For stiff steppers (checkpointed only); see detail::interpolated_adjoint_jacobian.
+// The interpolated adjoint [λ | g_θ | (g_t)]: z(t) is read from *zsource (the dense output of a
+// forward re-integration), so only the VJPs are evaluated. A type of its own rather than a run-time
+// switch in adjoint_rhs: no test of the source in every evaluation, and no z in the state for the
+// stepper to carry.
+template <class Sys, class T, class ZSource, bool WithTime = true>
+struct interpolated_adjoint_rhs {
+  static constexpr bool with_time = WithTime;
+  static constexpr std::size_t n = Sys::states, p = Sys::params;
+  static constexpr std::size_t size = n + p + (WithTime ? 1 : 0);
+  using vjps = vjp_evaluator<Sys, T>;
+  using plan_type = typename detail::plan_of<detail::adjoint_vjp_outputs<Sys, WithTime>>::type;
+  const T* theta;
+  const double* inputs;
+  const ZSource* zsource;
+
   template <class State>
-  void jacobian(const State& x, double* J, double t, State& dfdt) const
-    requires(!integrates_z)
-  {
+  [[gnu::always_inline]] void operator()(const State& x, State& dxdt, double t) const {
+    std::array<T, n> minus_lambda, z;
+    for (std::size_t i = 0; i < n; ++i) minus_lambda[i] = -x[i];
+    (*zsource)(t, z.data());
+    const context<T> c{z.data(), minus_lambda.data(), theta, inputs, t};
+    T* out = dxdt.data();
+    vjps::zero(out);
+    plan_type::template run_direct<T>(c, [&](auto i, const auto& v) { vjps::template put<decltype(i)::value>(out, v); });
+  }
+
+  // For stiff steppers; see detail::interpolated_adjoint_jacobian.
+  template <class State>
+  void jacobian(const State& x, double* J, double t, State& dfdt) const {
     std::array<T, n> z;
     (*zsource)(t, z.data());
-    detail::interpolated_adjoint_jacobian<n, p>(*this, zsource, x, J, t, dfdt, [&](std::size_t j, T* row) {
+    detail::interpolated_adjoint_jacobian<n, p, size>(*this, zsource, x, J, t, dfdt, [&](std::size_t j, T* row) {
       std::array<T, n> e{};
       e[j] = T(1);
       vjps::run(z.data(), e.data(), theta, inputs, t, row);
