@@ -219,7 +219,7 @@ adolc_result<P> adolc_gradient(short tag, const std::array<double, P::n>& z0, co
 }
 
 // backsolve: the algorithm the taped adjoint implements (z re-integrated backward with λ).
-const auto opt_dopri5 = costate::options{.rtol = 1e-8, .atol = 1e-8, .adjoint = bench::backsolve_one_segment};
+const auto opt_dopri5 = costate::options<>{.rtol = 1e-8, .atol = 1e-8, .adjoint = bench::backsolve_one_segment};
 
 // Timed as costate's and the hand-written VJPs are (bench/timing.hpp), on the same state.
 template <class P>

@@ -601,8 +601,8 @@ template <class Hand>
 double costate_dopri5_accuracy(const char* name) {
   using costate::options;
   const auto& ref = reference::dtheta<Hand>();
-  const accuracy b = compare(reference::gradient_with<Hand>(options{.rtol = 1e-8, .atol = 1e-8, .adjoint = bench::backsolve_one_segment}), ref);
-  const accuracy c = compare(reference::gradient_with<Hand>(options{.rtol = 1e-8, .atol = 1e-8}), ref);
+  const accuracy b = compare(reference::gradient_with<Hand>(options<>{.rtol = 1e-8, .atol = 1e-8, .adjoint = bench::backsolve_one_segment}), ref);
+  const accuracy c = compare(reference::gradient_with<Hand>(options<>{.rtol = 1e-8, .atol = 1e-8}), ref);
   std::fprintf(stderr, "costate: %-31s dopri5 1e-8: rel_err %.2e, rel_err_max %.2e (backsolve); %.2e, %.2e (checkpointed)\n",
                name, b.normwise, b.componentwise, c.normwise, c.componentwise);
   return std::min(b.normwise, c.normwise);
@@ -632,7 +632,7 @@ int main(int argc, char** argv) {
   check_gradient<nn_hand<64>>("neural ODE H = 64 tight", nn_tight_settings<64>, 1e-5, nn64);
   // Robertson at its looser tolerances: a wrong sign or term would still be far above 1e-4.
   check_gradient<robertson_hand>("Robertson", robertson_settings, 1e-4);
-  const auto rosenbrock = costate::options{.stepper = costate::rosenbrock4{}, .rtol = robertson_settings.rtol,
+  const auto rosenbrock = costate::options<costate::rosenbrock4>{.rtol = robertson_settings.rtol,
                                            .atol = robertson_settings.atol};
   const accuracy rob = compare(reference::gradient_with<robertson_hand>(rosenbrock), reference::dtheta<robertson_hand>());
   std::fprintf(stderr, "costate: %-31s rosenbrock4 at the same rtol, atol: rel_err %.2e, rel_err_max %.2e\n", "Robertson",

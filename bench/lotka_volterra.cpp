@@ -14,12 +14,18 @@
 // any timing: the RHS to 1e-15 relative on 1000 random states (relative to max(|output|, Σ|terms|):
 // see check_vjp), dθ to 1e-12 relative with the same numbers of RHS evaluations.
 //
+// BM_gradient_odeint is the same gradient as a user without costate writes it: Boost.Odeint's own
+// integrate_adaptive with make_controlled(dopri5) forward, then the 8-state [z, λ, g_θ] backward
+// (bench/odeint_adjoint.hpp), with the hand-written right-hand sides. Its steps are odeint's, so the
+// step counts (steps_fwd, steps_bwd) and the accuracy differ from costate's.
+//
 // Run: bash bench/run_benchmarks.sh (builds, runs, writes the table into README.md).
 #include <costate/costate.hpp>
 
 #include <benchmark/benchmark.h>
 
 #include "costate_problems.hpp"
+#include "odeint_adjoint.hpp"
 #include "timing.hpp"
 
 #include <algorithm>
@@ -82,7 +88,7 @@ struct hand_adjoint {
     ds[5] = l0 * xy;
     ds[6] = l1 * y;
     ds[7] = -(l1 * xy);
-    ds[8] = 0.0;
+    if constexpr (std::tuple_size_v<State> > 8) ds[8] = 0.0;  // g_t, in costate's layout only
   }
 };
 
@@ -95,7 +101,8 @@ struct hand_result {
 };
 
 // The gradient as costate::gradient computes it for one segment (backsolve), with hand-written parts:
-// forward pass, L = ½|z(t1)|², λ(t1) = z(t1), dL/dt1 = λ(t1)ᵀf(z(t1)), backward pass over [z, λ, g_θ, g_t],
+// forward pass, L = ½|z(t1)|², λ(t1) = z(t1), dL/dt1 = λ(t1)ᵀf(z(t1)), backward pass over [z, λ, g_θ]
+// (costate leaves g_t out for f without t),
 // dL/dt0 = -λ(t0)ᵀf(z0). ∂ℓ/∂θ = 0 for this loss.
 template <class Tag>
 hand_result hand_gradient(const std::array<double, n>& z0, const std::array<double, p>& theta, time_span sp,
@@ -112,22 +119,48 @@ hand_result hand_gradient(const std::array<double, n>& z0, const std::array<doub
   f(z, f1, sp.t1);
   r.dt1 = z[0] * f1[0] + z[1] * f1[1];
 
-  std::array<double, m> s{z[0], z[1], z[0], z[1]};  // [z(t1), λ(t1) = z(t1), 0...]
+  std::array<double, m - 1> s{z[0], z[1], z[0], z[1]};  // [z(t1), λ(t1) = z(t1), 0...]
   hand_adjoint adj{theta.data()};
   r.backward = detail::integrate(opt.stepper, adj, s, sp.t1, sp.t0, tol, opt.max_steps, "adjoint", detail::no_observer{});
 
   r.dz0 = {s[2], s[3]};
   for (std::size_t k = 0; k < p; ++k) r.dtheta[k] = s[4 + k];
-  r.g_t = s[8];
+  r.g_t = 0.0;
   std::array<double, n> f0{};
   f(z0, f0, sp.t0);
   r.dt0 = -(r.dz0[0] * f0[0] + r.dz0[1] * f0[1]);
   return r;
 }
 
+// The plain Boost.Odeint program: its own step loop and controller over [z, λ, g_θ] (8 states, no g_t).
+// The first step, 1e-3 (t1 - t0), is what a user might pass: odeint's controller grows it.
+hand_result odeint_gradient(const std::array<double, n>& z0, const std::array<double, p>& theta, time_span sp,
+                            double rtol, double atol) {
+  hand_result r{};
+  const hand_forward f{theta.data()};
+  const auto o = bench::odeint_adjoint<2 * n + p>(f, hand_adjoint{theta.data()}, z0, sp.t0, sp.t1, rtol, atol,
+                                                  1e-3 * (sp.t1 - sp.t0), [](const auto& z1, auto& y) {
+                                                    y[2] = z1[0];  // λ(t1) = ∂L/∂z(t1) = z(t1)
+                                                    y[3] = z1[1];
+                                                  });
+  const auto& z = o.z1;
+  r.loss = 0.5 * (z[0] * z[0] + z[1] * z[1]);
+  std::array<double, n> f1{};
+  f(z, f1, sp.t1);
+  r.dt1 = z[0] * f1[0] + z[1] * f1[1];
+  r.dz0 = {o.y0[2], o.y0[3]};
+  for (std::size_t k = 0; k < p; ++k) r.dtheta[k] = o.y0[4 + k];
+  std::array<double, n> f0{};
+  f(z0, f0, sp.t0);
+  r.dt0 = -(r.dz0[0] * f0[0] + r.dz0[1] * f0[1]);
+  r.forward.steps = o.steps_fwd;
+  r.backward.steps = o.steps_bwd;
+  return r;
+}
+
 // backsolve: the algorithm the hand-written adjoints implement (z re-integrated backward with λ).
-const auto opt_dopri5 = options{.rtol = 1e-8, .atol = 1e-8, .adjoint = bench::backsolve_one_segment};
-const auto opt_rk4 = options{.stepper = rk4{.dt = 1e-3}, .adjoint = bench::backsolve_unchecked};
+const auto opt_dopri5 = options<>{.rtol = 1e-8, .atol = 1e-8, .adjoint = bench::backsolve_one_segment};
+const auto opt_rk4 = options<rk4>{.stepper = {.dt = 1e-3}, .adjoint = bench::backsolve_unchecked};
 
 // ---------------------------------------------------------------------------------------------------
 // One evaluation of the augmented adjoint RHS, timed as every peer's is (bench/timing.hpp); θ is
@@ -168,7 +201,10 @@ void run_gradient_costate(benchmark::State& st, const options<Tag>& opt_in) {
     auto g = gradient(lv, z0, theta, sp, lv_loss, opt);
     benchmark::DoNotOptimize(g);
   }
-  st.counters["rel_err"] = rel_err(gradient(lv, z0_ref, theta_ref, span, lv_loss, opt_in).dtheta);
+  const auto g = gradient(lv, z0_ref, theta_ref, span, lv_loss, opt_in);
+  st.counters["rel_err"] = rel_err(g.dtheta);
+  st.counters["steps_fwd"] = static_cast<double>(g.stats.forward.steps);
+  st.counters["steps_bwd"] = static_cast<double>(g.stats.backward.steps);
 }
 
 template <class Tag>
@@ -188,7 +224,34 @@ void run_gradient_handwritten(benchmark::State& st, const options<Tag>& opt_in) 
   st.counters["rel_err"] = rel_err(hand_gradient(z0_ref, theta_ref, span, opt_in).dtheta);
 }
 
+void BM_gradient_odeint(benchmark::State& st) {
+  std::array<double, n> z0 = z0_ref;
+  std::array<double, p> theta = theta_ref;
+  time_span sp = span;
+  // (Laundered as one array: benchmark 1.7.1's DoNotOptimize on a lone double, at -O2, handed the
+  // loop 0 instead of 1e-8 here.)
+  std::array<double, 2> tol{opt_dopri5.rtol, opt_dopri5.atol};
+  benchmark::DoNotOptimize(sp);
+  benchmark::DoNotOptimize(tol);
+  for (auto _ : st) {
+    benchmark::DoNotOptimize(z0);
+    benchmark::DoNotOptimize(theta);
+    auto g = odeint_gradient(z0, theta, sp, tol[0], tol[1]);
+    benchmark::DoNotOptimize(g);
+  }
+  const auto g = odeint_gradient(z0_ref, theta_ref, span, opt_dopri5.rtol, opt_dopri5.atol);
+  st.counters["rel_err"] = rel_err(g.dtheta);
+  st.counters["steps_fwd"] = static_cast<double>(g.forward.steps);
+  st.counters["steps_bwd"] = static_cast<double>(g.backward.steps);
+}
+
 void BM_gradient_costate(benchmark::State& st) { run_gradient_costate(st, opt_dopri5); }
+// costate's own backsolve (z restarted and checked at automatic checkpoints), against the plain peer.
+void BM_gradient_costate_backsolve(benchmark::State& st) {
+  auto o = opt_dopri5;
+  o.adjoint = backsolve;
+  run_gradient_costate(st, o);
+}
 void BM_gradient_handwritten(benchmark::State& st) { run_gradient_handwritten(st, opt_dopri5); }
 void BM_gradient_costate_rk4(benchmark::State& st) { run_gradient_costate(st, opt_rk4); }
 void BM_gradient_handwritten_rk4(benchmark::State& st) { run_gradient_handwritten(st, opt_rk4); }
@@ -218,6 +281,8 @@ BENCHMARK(BM_vjp_costate);
 BENCHMARK(BM_vjp_handwritten);
 BENCHMARK(BM_gradient_costate)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_gradient_handwritten)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_gradient_odeint)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_gradient_costate_backsolve)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_gradient_costate_rk4)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_gradient_handwritten_rk4)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_gradient_costate_checkpointed)->Unit(benchmark::kMicrosecond);
@@ -291,12 +356,25 @@ void check_gradient_agrees(const options<Tag>& opt, const char* name) {
   }
 }
 
+// The plain-Odeint peer takes its own steps: it agrees with the reference to its tolerance, not bitwise.
+void check_odeint_peer() {
+  const auto o = odeint_gradient(z0_ref, theta_ref, span, opt_dopri5.rtol, opt_dopri5.atol);
+  const double e = rel_err(o.dtheta);
+  std::fprintf(stderr, "check: plain Odeint (dopri5 1e-8): dtheta rel_err %.2g against the 1e-13 reference, steps %zu + %zu\n",
+               e, o.forward.steps, o.backward.steps);
+  if (!(e < 1e-5)) {
+    std::fprintf(stderr, "bench_lotka_volterra: the plain Odeint peer's gradient is off (rel_err %.2g)\n", e);
+    std::abort();
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   check_vjp();
   check_gradient_agrees(opt_dopri5, "dtheta (dopri5)");
   check_gradient_agrees(opt_rk4, "dtheta (rk4)");
+  check_odeint_peer();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   const auto t0 = std::chrono::steady_clock::now();
   double l = 0, g0 = 0;
   if (method == "solve") {  // the whole trajectory, as a tape-like store would keep it
-    const auto s = solve(lv, z0, th, span, options{.stepper = st, .max_steps = 100'000'000});
+    const auto s = solve(lv, z0, th, span, options<rk4>{.stepper = st, .max_steps = 100'000'000});
     l = s.final_state()[0];
   } else {
     adjoint_method m = checkpointed{};
@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "unknown method %s\n", method.c_str());
       return 2;
     }
-    const auto g = gradient(lv, z0, th, span, loss, options{.stepper = st, .adjoint = m, .max_steps = 100'000'000});
+    const auto g = gradient(lv, z0, th, span, loss, options<rk4>{.stepper = st, .adjoint = m, .max_steps = 100'000'000});
     l = g.loss;
     g0 = g.dtheta[0];
   }

@@ -18,12 +18,17 @@
 // the RHS to 1e-14 relative on 1000 random states (relative to the sum of |terms|, see check_vjp),
 // dθ, dz0, dt0 and dt1 of the gradients to 1e-10 relative, with the same numbers of RHS evaluations.
 //
+// BM_nn_gradient_odeint<H> is the same gradient as a user without costate writes it: Boost.Odeint's
+// integrate_adaptive with make_controlled(dopri5) forward, then [z, λ, g_θ] backward
+// (bench/odeint_adjoint.hpp), with the hand-written right-hand sides and odeint's own steps.
+//
 // Run: bash bench/run_benchmarks.sh (builds, runs, writes the table into README.md).
 #include <costate/costate.hpp>
 
 #include <benchmark/benchmark.h>
 
 #include "costate_problems.hpp"
+#include "odeint_adjoint.hpp"
 #include "timing.hpp"
 
 #include <algorithm>
@@ -41,7 +46,7 @@ constexpr std::size_t n = 2;
 constexpr std::array<double, n> z0_ref = bench::neural_ode<16>::z0;
 constexpr time_span span = bench::span_of<bench::neural_ode<16>>;
 // backsolve: the algorithm the hand-written adjoints implement (z re-integrated backward with λ).
-const auto opt_dopri5 = options{.rtol = 1e-8, .atol = 1e-8, .adjoint = bench::backsolve_one_segment};
+const auto opt_dopri5 = options<>{.rtol = 1e-8, .atol = 1e-8, .adjoint = bench::backsolve_one_segment};
 
 // The network as costate expressions (bench/costate_problems.hpp) and the sizes the hand-written side uses.
 template <std::size_t H>
@@ -141,7 +146,7 @@ struct hand_adjoint {
     }
     db2[0] = -l0;
     db2[1] = -l1;
-    ds[2 * n + M::p] = 0.0;  // g_t: f does not depend on t
+    if constexpr (std::tuple_size_v<State> > 2 * n + M::p) ds[2 * n + M::p] = 0.0;  // g_t (costate's layout): f does not depend on t
   }
 };
 
@@ -155,7 +160,8 @@ struct hand_result {
 };
 
 // The gradient as costate::gradient computes it for one segment (backsolve), with hand-written parts:
-// forward pass, L = ½|z(t1)|², λ(t1) = z(t1), dL/dt1 = λ(t1)ᵀf(z(t1)), backward pass over [z, λ, g_θ, g_t],
+// forward pass, L = ½|z(t1)|², λ(t1) = z(t1), dL/dt1 = λ(t1)ᵀf(z(t1)), backward pass over [z, λ, g_θ]
+// (costate leaves g_t out for f without t),
 // dL/dt0 = -λ(t0)ᵀf(z0). ∂ℓ/∂θ = 0 for this loss.
 template <std::size_t H, class Tag>
 hand_result<mlp<H>::p> hand_gradient(const std::array<double, n>& z0, const std::array<double, mlp<H>::p>& theta,
@@ -173,7 +179,7 @@ hand_result<mlp<H>::p> hand_gradient(const std::array<double, n>& z0, const std:
   f(zt, f1, sp.t1);
   r.dt1 = zt[0] * f1[0] + zt[1] * f1[1];
 
-  std::array<double, m> s{};
+  std::array<double, m - 1> s{};
   s[0] = zt[0];
   s[1] = zt[1];
   s[2] = zt[0];  // λ(t1) = z(t1)
@@ -183,10 +189,38 @@ hand_result<mlp<H>::p> hand_gradient(const std::array<double, n>& z0, const std:
 
   r.dz0 = {s[2], s[3]};
   for (std::size_t k = 0; k < p; ++k) r.dtheta[k] = s[2 * n + k];
-  r.g_t = s[2 * n + p];
+  r.g_t = 0.0;
   std::array<double, n> f0{};
   f(z0, f0, sp.t0);
   r.dt0 = -(r.dz0[0] * f0[0] + r.dz0[1] * f0[1]);
+  return r;
+}
+
+// The plain Boost.Odeint program: its own step loop and controller over [z, λ, g_θ] (no g_t), first
+// step 1e-3 (t1 - t0).
+template <std::size_t H>
+hand_result<mlp<H>::p> odeint_gradient(const std::array<double, n>& z0, const std::array<double, mlp<H>::p>& theta,
+                                       time_span sp, double rtol, double atol) {
+  constexpr std::size_t p = mlp<H>::p;
+  hand_result<p> r{};
+  const hand_forward<H> f{theta.data()};
+  const auto o = bench::odeint_adjoint<2 * n + p>(f, hand_adjoint<H>{theta.data()}, z0, sp.t0, sp.t1, rtol, atol,
+                                                  1e-3 * (sp.t1 - sp.t0), [](const auto& z1, auto& y) {
+                                                    y[2] = z1[0];  // λ(t1) = z(t1)
+                                                    y[3] = z1[1];
+                                                  });
+  const auto& z = o.z1;
+  r.loss = 0.5 * (z[0] * z[0] + z[1] * z[1]);
+  std::array<double, n> f1{};
+  f(z, f1, sp.t1);
+  r.dt1 = z[0] * f1[0] + z[1] * f1[1];
+  r.dz0 = {o.y0[2], o.y0[3]};
+  for (std::size_t k = 0; k < p; ++k) r.dtheta[k] = o.y0[2 * n + k];
+  std::array<double, n> f0{};
+  f(z0, f0, sp.t0);
+  r.dt0 = -(r.dz0[0] * f0[0] + r.dz0[1] * f0[1]);
+  r.forward.steps = o.steps_fwd;
+  r.backward.steps = o.steps_bwd;
   return r;
 }
 
@@ -217,13 +251,16 @@ void BM_nn_vjp_handwritten(benchmark::State& st) {
 template <std::size_t H>
 double rel_err(const std::array<double, mlp<H>::p>& g) { return bench::rel_err(g, bench::reference<bench::neural_ode<H>>().dtheta); }
 
-template <std::size_t H, bool Checkpointed = false>
+// Adjoint: 0 backsolve in one segment (as the hand-written peers), 1 the default checkpointed adjoint,
+// 2 costate's backsolve (z restarted and checked at automatic checkpoints).
+template <std::size_t H, int Adjoint = 0>
 void BM_nn_gradient_costate(benchmark::State& st) {
   std::array<double, n> z0 = z0_ref;
   std::array<double, mlp<H>::p> theta = mlp<H>::theta_ref();
   time_span sp = span;
   auto opt = opt_dopri5;
-  if constexpr (Checkpointed) opt.adjoint = checkpointed{};  // the default: what it costs over backsolve
+  if constexpr (Adjoint == 1) opt.adjoint = checkpointed{};
+  if constexpr (Adjoint == 2) opt.adjoint = backsolve;
   benchmark::DoNotOptimize(sp);
   benchmark::DoNotOptimize(opt);
   for (auto _ : st) {
@@ -232,7 +269,10 @@ void BM_nn_gradient_costate(benchmark::State& st) {
     auto g = gradient(mlp<H>::f, z0, theta, sp, nn_loss, opt);
     benchmark::DoNotOptimize(g);
   }
-  st.counters["rel_err"] = rel_err<H>(gradient(mlp<H>::f, z0_ref, mlp<H>::theta_ref(), span, nn_loss, opt).dtheta);
+  const auto g = gradient(mlp<H>::f, z0_ref, mlp<H>::theta_ref(), span, nn_loss, opt);
+  st.counters["rel_err"] = rel_err<H>(g.dtheta);
+  st.counters["steps_fwd"] = static_cast<double>(g.stats.forward.steps);
+  st.counters["steps_bwd"] = static_cast<double>(g.stats.backward.steps);
 }
 
 template <std::size_t H>
@@ -252,6 +292,28 @@ void BM_nn_gradient_handwritten(benchmark::State& st) {
   st.counters["rel_err"] = rel_err<H>(hand_gradient<H>(z0_ref, mlp<H>::theta_ref(), span, opt).dtheta);
 }
 
+template <std::size_t H>
+void BM_nn_gradient_odeint(benchmark::State& st) {
+  std::array<double, n> z0 = z0_ref;
+  std::array<double, mlp<H>::p> theta = mlp<H>::theta_ref();
+  time_span sp = span;
+  // (Laundered as one array: benchmark 1.7.1's DoNotOptimize on a lone double, at -O2, handed the
+  // loop 0 instead of 1e-8 here.)
+  std::array<double, 2> tol{opt_dopri5.rtol, opt_dopri5.atol};
+  benchmark::DoNotOptimize(sp);
+  benchmark::DoNotOptimize(tol);
+  for (auto _ : st) {
+    benchmark::DoNotOptimize(z0);
+    benchmark::DoNotOptimize(theta);
+    auto g = odeint_gradient<H>(z0, theta, sp, tol[0], tol[1]);
+    benchmark::DoNotOptimize(g);
+  }
+  const auto g = odeint_gradient<H>(z0_ref, mlp<H>::theta_ref(), span, opt_dopri5.rtol, opt_dopri5.atol);
+  st.counters["rel_err"] = rel_err<H>(g.dtheta);
+  st.counters["steps_fwd"] = static_cast<double>(g.forward.steps);
+  st.counters["steps_bwd"] = static_cast<double>(g.backward.steps);
+}
+
 BENCHMARK_TEMPLATE(BM_nn_vjp_costate, 16);
 BENCHMARK_TEMPLATE(BM_nn_vjp_handwritten, 16);
 BENCHMARK_TEMPLATE(BM_nn_vjp_costate, 64);
@@ -260,8 +322,12 @@ BENCHMARK_TEMPLATE(BM_nn_gradient_costate, 16)->Unit(benchmark::kMicrosecond);
 BENCHMARK_TEMPLATE(BM_nn_gradient_handwritten, 16)->Unit(benchmark::kMicrosecond);
 BENCHMARK_TEMPLATE(BM_nn_gradient_costate, 64)->Unit(benchmark::kMicrosecond);
 BENCHMARK_TEMPLATE(BM_nn_gradient_handwritten, 64)->Unit(benchmark::kMicrosecond);
-BENCHMARK_TEMPLATE(BM_nn_gradient_costate, 16, true)->Unit(benchmark::kMicrosecond);
-BENCHMARK_TEMPLATE(BM_nn_gradient_costate, 64, true)->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_nn_gradient_odeint, 16)->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_nn_gradient_odeint, 64)->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_nn_gradient_costate, 16, 1)->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_nn_gradient_costate, 64, 1)->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_nn_gradient_costate, 16, 2)->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_nn_gradient_costate, 64, 2)->Unit(benchmark::kMicrosecond);
 
 // ---------------------------------------------------------------------------------------------------
 // One-time checks that both sides compute the same thing.
@@ -368,6 +434,19 @@ void check_gradient_agrees() {
   }
 }
 
+// The plain-Odeint peer takes its own steps: it agrees with the reference to its tolerance, not bitwise.
+template <std::size_t H>
+void check_odeint_peer() {
+  const auto o = odeint_gradient<H>(z0_ref, mlp<H>::theta_ref(), span, opt_dopri5.rtol, opt_dopri5.atol);
+  const double e = rel_err<H>(o.dtheta);
+  std::fprintf(stderr, "check: H = %zu, plain Odeint (dopri5 1e-8): dtheta rel_err %.2g against the 1e-13 reference, steps %zu + %zu\n",
+               H, e, o.forward.steps, o.backward.steps);
+  if (!(e < 1e-5)) {
+    std::fprintf(stderr, "bench_neural_ode: H = %zu: the plain Odeint peer's gradient is off (rel_err %.2g)\n", H, e);
+    std::abort();
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -375,6 +454,8 @@ int main(int argc, char** argv) {
   check_vjp<64>();
   check_gradient_agrees<16>();
   check_gradient_agrees<64>();
+  check_odeint_peer<16>();
+  check_odeint_peer<64>();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

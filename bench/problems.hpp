@@ -4,6 +4,9 @@
 //   Lotka–Volterra  dz/dt = (a x - b x y, -c y + d x y), θ = (1.5, 1, 3, 1), z0 = (1, 1), t ∈ [0, 10]
 //   neural ODE      dz/dt = W2 tanh(W1 z + b1) + b2, z ∈ R², hidden width H, θ = (W1, b1, W2, b2) flat
 //                   (row-major, 5H + 2 values) from N(0, 0.3²) with seed 20240601, z0 = (1, -0.5), t ∈ [0, 1]
+//   Lorenz-96       dx_i/dt = (x_{i+1} - x_{i-2}) x_{i-1} - x_i + F_i, indices mod n (n = 40, 1000),
+//                   θ = F = (8, …, 8), x0_i = 8 + sin(0.9 i), t ∈ [0, 1] (chaotic: a longer span makes
+//                   the gradient, and any backward re-integration of z, grow like e^{1.7 t})
 //   Robertson       the stiff chemical kinetics y' = (-k1 y0 + k3 y1 y2, k1 y0 - k2 y1² - k3 y1 y2, k2 y1²),
 //                   θ = (k1, k2, k3) = (0.04, 3e7, 1e4), y0 = (1, 0, 0), t ∈ [0, 40]
 // Every problem's loss is L = ½|z(t1)|².
@@ -61,6 +64,31 @@ struct neural_ode {
       for (std::size_t i = 1; i < H; ++i) y += th[oW2 + r * H + i] * h[i];
       dz[r] = y + th[ob2 + r];
     }
+  }
+};
+
+template <std::size_t N>
+struct lorenz96 {
+  static constexpr std::size_t n = N, p = N;
+  static inline const std::array<double, n> z0 = [] {
+    std::array<double, n> v{};
+    for (std::size_t i = 0; i < n; ++i) v[i] = 8.0 + std::sin(0.9 * static_cast<double>(i));
+    return v;
+  }();
+  static const std::array<double, p>& theta() {
+    static const std::array<double, p> th = [] {
+      std::array<double, p> v{};
+      v.fill(8.0);
+      return v;
+    }();
+    return th;
+  }
+  static constexpr double t0 = 0.0, t1 = 1.0;
+
+  template <class T, class S>
+  static void f(const T* x, const S* F, T* dx) {
+    for (std::size_t i = 0; i < n; ++i)
+      dx[i] = (x[(i + 1) % n] - x[(i + n - 2) % n]) * x[(i + n - 1) % n] - x[i] + F[i];
   }
 };
 

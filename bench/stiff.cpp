@@ -30,7 +30,7 @@ using E = bench::expressions<P>;
 constexpr const auto& robertson = E::system;
 constexpr const auto& loss = E::loss;
 constexpr time_span span = bench::span_of<P>;
-const auto opt = options{.stepper = rosenbrock4{}, .rtol = 1e-6, .atol = 1e-10};
+const auto opt = options<rosenbrock4>{.rtol = 1e-6, .atol = 1e-10};
 
 void BM_robertson_costate(benchmark::State& st) {
   std::array<double, P::n> z0 = P::z0;

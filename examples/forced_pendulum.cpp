@@ -23,7 +23,7 @@ int main() {
   const std::array z0{0.5, 0.0};
   const std::array theta{0.3, 9.81, 1.2, 2.0};
   const auto loss = terminal_loss(0.5_c * (phi * phi) + 0.25_c * (omega * omega));
-  const auto opts = options{.rtol = 1e-10, .atol = 1e-10};
+  const auto opts = options<>{.rtol = 1e-10, .atol = 1e-10};
 
   std::cout << "dz/dt = f(z, θ, t):\n" << rhs(pendulum) << "\n\nderived λᵀ∂f/∂t = " << vjp_time(pendulum) << "\n\n";
 

@@ -33,7 +33,7 @@ int main() {
   std::normal_distribution<double> noise(0.0, 0.005);
   for (int k = 1; k <= 20; ++k) {
     times.push_back(0.5 * k);
-    const auto z = solve(kinetics, z0, truth, {0.0, 0.5 * k}, options{.rtol = 1e-10, .atol = 1e-10}).final_state();
+    const auto z = solve(kinetics, z0, truth, {0.0, 0.5 * k}, options<>{.rtol = 1e-10, .atol = 1e-10}).final_state();
     data.push_back({z[1] + noise(rng), z[2] + noise(rng)});
   }
   const auto loss = observations(0.5_c * ((B - measured_B) * (B - measured_B) + (C - measured_C) * (C - measured_C)),

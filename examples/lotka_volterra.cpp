@@ -30,7 +30,7 @@ int main() {
   std::cout << "z(10) = (" << traj.final_state()[0] << ", " << traj.final_state()[1] << ") after "
             << traj.stats.steps << " steps\n\n";
 
-  const auto opts = options{.rtol = 1e-10, .atol = 1e-10};
+  const auto opts = options<>{.rtol = 1e-10, .atol = 1e-10};
   const auto g = gradient(lotka_volterra, z0, theta, {0.0, 10.0}, loss, opts);
   std::cout << "L = " << g.loss << "; forward " << g.stats.forward.steps << " steps / " << g.stats.forward.rhs_evals
             << " rhs, backward " << g.stats.backward.steps << " steps / " << g.stats.backward.rhs_evals << " rhs\n\n";

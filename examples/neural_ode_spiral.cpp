@@ -87,7 +87,7 @@ int main() {
 
   // Data.
   const std::array A{-0.1, 2.0, -2.0, -0.1};
-  const auto data = trajectory(true_dynamics, A, {2.0, 0.0}, options{.rtol = 1e-10, .atol = 1e-10});
+  const auto data = trajectory(true_dynamics, A, {2.0, 0.0}, options<>{.rtol = 1e-10, .atol = 1e-10});
 
   // Model.
   std::mt19937 rng(2024);
@@ -95,7 +95,7 @@ int main() {
   std::array<double, net.size> theta{};
   for (auto& v : theta) v = init(rng);
   adam<net.size> opt;
-  const auto train_opts = options{.rtol = 1e-6, .atol = 1e-6};
+  const auto train_opts = options<>{.rtol = 1e-6, .atol = 1e-6};
   std::uniform_int_distribution<std::size_t> start(0, samples - 1 - window);
 
   // The reported loss: mean over fixed windows spread along the whole spiral (minibatch losses are
@@ -131,7 +131,7 @@ int main() {
   }
 
   const double first = losses.front()[1], last = losses.back()[1];
-  const auto fit = trajectory(model, theta, {2.0, 0.0}, options{.rtol = 1e-8, .atol = 1e-8});
+  const auto fit = trajectory(model, theta, {2.0, 0.0}, options<>{.rtol = 1e-8, .atol = 1e-8});
   std::printf("loss on the fixed windows: %.6f at the start, %.6f at the end (%.1fx lower)\n", first, last, first / last);
   std::printf("trajectory from z(0) over [0, 25]: mean squared error %.4f (data variance %.4f)\n",
               trajectory_error(fit, data), trajectory_error(data, std::vector<vec2>(samples, vec2{0.0, 0.0})));

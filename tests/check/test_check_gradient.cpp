@@ -21,7 +21,7 @@ constexpr auto b = param<1>;
 TEST_CASE("the report has one entry per component, with both references", "[check]") {
   constexpr auto sys = ode(a * y, -b * x);
   const auto r = check_gradient(sys, std::array{1.0, 0.5}, std::array{1.0, 2.0}, {0.0, 2.0}, terminal_loss(x * y),
-                                options{.rtol = 1e-10, .atol = 1e-10});
+                                options<>{.rtol = 1e-10, .atol = 1e-10});
   REQUIRE(r.entries.size() == 2 + 2 + 2);
   CHECK(r.entries[0].name == "dtheta[0]");
   CHECK(r.entries[2].name == "dz0[0]");
@@ -40,7 +40,7 @@ TEST_CASE("a gradient at loose adjoint tolerances fails a strict check", "[check
   // The check compares against an independent reference, so a poor adjoint shows up.
   constexpr auto sys = ode(a * x - b * x * y, -y + x * y);
   const auto r = check_gradient(sys, std::array{1.0, 1.0}, std::array{1.5, 1.0}, {0.0, 10.0}, terminal_loss(x),
-                                options{.rtol = 1e-10, .atol = 1e-10, .adjoint_rtol = 1e-3, .adjoint_atol = 1e-3});
+                                options<>{.rtol = 1e-10, .atol = 1e-10, .adjoint_rtol = 1e-3, .adjoint_atol = 1e-3});
   CHECK(r.max_error_fd > 1e-6);
   CHECK(!r.passed(1e-6));
 }

@@ -136,19 +136,19 @@ TEST_CASE("gradient() with a generated header gives the template path's gradient
   };
   // The same fixed steps on both sides: equal up to rounding.
   for (const adjoint_method m : {adjoint_method(checkpointed{}), adjoint_method(backsolve)}) {
-    const auto o = options{.stepper = rk4{.dt = 1e-3}, .adjoint = m};
+    const auto o = options<rk4>{.stepper = {.dt = 1e-3}, .adjoint = m};
     close(gradient(generated<gen_lv::system>, z0, th, {0.0, 10.0}, loss, o), gradient(lotka_volterra, z0, th, {0.0, 10.0}, loss, o),
           1e-12);
   }
   // Adaptive steps may differ by rounding: equal to the tolerance.
-  const auto tight = options{.rtol = 1e-11, .atol = 1e-11};
+  const auto tight = options<>{.rtol = 1e-11, .atol = 1e-11};
   close(gradient(generated<gen_lv::system>, z0, th, {0.0, 10.0}, loss, tight),
         gradient(lotka_volterra, z0, th, {0.0, 10.0}, loss, tight), 1e-8);
   // Observations, and rosenbrock4 (the generated Jacobian) on the time-dependent pendulum.
   const auto obs = observations(x * x + 0.5_c * y, std::vector{1.0, 2.5, 4.0});
   close(gradient(generated<gen_lv::system>, z0, th, {0.0, 5.0}, obs, tight), gradient(lotka_volterra, z0, th, {0.0, 5.0}, obs, tight),
         1e-8);
-  const auto ro = options{.stepper = rosenbrock4{}, .rtol = 1e-10, .atol = 1e-10};
+  const auto ro = options<rosenbrock4>{.rtol = 1e-10, .atol = 1e-10};
   close(gradient(generated<gen_pendulum::system>, std::array{0.5, 0.0}, th, {0.0, 3.0}, loss, ro),
         gradient(pendulum, std::array{0.5, 0.0}, th, {0.0, 3.0}, loss, ro), 1e-7);
 }
@@ -162,7 +162,7 @@ TEST_CASE("gradient, solve and check_gradient on a generated neural ODE", "[code
   const std::array z0{1.0, -0.5};
   const auto& loss = mlp_loss;
   // rk4: the same steps, and (bitwise equal right-hand sides) the same numbers.
-  const auto o = options{.stepper = rk4{.dt = 1e-2}};
+  const auto o = options<rk4>{.stepper = {.dt = 1e-2}};
   const auto g = gradient(generated<gen_mlp::system>, z0, th, {0.0, 1.0}, loss, o);
   const auto h = gradient(mlp, z0, th, {0.0, 1.0}, loss, o);
   for (std::size_t k = 0; k < th.size(); ++k) CHECK(g.dtheta[k] == Approx(h.dtheta[k]).epsilon(1e-13).margin(1e-15));
@@ -175,7 +175,7 @@ TEST_CASE("gradient, solve and check_gradient on a generated neural ODE", "[code
   CHECK(s.final_state()[0] == r.final_state()[0]);
   CHECK(s.final_state()[1] == r.final_state()[1]);
 
-  const auto c = check_gradient(generated<gen_mlp::system>, z0, th, {0.0, 1.0}, loss, options{.rtol = 1e-10, .atol = 1e-10});
+  const auto c = check_gradient(generated<gen_mlp::system>, z0, th, {0.0, 1.0}, loss, options<>{.rtol = 1e-10, .atol = 1e-10});
   INFO(c);
   CHECK(c.max_error_fd < 1e-6);
   CHECK(std::isnan(c.entries.front().complex_step));  // no complex step through double-only functions
@@ -190,7 +190,7 @@ TEST_CASE("a generated terminal loss equals the expression's value and gradient"
   // Through gradient and check_gradient: the loss's own parameter θ4 gets its derivative too.
   const std::array z0{1.0, 1.0};
   const std::array th{1.5, 1.0, 3.0, 1.0, 0.3};
-  const auto o = options{.stepper = rk4{.dt = 1e-3}};
+  const auto o = options<rk4>{.stepper = {.dt = 1e-3}};
   const auto g = gradient(generated<gen_lv::system>, z0, th, {0.0, 10.0}, generated_loss<gen_lv::terminal_loss>, o);
   const auto h = gradient(lotka_volterra, z0, th, {0.0, 10.0}, lv_loss, o);
   CHECK(g.loss == Approx(h.loss).epsilon(1e-14));
@@ -198,7 +198,7 @@ TEST_CASE("a generated terminal loss equals the expression's value and gradient"
   for (std::size_t i = 0; i < 2; ++i) CHECK(g.dz0[i] == Approx(h.dz0[i]).epsilon(1e-12));
   CHECK(g.dt1 == Approx(h.dt1).epsilon(1e-12));
   const auto c = check_gradient(generated<gen_lv::system>, z0, th, {0.0, 10.0}, generated_loss<gen_lv::terminal_loss>,
-                                options{.rtol = 1e-10, .atol = 1e-10}, {.relative_step = 1e-4});
+                                options<>{.rtol = 1e-10, .atol = 1e-10}, {.relative_step = 1e-4});
   INFO(c);
   CHECK(c.max_error_fd < 1e-6);
 }
@@ -209,7 +209,7 @@ TEST_CASE("a generated system with inputs: with_inputs, generated loss, gradient
   std::array<double, 15> th{};
   for (std::size_t k = 0; k < th.size(); ++k) th[k] = 0.1 * static_cast<double>(k % 5) - 0.2;
   const std::array z0{0.2, -0.1, 0.3};
-  const auto o = options{.stepper = rk4{.dt = 1e-2}};
+  const auto o = options<rk4>{.stepper = {.dt = 1e-2}};
   const auto g = gradient(generated<gen_zoo::system>.with_inputs(u), z0, th, {0.0, 0.5}, generated_loss<gen_zoo::terminal_loss>, o);
   const auto h = gradient(tensor_zoo.with_inputs(u), z0, th, {0.0, 0.5}, zoo_loss, o);
   CHECK(g.loss == Approx(h.loss).epsilon(1e-13));

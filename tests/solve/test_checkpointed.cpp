@@ -46,7 +46,7 @@ TEST_CASE("a fast decaying mode: the checkpointed adjoint equals the closed form
   const std::array th{A, C, K};
   const auto e = exact(A, C, K, z0[0], z0[1], T);
   for (const adjoint_method m : {adjoint_method(checkpointed{}), adjoint_method(checkpointed{4})}) {
-    const auto g = gradient(fast_slow, z0, th, {0.0, T}, loss, options{.rtol = 1e-10, .atol = 1e-10, .adjoint = m});
+    const auto g = gradient(fast_slow, z0, th, {0.0, T}, loss, options<>{.rtol = 1e-10, .atol = 1e-10, .adjoint = m});
     CHECK(g.loss == Approx(e.L).epsilon(1e-8));
     CHECK(g.dtheta[0] == Approx(e.da).epsilon(1e-6));
     CHECK(g.dtheta[1] == Approx(e.dc).epsilon(1e-6));
@@ -65,7 +65,7 @@ TEST_CASE("a fast decaying mode: backsolve's backward z blows up, and those inte
   // Over [0, 10] the backward z grows like e^{100 t} and overflows: every interval falls back, and the
   // gradient is the closed form's, as with the checkpointed adjoint.
   for (const double T : {10.0, 0.1}) {
-    const auto g = gradient(fast_slow, z0, th, {0.0, T}, loss, options{.rtol = 1e-10, .atol = 1e-10, .adjoint = backsolve});
+    const auto g = gradient(fast_slow, z0, th, {0.0, T}, loss, options<>{.rtol = 1e-10, .atol = 1e-10, .adjoint = backsolve});
     const auto e = exact(th[0], th[1], th[2], z0[0], z0[1], T);
     INFO("T = " << T << ": fallbacks " << g.stats.backsolve_fallbacks << ", drift " << g.stats.backsolve_drift);
     if (T == 10.0) CHECK(g.stats.backsolve_fallbacks > 0);  // over [0, 0.1] the growth e^10 is tolerable
@@ -79,10 +79,10 @@ TEST_CASE("a fast decaying mode: backsolve's backward z blows up, and those inte
   // With no tolerance for drift, every interval is interpolated: the checkpointed adjoint's numbers.
   adjoint_method strict = backsolve;
   strict.max_drift = 0.0;
-  const auto g = gradient(fast_slow, z0, th, {0.0, 0.1}, loss, options{.rtol = 1e-10, .atol = 1e-10, .adjoint = strict});
+  const auto g = gradient(fast_slow, z0, th, {0.0, 0.1}, loss, options<>{.rtol = 1e-10, .atol = 1e-10, .adjoint = strict});
   CHECK(g.stats.backsolve_fallbacks == g.stats.checkpoints);
   CHECK(g.stats.backsolve_drift == 0.0);
-  CHECK_THROWS_WITH(gradient(fast_slow, z0, th, {0.0, 0.1}, loss, options{.adjoint = adjoint_method{.interpolate = false, .max_drift = -1}}),
+  CHECK_THROWS_WITH(gradient(fast_slow, z0, th, {0.0, 0.1}, loss, options<>{.adjoint = adjoint_method{.interpolate = false, .max_drift = -1}}),
                     Contains("max_drift"));
 }
 
@@ -91,8 +91,8 @@ TEST_CASE("a fast decaying mode: backsolve's backward z blows up, and those inte
 // guard, while λ went wrong); the references are checkpointed gradients at tolerances 1e-12.
 TEST_CASE("backsolve's gradients agree with the checkpointed adjoint's where the backward z drifts", "[checkpointed]") {
   const auto compare = [](auto sys, auto z0, auto th, time_span span, auto loss, double tol) {
-    const auto ref = gradient(sys, z0, th, span, loss, options{.rtol = 1e-12, .atol = 1e-12});
-    const auto g = gradient(sys, z0, th, span, loss, options{.adjoint = backsolve});
+    const auto ref = gradient(sys, z0, th, span, loss, options<>{.rtol = 1e-12, .atol = 1e-12});
+    const auto g = gradient(sys, z0, th, span, loss, options<>{.adjoint = backsolve});
     INFO("fallbacks " << g.stats.backsolve_fallbacks << " of " << g.stats.checkpoints << ", drift " << g.stats.backsolve_drift);
     for (std::size_t i = 0; i < th.size(); ++i) CHECK(std::abs(g.dtheta[i] - ref.dtheta[i]) <= tol);
     for (std::size_t i = 0; i < z0.size(); ++i) CHECK(std::abs(g.dz0[i] - ref.dz0[i]) <= tol);
@@ -123,9 +123,9 @@ TEST_CASE("the seminorm takes fewer adjoint steps for the same gradient", "[chec
   for (std::size_t i = 0; i < th.size(); ++i) th[i] = 0.5 * std::sin(1.7 * double(i) + 0.3);  // fixed, O(0.5)
   const std::array z0{1.0, -0.5};
   const auto l = terminal_loss(0.5_c * dot(zv, zv));
-  const auto full = gradient(mlp, z0, th, {0.0, 5.0}, l, options{.rtol = 1e-8, .atol = 1e-8});
-  const auto semi = gradient(mlp, z0, th, {0.0, 5.0}, l, options{.rtol = 1e-8, .atol = 1e-8, .seminorm = true});
-  const auto ref = gradient(mlp, z0, th, {0.0, 5.0}, l, options{.rtol = 1e-12, .atol = 1e-12});
+  const auto full = gradient(mlp, z0, th, {0.0, 5.0}, l, options<>{.rtol = 1e-8, .atol = 1e-8});
+  const auto semi = gradient(mlp, z0, th, {0.0, 5.0}, l, options<>{.rtol = 1e-8, .atol = 1e-8, .seminorm = true});
+  const auto ref = gradient(mlp, z0, th, {0.0, 5.0}, l, options<>{.rtol = 1e-12, .atol = 1e-12});
   double scale = 0, err_full = 0, err_semi = 0;
   for (std::size_t i = 0; i < th.size(); ++i) {
     scale = std::max(scale, std::abs(ref.dtheta[i]));
@@ -142,21 +142,21 @@ TEST_CASE("the seminorm takes fewer adjoint steps for the same gradient", "[chec
 TEST_CASE("stats count steps, evaluations and checkpoints of every pass", "[checkpointed]") {
   const std::array z0{1.0, 3.0};
   const std::array th{0.1, 2.0, 100.0};
-  const auto g = gradient(fast_slow, z0, th, {0.0, 1.0}, loss, options{.adjoint = adjoint_method{.steps_per_checkpoint = 10}});
+  const auto g = gradient(fast_slow, z0, th, {0.0, 1.0}, loss, options<>{.adjoint = adjoint_method{.steps_per_checkpoint = 10}});
   CHECK(g.stats.forward.steps > 20);
   CHECK(g.stats.checkpoints == (g.stats.forward.steps + 9) / 10);
   CHECK(g.stats.max_segment_steps == 10);
   CHECK(g.stats.forward.rhs_evals >= 6 * g.stats.forward.steps);
   CHECK(g.stats.backward.steps > 0);
   CHECK(g.stats.backward.jacobian_evals == 0);
-  const auto eq = gradient(fast_slow, z0, th, {0.0, 1.0}, loss, options{.adjoint = checkpointed{3}});
+  const auto eq = gradient(fast_slow, z0, th, {0.0, 1.0}, loss, options<>{.adjoint = checkpointed{3}});
   CHECK(eq.stats.checkpoints == 3);
 }
 
 TEST_CASE("automatic checkpoints thin out to stay within max_checkpoints", "[checkpointed]") {
   const std::array z0{1.0, 3.0};
   const std::array th{0.1, 2.0, 100.0};
-  const auto every = options{.rtol = 1e-10, .atol = 1e-10, .adjoint = adjoint_method{.steps_per_checkpoint = 1, .max_checkpoints = 8}};
+  const auto every = options<>{.rtol = 1e-10, .atol = 1e-10, .adjoint = adjoint_method{.steps_per_checkpoint = 1, .max_checkpoints = 8}};
   const auto g = gradient(fast_slow, z0, th, {0.0, 2.0}, loss, every);
   INFO("forward steps " << g.stats.forward.steps << ", checkpoints " << g.stats.checkpoints << ", longest segment "
                         << g.stats.max_segment_steps);
@@ -178,10 +178,10 @@ TEST_CASE("one-step segments of steppers without dense output borrow a node from
   const std::array z0{1.0, 1.0};
   const std::array th{1.5, 1.0, 3.0, 1.0};
   const auto l = terminal_loss(0.5_c * (x * x + y * y));
-  const auto ref = gradient(forced, z0, th, {0.0, 5.0}, l, options{.rtol = 1e-12, .atol = 1e-12});
+  const auto ref = gradient(forced, z0, th, {0.0, 5.0}, l, options<>{.rtol = 1e-12, .atol = 1e-12});
   const auto g = gradient(forced, z0, th, {0.0, 5.0}, l,
-                          options{.stepper = odeint_stepper<boost::numeric::odeint::runge_kutta_cash_karp54>{},
-                                  .rtol = 1e-10, .atol = 1e-10,
+                          options<odeint_stepper<boost::numeric::odeint::runge_kutta_cash_karp54>>{
+                              .rtol = 1e-10, .atol = 1e-10,
                                   .adjoint = adjoint_method{.steps_per_checkpoint = 1, .max_checkpoints = 1'000'000}});
   REQUIRE(g.stats.max_segment_steps == 1);
   for (std::size_t i = 0; i < 2; ++i) CHECK(g.dz0[i] == Approx(ref.dz0[i]).epsilon(3e-7));
@@ -198,8 +198,8 @@ TEST_CASE("the checkpointed adjoint is as accurate as backsolve with a high-orde
   const std::array z0{1.0, 1.0};
   const std::array th{1.5, 1.0, 3.0, 1.0};
   const auto l = terminal_loss(0.5_c * (x * x + y * y));
-  const auto ref = gradient(lv, z0, th, {0.0, 10.0}, l, options{.rtol = 1e-13, .atol = 1e-13});
-  const auto o = options{.stepper = odeint_stepper<boost::numeric::odeint::runge_kutta_fehlberg78>{}, .rtol = 1e-10, .atol = 1e-10};
+  const auto ref = gradient(lv, z0, th, {0.0, 10.0}, l, options<>{.rtol = 1e-13, .atol = 1e-13});
+  const auto o = options<odeint_stepper<boost::numeric::odeint::runge_kutta_fehlberg78>>{.rtol = 1e-10, .atol = 1e-10};
   const auto g = gradient(lv, z0, th, {0.0, 10.0}, l, o);
   double err = 0, scale = 0;
   for (std::size_t i = 0; i < 4; ++i) {

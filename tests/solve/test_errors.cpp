@@ -38,26 +38,26 @@ TEST_CASE("an empty or reversed time span is rejected", "[errors]") {
 }
 
 TEST_CASE("bad options are rejected", "[errors]") {
-  CHECK_THROWS_WITH(solve(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, options{.stepper = rk4{}}),
+  CHECK_THROWS_WITH(solve(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, options<rk4>{}),
                     Contains("fixed-step stepper needs dt > 0"));
-  CHECK_THROWS_WITH(solve(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, options{.rtol = 0, .atol = 0}),
+  CHECK_THROWS_WITH(solve(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, options<>{.rtol = 0, .atol = 0}),
                     Contains("tolerances"));
-  CHECK_THROWS_WITH(solve(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, options{.rtol = not_a_number}), Contains("tolerances"));
-  CHECK_THROWS_WITH(solve(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, options{.stepper = rk4{.dt = 1e-9}}),
+  CHECK_THROWS_WITH(solve(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, options<>{.rtol = not_a_number}), Contains("tolerances"));
+  CHECK_THROWS_WITH(solve(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, options<rk4>{.stepper = {.dt = 1e-9}}),
                     Contains("more than max_steps"));
-  CHECK_THROWS_WITH(gradient(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, loss, options{.adjoint = checkpointed{2'000'000}}),
+  CHECK_THROWS_WITH(gradient(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, loss, options<>{.adjoint = checkpointed{2'000'000}}),
                     Contains("checkpointed{count}"));
   CHECK_THROWS_WITH(gradient(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, loss,
-                             options{.adjoint = adjoint_method{.segments = 0, .steps_per_checkpoint = 0}}),
+                             options<>{.adjoint = adjoint_method{.segments = 0, .steps_per_checkpoint = 0}}),
                     Contains("steps_per_checkpoint"));
   CHECK_THROWS_WITH(gradient(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, loss,
-                             options{.stepper = rosenbrock4{}, .adjoint = backsolve}),
+                             options<rosenbrock4>{.adjoint = backsolve}),
                     Contains("rosenbrock4 needs the checkpointed adjoint"));
 }
 
 TEST_CASE("exceeding max_steps names the pass and the time reached", "[errors]") {
   constexpr auto osc = ode(state<1>, -a * x);
-  CHECK_THROWS_WITH(solve(osc, std::array{1.0, 0.0}, std::array{100.0}, {0.0, 100.0}, options{.max_steps = 50}),
+  CHECK_THROWS_WITH(solve(osc, std::array{1.0, 0.0}, std::array{100.0}, {0.0, 100.0}, options<>{.max_steps = 50}),
                     Contains("forward pass: exceeded max_steps = 50") && Contains("at t = "));
 }
 
@@ -67,7 +67,7 @@ TEST_CASE("a solution that blows up ends in step-size underflow, with the time",
   CHECK_THROWS_WITH(solve(blowup, std::array{1.0}, std::array<double, 0>{}, {0.0, 2.0}),
                     Contains("forward pass: step size underflow") && (Contains("at t = 0.99") || Contains("at t = 1.00")));
   // Fixed steps: the state itself becomes non-finite.
-  CHECK_THROWS_WITH(solve(blowup, std::array{1.0}, std::array<double, 0>{}, {0.0, 2.0}, options{.stepper = rk4{.dt = 0.01}}),
+  CHECK_THROWS_WITH(solve(blowup, std::array{1.0}, std::array<double, 0>{}, {0.0, 2.0}, options<rk4>{.stepper = {.dt = 0.01}}),
                     Contains("non-finite"));
 }
 
@@ -83,12 +83,12 @@ TEST_CASE("a non-finite loss is reported", "[errors]") {
 }
 
 TEST_CASE("atol = 0 is a pure relative tolerance, also for the adjoint", "[errors]") {
-  const auto g = gradient(decay, std::array{1.0}, std::array{0.5}, {0.0, 2.0}, loss, options{.rtol = 1e-10, .atol = 0});
+  const auto g = gradient(decay, std::array{1.0}, std::array{0.5}, {0.0, 2.0}, loss, options<>{.rtol = 1e-10, .atol = 0});
   CHECK(g.dtheta[0] == Approx(-2.0 * 2.0 * std::exp(-2.0)).epsilon(1e-8));  // L = e^{-2a·2}
   CHECK_THROWS_WITH(gradient(decay, std::array{1.0}, std::array{0.5}, {0.0, 2.0}, loss,
-                             options{.adjoint_rtol = 0, .adjoint_atol = 0}),
+                             options<>{.adjoint_rtol = 0, .adjoint_atol = 0}),
                     Contains("adjoint tolerances"));
-  CHECK_THROWS_WITH(solve(decay, std::array{1.0}, std::array{0.5}, {0.0, 2.0}, options{.rtol = 1e-300, .atol = 0}),
+  CHECK_THROWS_WITH(solve(decay, std::array{1.0}, std::array{0.5}, {0.0, 2.0}, options<>{.rtol = 1e-300, .atol = 0}),
                     Contains("rtol must be at least"));
 }
 
@@ -106,17 +106,17 @@ TEST_CASE("a non-finite loss gradient or input is reported by name", "[errors]")
 TEST_CASE("long spans, tiny first steps and slivers are not mistaken for underflow", "[errors]") {
   // z' = 1/(t + 1e-6): steps grow from 1e-7 near t = 0 to ~1e7.
   constexpr auto slow = ode(1_c / (t + 1e-6_c));
-  const auto s = solve(slow, std::array{0.0}, std::array<double, 0>{}, {0.0, 1e8}, options{.rtol = 1e-8, .atol = 1e-8});
+  const auto s = solve(slow, std::array{0.0}, std::array<double, 0>{}, {0.0, 1e8}, options<>{.rtol = 1e-8, .atol = 1e-8});
   CHECK(s.final_state()[0] == Approx(std::log((1e8 + 1e-6) / 1e-6)).epsilon(1e-6));
-  const auto tiny = solve(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, options{.stepper = dopri5{.dt = 1e-300}});
+  const auto tiny = solve(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, options<dopri5>{.stepper = {.dt = 1e-300}});
   CHECK(tiny.final_state()[0] == Approx(std::exp(-1.0)).epsilon(1e-7));
-  const auto sliver = solve(decay, std::array{1.0}, std::array{1.0}, {1e6, 1e6 + 1}, options{.stepper = dopri5{.dt = 1 - 1e-9}});
+  const auto sliver = solve(decay, std::array{1.0}, std::array{1.0}, {1e6, 1e6 + 1}, options<dopri5>{.stepper = {.dt = 1 - 1e-9}});
   CHECK(sliver.t.back() == 1e6 + 1);
 }
 
 TEST_CASE("max_steps bounds a whole pass, across checkpoint segments", "[errors]") {
   constexpr auto osc = ode(state<1>, -a * x);
-  const auto opts = options{.adjoint = checkpointed{8}, .max_steps = 200};
+  const auto opts = options<>{.adjoint = checkpointed{8}, .max_steps = 200};
   CHECK_THROWS_WITH(gradient(osc, std::array{1.0, 0.0}, std::array{100.0}, {0.0, 20.0}, terminal_loss(x), opts),
                     Contains("forward pass: exceeded max_steps = "));
 }

@@ -22,7 +22,7 @@ constexpr auto p0 = param<0>;
 constexpr auto p1 = param<1>;
 constexpr auto p2 = param<2>;
 constexpr auto p3 = param<3>;
-const auto tight = options{.rtol = 1e-10, .atol = 1e-10};
+const auto tight = options<>{.rtol = 1e-10, .atol = 1e-10};
 
 template <class Report>
 void require_agreement(const Report& r) {
@@ -52,14 +52,14 @@ TEST_CASE("Lorenz on t in [0, 1]: gradients match finite differences with checkp
   // Lorenz contracts volume at rate σ + 1 + β ≈ 13.7: re-integrated backward over [0, 1], z's errors
   // grow ~e^13.7. Backsolve over one segment sees its z leave the forward trajectory and does the
   // segment again with z interpolated.
-  const auto plain_opts = options{.rtol = 1e-10, .atol = 1e-10, .adjoint = adjoint_method{.segments = 1, .interpolate = false}};
+  const auto plain_opts = options<>{.rtol = 1e-10, .atol = 1e-10, .adjoint = adjoint_method{.segments = 1, .interpolate = false}};
   CHECK(gradient(lorenz, z0, th, {0.0, 1.0}, loss, plain_opts).stats.backsolve_fallbacks == 1);
   require_agreement(check_gradient(lorenz, z0, th, {0.0, 1.0}, loss, plain_opts));
   // Backsolve restarting z from 8 stored forward values (or automatic checkpoints) is accurate again,
   // and so are the checkpointed adjoints, which never integrate z backward (8 equal segments, or automatic).
   for (const adjoint_method m : {adjoint_method{.segments = 8, .interpolate = false}, backsolve, adjoint_method(checkpointed{8}),
                                  adjoint_method(checkpointed{})}) {
-    const auto opts = options{.rtol = 1e-10, .atol = 1e-10, .adjoint = m};
+    const auto opts = options<>{.rtol = 1e-10, .atol = 1e-10, .adjoint = m};
     require_agreement(check_gradient(lorenz, z0, th, {0.0, 1.0}, loss, opts));
     CHECK(gradient(lorenz, z0, th, {0.0, 1.0}, loss, opts).stats.backsolve_drift < 100);
   }
@@ -129,9 +129,9 @@ TEST_CASE("non-FSAL error steppers and checkpoints on a time-dependent f", "[gra
   const double zT = z0 * std::exp(a * (T * T - t0 * t0) / 2);
   for (const auto& g :
        {gradient(growth, std::array{z0}, std::array{a}, {t0, T}, terminal_loss(x),
-                 options{.stepper = odeint_stepper<boost::numeric::odeint::runge_kutta_cash_karp54>{}, .rtol = 1e-10, .atol = 1e-10}),
+                 options<odeint_stepper<boost::numeric::odeint::runge_kutta_cash_karp54>>{.rtol = 1e-10, .atol = 1e-10}),
         gradient(growth, std::array{z0}, std::array{a}, {t0, T}, terminal_loss(x),
-                 options{.rtol = 1e-10, .atol = 1e-10, .adjoint = checkpointed{5}})}) {
+                 options<>{.rtol = 1e-10, .atol = 1e-10, .adjoint = checkpointed{5}})}) {
     CHECK(g.dtheta[0] == Approx(zT * (T * T - t0 * t0) / 2).epsilon(1e-8));
     CHECK(g.dt0 == Approx(-a * t0 * zT).epsilon(1e-8));
     CHECK(g.g_t == Approx(g.dt0 + g.dt1).epsilon(1e-8));
@@ -144,7 +144,7 @@ TEST_CASE("rk4 with a fixed step gives the adaptive gradient", "[gradient]") {
   const std::array z0{1.0, 1.0};
   const std::array th{1.5, 1.0, 3.0, 1.0};
   const auto ref = gradient(lv, z0, th, {0.0, 10.0}, loss, tight);
-  const auto fixed = gradient(lv, z0, th, {0.0, 10.0}, loss, options{.stepper = rk4{.dt = 1e-3}});
+  const auto fixed = gradient(lv, z0, th, {0.0, 10.0}, loss, options<rk4>{.stepper = {.dt = 1e-3}});
   CHECK(fixed.stats.forward.steps == 10000);
   CHECK(fixed.stats.backward.steps == 10000);
   for (std::size_t k = 0; k < 4; ++k) CHECK(fixed.dtheta[k] == Approx(ref.dtheta[k]).epsilon(1e-7));
@@ -156,8 +156,8 @@ TEST_CASE("adjoint tolerances are separate from the forward ones", "[gradient]")
   const auto loss = terminal_loss(x);
   const std::array z0{1.0, 1.0};
   const std::array th{1.5, 1.0, 3.0, 1.0};
-  const auto same = gradient(lv, z0, th, {0.0, 5.0}, loss, options{.rtol = 1e-10, .atol = 1e-10});
-  const auto loose = gradient(lv, z0, th, {0.0, 5.0}, loss, options{.rtol = 1e-10, .atol = 1e-10, .adjoint_rtol = 1e-5, .adjoint_atol = 1e-5});
+  const auto same = gradient(lv, z0, th, {0.0, 5.0}, loss, options<>{.rtol = 1e-10, .atol = 1e-10});
+  const auto loose = gradient(lv, z0, th, {0.0, 5.0}, loss, options<>{.rtol = 1e-10, .atol = 1e-10, .adjoint_rtol = 1e-5, .adjoint_atol = 1e-5});
   CHECK(loose.stats.forward.steps == same.stats.forward.steps);
   CHECK(loose.stats.backward.steps < same.stats.backward.steps / 3);
   CHECK(same.stats.backsolve_drift < 100);

@@ -27,7 +27,7 @@ constexpr auto d = param<3>;
 constexpr auto dx = input<0>;
 constexpr auto dy = input<1>;
 constexpr auto lv = ode(a * x - b * x * y, -c * y + d * x * y);
-const auto tight = options{.rtol = 1e-10, .atol = 1e-10};
+const auto tight = options<>{.rtol = 1e-10, .atol = 1e-10};
 
 template <class Report>
 void require_agreement(const Report& r, double tol = 1e-6) {
@@ -50,7 +50,7 @@ TEST_CASE("Lotka-Volterra observed at t = 1..10: every gradient matches finite d
   }
   const auto loss = observations(0.5_c * ((x - dx) * (x - dx) + (y - dy) * (y - dy)), times, data);
   for (const adjoint_method m : {adjoint_method(checkpointed{}), adjoint_method(backsolve)}) {
-    const auto opts = options{.rtol = 1e-10, .atol = 1e-10, .adjoint = m};
+    const auto opts = options<>{.rtol = 1e-10, .atol = 1e-10, .adjoint = m};
     // Steps of 1e-4 (relative): LV's sharp peaks leave 1e-3 steps in t_k with 1e-6 truncation error.
     const auto r = check_gradient(lv, z0, th, {0.0, 10.0}, loss, opts, {.relative_step = 1e-4});
     require_agreement(r);
@@ -130,11 +130,11 @@ TEST_CASE("max_steps bounds a pass across observation intervals, and says so wit
   const auto loss = observations(x * x, times);
   const std::array z0{1.0, 1.0};
   const std::array th{1.5, 1.0, 3.0, 1.0};
-  CHECK_THROWS_WITH(gradient(lv, z0, th, {0.0, 10.0}, loss, options{.stepper = rk4{.dt = 0.1}, .max_steps = 60}),
+  CHECK_THROWS_WITH(gradient(lv, z0, th, {0.0, 10.0}, loss, options<rk4>{.stepper = {.dt = 0.1}, .max_steps = 60}),
                     Contains("forward pass") && Contains("after 60 in this pass, more than max_steps = 60"));
-  CHECK_THROWS_WITH(gradient(lv, z0, th, {0.0, 10.0}, loss, options{.max_steps = 100}),
+  CHECK_THROWS_WITH(gradient(lv, z0, th, {0.0, 10.0}, loss, options<>{.max_steps = 100}),
                     Contains("forward pass: exceeded max_steps = 100 (accepted 99, rejected 1 in this pass)"));
-  CHECK_NOTHROW(gradient(lv, z0, th, {0.0, 10.0}, loss, options{.stepper = rk4{.dt = 0.1}, .max_steps = 100}));
+  CHECK_NOTHROW(gradient(lv, z0, th, {0.0, 10.0}, loss, options<rk4>{.stepper = {.dt = 0.1}, .max_steps = 100}));
 }
 
 TEST_CASE("a running loss that is not finite at t0 is reported as such", "[running][errors]") {
@@ -159,7 +159,7 @@ TEST_CASE("running loss with parameters, time and a terminal term matches finite
   const auto loss = running_loss((x - 1_c) * (x - 1_c) + 0.5_c * b * y * y * t) + terminal_loss(0.5_c * x * y);
   for (const adjoint_method m : {adjoint_method(checkpointed{}), adjoint_method(backsolve)}) {
     require_agreement(check_gradient(lv, std::array{1.0, 1.0}, std::array{1.5, 1.0, 3.0, 1.0}, {0.0, 5.0}, loss,
-                                     options{.rtol = 1e-10, .atol = 1e-10, .adjoint = m}));
+                                     options<>{.rtol = 1e-10, .atol = 1e-10, .adjoint = m}));
   }
   // The terminal term may come first.
   const auto g1 = gradient(lv, std::array{1.0, 1.0}, std::array{1.5, 1.0, 3.0, 1.0}, {0.0, 5.0}, loss, tight);

@@ -85,7 +85,7 @@ TEST_CASE("rosenbrock4 keeps its order on time-dependent problems (d4 = -0.0362)
 TEST_CASE("Robertson on [0, 40] with rosenbrock4: the solution and the gradient", "[rosenbrock]") {
   // atol 1e-16: y2 ~ 1e-5, and dL/dt1 = λᵀf(z(t1)) weighs y2' (a difference of terms 3000 times larger)
   // by 1e4; at atol 1e-14 its forward error alone is 1.3e-5 relative.
-  const auto o = options{.stepper = rosenbrock4{}, .rtol = 1e-10, .atol = 1e-16};
+  const auto o = options<rosenbrock4>{.rtol = 1e-10, .atol = 1e-16};
   const auto s = solve(robertson, z0, th, {0.0, 40.0}, o);
   // Reference values at t = 40 (Hairer & Wanner, Solving ODEs II, IV.10).
   CHECK(s.final_state()[0] == Approx(0.7158270687193).epsilon(1e-7));
@@ -110,7 +110,7 @@ TEST_CASE("Robertson's adjoint starts at t1 = 40 even with a tiny atol", "[rosen
   // below what t = 40 can resolve: a false "step size underflow" before the first step.
   const auto loss = terminal_loss(c1 + 1e4_c * c2);
   for (const double atol : {1e-14, 1e-16}) {
-    const auto g = gradient(robertson, z0, th, {0.0, 40.0}, loss, options{.stepper = rosenbrock4{}, .rtol = 1e-6, .atol = atol});
+    const auto g = gradient(robertson, z0, th, {0.0, 40.0}, loss, options<rosenbrock4>{.rtol = 1e-6, .atol = atol});
     CHECK(std::isfinite(g.dtheta[1]));
     CHECK(g.stats.backward.steps > 0);
   }

@@ -24,7 +24,7 @@ constexpr auto oscillator = ode(y, -x);  // x = cos t, y = -sin t from (1, 0)
 }  // namespace
 
 TEST_CASE("dopri5 solves exponential decay to its tolerance", "[solve]") {
-  const auto s = solve(decay, std::array{2.0}, std::array{0.7}, {0.0, 3.0}, options{.rtol = 1e-12, .atol = 1e-12});
+  const auto s = solve(decay, std::array{2.0}, std::array{0.7}, {0.0, 3.0}, options<>{.rtol = 1e-12, .atol = 1e-12});
   CHECK(s.t.front() == 0.0);
   CHECK(s.t.back() == 3.0);  // lands exactly on t1
   CHECK(s.final_state()[0] == Approx(2.0 * std::exp(-2.1)).epsilon(1e-10));
@@ -34,8 +34,8 @@ TEST_CASE("dopri5 solves exponential decay to its tolerance", "[solve]") {
 }
 
 TEST_CASE("tighter tolerances give smaller errors and more steps", "[solve]") {
-  const auto loose = solve(oscillator, std::array{1.0, 0.0}, std::array<double, 0>{}, {0.0, 10.0}, options{.rtol = 1e-6, .atol = 1e-6});
-  const auto tight = solve(oscillator, std::array{1.0, 0.0}, std::array<double, 0>{}, {0.0, 10.0}, options{.rtol = 1e-11, .atol = 1e-11});
+  const auto loose = solve(oscillator, std::array{1.0, 0.0}, std::array<double, 0>{}, {0.0, 10.0}, options<>{.rtol = 1e-6, .atol = 1e-6});
+  const auto tight = solve(oscillator, std::array{1.0, 0.0}, std::array<double, 0>{}, {0.0, 10.0}, options<>{.rtol = 1e-11, .atol = 1e-11});
   const double e_loose = std::abs(loose.final_state()[0] - std::cos(10.0));
   const double e_tight = std::abs(tight.final_state()[0] - std::cos(10.0));
   CHECK(e_tight < 1e-9);
@@ -44,7 +44,7 @@ TEST_CASE("tighter tolerances give smaller errors and more steps", "[solve]") {
 }
 
 TEST_CASE("rk4 takes equal fixed steps that land on t1", "[solve]") {
-  const auto s = solve(oscillator, std::array{1.0, 0.0}, std::array<double, 0>{}, {0.0, 1.0}, options{.stepper = rk4{.dt = 0.03}});
+  const auto s = solve(oscillator, std::array{1.0, 0.0}, std::array<double, 0>{}, {0.0, 1.0}, options<rk4>{.stepper = {.dt = 0.03}});
   CHECK(s.stats.steps == 34);  // ceil(1 / 0.03)
   CHECK(s.stats.rhs_evals == 4 * 34);
   CHECK(s.t.back() == 1.0);
@@ -57,13 +57,13 @@ TEST_CASE("any Boost.Odeint stepper: error steppers adapt, plain steppers take f
   const std::array z0{1.0, 0.0};
   const std::array<double, 0> none{};
   const auto ck = solve(oscillator, z0, none, {0.0, 5.0},
-                        options{.stepper = odeint_stepper<odeint::runge_kutta_cash_karp54>{}, .rtol = 1e-10, .atol = 1e-10});
+                        options<odeint_stepper<odeint::runge_kutta_cash_karp54>>{.rtol = 1e-10, .atol = 1e-10});
   CHECK(ck.final_state()[0] == Approx(std::cos(5.0)).epsilon(1e-8));
   const auto f78 = solve(oscillator, z0, none, {0.0, 5.0},
-                         options{.stepper = odeint_stepper<odeint::runge_kutta_fehlberg78>{}, .rtol = 1e-12, .atol = 1e-12});
+                         options<odeint_stepper<odeint::runge_kutta_fehlberg78>>{.rtol = 1e-12, .atol = 1e-12});
   CHECK(f78.final_state()[0] == Approx(std::cos(5.0)).epsilon(1e-10));
   CHECK(f78.stats.steps < ck.stats.steps);  // higher order: fewer, longer steps
-  const auto eu = solve(oscillator, z0, none, {0.0, 1.0}, options{.stepper = odeint_stepper<odeint::euler>{.dt = 1e-4}});
+  const auto eu = solve(oscillator, z0, none, {0.0, 1.0}, options<odeint_stepper<odeint::euler>>{.stepper = {.dt = 1e-4}});
   CHECK(eu.stats.steps == 10000);
   CHECK(std::abs(eu.final_state()[0] - std::cos(1.0)) < 1e-4);  // first order
   CHECK(std::abs(eu.final_state()[0] - std::cos(1.0)) > 1e-6);

@@ -18,7 +18,7 @@ using namespace costate;
 
 namespace {
 constexpr auto z = state_vector<2>;
-const auto tight = options{.rtol = 1e-10, .atol = 1e-10};
+const auto tight = options<>{.rtol = 1e-10, .atol = 1e-10};
 
 template <std::size_t H>
 struct mlp {

@@ -1,6 +1,6 @@
 // check_gradient: the adjoint gradient beside finite differences and the complex step.
 //
-//   auto report = check_gradient(sys, z0, theta, {t0, t1}, terminal_loss(...), options{...});
+//   auto report = check_gradient(sys, z0, theta, {t0, t1}, terminal_loss(...), options<>{...});
 //   std::cout << report;            // one line per component: adjoint, FD, complex step, errors
 //   report.max_error_fd             // worst relative difference to finite differences
 //

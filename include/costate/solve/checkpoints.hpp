@@ -73,9 +73,9 @@ struct checkpoint_store {
   }
 };
 
-// The forward pass records checkpoints; the backward pass's re-integrations record dense output.
-// One recorder type for both (and for solve's final state, recording nothing), so that they share one
-// instantiation of the step loop.
+// A recorder that may record checkpoints, dense output or nothing, decided at run time: solve's
+// passes use it, so that they share one instantiation of the step loop. gradient() passes the
+// checkpoint store or the dense segment itself (or no_observer), without the branch on every step.
 template <std::size_t N>
 struct forward_recorder {
   static constexpr bool records_steps = true;

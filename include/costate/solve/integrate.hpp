@@ -299,6 +299,21 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
     constexpr bool fsal = adaptive_stepper<Tag, S>::fsal;
     const double expo = 1.0 / (q + 1);
     constexpr double safety = 0.9, fac_min = 0.2, fac_max = 5.0;
+    // safety · e^(-1/(q+1)) ≥ c exactly when e ≤ (safety / c)^(q+1). Where the factor is clamped (to
+    // fac_max, or to 1 after a rejection) it is known without std::pow, which otherwise costs about as
+    // much as a small system's right-hand side on every accepted step. The thresholds sit a hair inside
+    // the exact bounds, so that rounding never makes the factor differ from the clamped pow.
+    constexpr auto power = [](double b) {
+      double v = 1.0;
+      for (int i = 0; i <= q; ++i) v *= b;
+      return v;
+    };
+    constexpr double e_grow_max = power(safety / fac_max) * (1.0 - 1e-9), e_keep = power(safety) * (1.0 - 1e-9);
+    const auto accepted_factor = [&](double e, bool after_rejection) {
+      if (after_rejection) return e < e_keep ? 1.0 : std::min(1.0, std::max(fac_min, safety * std::pow(e, -expo)));
+      if (e < e_grow_max) return fac_max;  // (e == 0 among them)
+      return std::clamp(safety * std::pow(e, -expo), fac_min, fac_max);
+    };
     S dxdt{}, xnew{}, dxdt_new{}, err{};
     double t = t0;
     rhs(x, dxdt, t);
@@ -323,8 +338,7 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
       if (e <= 1.0) {
         const double t_old = t;
         t = last ? t1 : t + step;
-        double fac = e == 0.0 ? fac_max : std::clamp(safety * std::pow(e, -expo), fac_min, fac_max);
-        if (last_rejected) fac = std::min(fac, 1.0);
+        const double fac = accepted_factor(e, last_rejected);
         // After a shortened last step keep the step the controller wanted, not the shortened one.
         const double h_next = (last ? std::max(h, std::abs(step)) : std::abs(step)) * fac;
         if constexpr (recorder) {

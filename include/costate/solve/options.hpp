@@ -1,10 +1,13 @@
 // Options of solve and gradient: a plain aggregate with designated initialisers, every field optional.
 //
-//   options{.rtol = 1e-10, .atol = 1e-10}
-//   options{.stepper = rk4{.dt = 0.01}}
-//   options{.stepper = rosenbrock4{}, .rtol = 1e-8, .atol = 1e-12}           (stiff systems)
-//   options{.adjoint = backsolve}                                           (see adjoint_method)
-//   options{.stepper = odeint_stepper<boost::numeric::odeint::runge_kutta_fehlberg78>{}}
+//   options<>{.rtol = 1e-10, .atol = 1e-10}
+//   options<rk4>{.stepper = {.dt = 0.01}}
+//   options<rosenbrock4>{.rtol = 1e-8, .atol = 1e-12}                  (stiff systems)
+//   options<>{.adjoint = backsolve}                                     (see adjoint_method)
+//   options<odeint_stepper<boost::numeric::odeint::runge_kutta_fehlberg78>>{}
+//
+// The stepper is the template argument. `options{.stepper = rk4{}, ...}` deduces it on g++ ≥ 11 and
+// clang ≥ 17 (aggregate CTAD), but not on clang 16, so the documentation spells it out.
 //
 // Field order (designated initialisers must follow it):
 //   .stepper, .rtol, .atol, .adjoint_rtol, .adjoint_atol, .adjoint, .max_steps, .seminorm

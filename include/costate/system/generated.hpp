@@ -79,14 +79,14 @@ struct generated_forward_rhs {
   }
 };
 
-// The augmented adjoint [z | λ | g_θ | g_t] (see system/rhs.hpp's adjoint_rhs, which this mirrors).
-template <class G, class ZSource>
+// The backsolve adjoint [z | λ | g_θ | g_t] (see system/rhs.hpp's adjoint_rhs, which this mirrors).
+// A generated header does not say whether f depends on t, so g_t is always integrated.
+template <class G>
 struct generated_adjoint_rhs {
   static constexpr std::size_t n = G::states, p = G::params;
   static constexpr std::size_t size = 2 * n + p + 1;
   const double* theta;
   const double* inputs;
-  const ZSource* zsource = nullptr;
 
   template <class State>
   void operator()(const State& x, State& dxdt, double t) const {
@@ -99,26 +99,46 @@ struct generated_adjoint_rhs {
   }
   template <class State>
   void evaluate(const State& x, State& dxdt, double t) const {
-    std::array<double, n> zbuf{};
-    const double* z = x.data();
-    if (zsource) {
-      (*zsource)(t, zbuf.data());
-      z = zbuf.data();
-      for (std::size_t i = 0; i < n; ++i) dxdt[i] = 0.0;
-    } else {
-      G::rhs(z, theta, inputs, t, dxdt.data());
-    }
+    G::rhs(x.data(), theta, inputs, t, dxdt.data());
     // λᵀ∂f/∂z, λᵀ∂f/∂θ, λᵀ∂f/∂t straight into their places in dx/dt, then negated there: no
     // intermediate arrays to zero and copy on every evaluation.
     double* d = dxdt.data();
-    G::vjp(z, x.data() + n, theta, inputs, t, d + n, d + 2 * n, d + 2 * n + p);
+    G::vjp(x.data(), x.data() + n, theta, inputs, t, d + n, d + 2 * n, d + 2 * n + p);
     for (std::size_t i = n; i < size; ++i) d[i] = -d[i];
+  }
+};
+
+// The interpolated adjoint [λ | g_θ | g_t], z(t) read from *zsource (see interpolated_adjoint_rhs).
+template <class G, class ZSource>
+struct generated_interpolated_adjoint_rhs {
+  static constexpr std::size_t n = G::states, p = G::params;
+  static constexpr std::size_t size = n + p + 1;
+  const double* theta;
+  const double* inputs;
+  const ZSource* zsource;
+
+  template <class State>
+  void operator()(const State& x, State& dxdt, double t) const {
+    if constexpr (call_out_of_line<G>) out_of_line(x, dxdt, t);
+    else evaluate(x, dxdt, t);
+  }
+  template <class State>
+  [[gnu::noinline]] void out_of_line(const State& x, State& dxdt, double t) const {
+    evaluate(x, dxdt, t);
+  }
+  template <class State>
+  void evaluate(const State& x, State& dxdt, double t) const {
+    std::array<double, n> z;
+    (*zsource)(t, z.data());
+    double* d = dxdt.data();
+    G::vjp(z.data(), x.data(), theta, inputs, t, d, d + n, d + n + p);
+    for (std::size_t i = 0; i < size; ++i) d[i] = -d[i];
   }
   template <class State>
   void jacobian(const State& x, double* J, double t, State& dfdt) const {  // see system/rhs.hpp
     std::array<double, n> z{};
     (*zsource)(t, z.data());
-    interpolated_adjoint_jacobian<n, p>(*this, zsource, x, J, t, dfdt, [&](std::size_t j, double* row) {
+    interpolated_adjoint_jacobian<n, p, size>(*this, zsource, x, J, t, dfdt, [&](std::size_t j, double* row) {
       std::array<double, n> e{};
       e[j] = 1.0;
       G::vjp(z.data(), e.data(), theta, inputs, t, row, row + n, row + n + p);
@@ -128,13 +148,19 @@ struct generated_adjoint_rhs {
 
 // The right-hand sides solve and gradient integrate: derived from the expressions, or from a
 // generated header.
+// g_t is integrated only when f depends on t: otherwise λᵀ∂f/∂t = 0 and it would only lengthen the
+// adjoint state (Lotka–Volterra's backsolve state from 8 to 9 values, which GCC 12 no longer vectorises).
 template <class Sys> struct kernels_of {
   using forward = forward_rhs<Sys, double>;
-  template <class Z> using adjoint = adjoint_rhs<Sys, double, Z>;
+  static constexpr bool with_time = !Sys::autonomous;
+  using backsolve = adjoint_rhs<Sys, double, with_time>;
+  template <class Z> using interpolated = interpolated_adjoint_rhs<Sys, double, Z, with_time>;
 };
 template <class G> struct kernels_of<generated_system<G>> {
   using forward = generated_forward_rhs<G>;
-  template <class Z> using adjoint = generated_adjoint_rhs<G, Z>;
+  static constexpr bool with_time = true;
+  using backsolve = generated_adjoint_rhs<G>;
+  template <class Z> using interpolated = generated_interpolated_adjoint_rhs<G, Z>;
 };
 }  // namespace detail
 

@@ -2,10 +2,12 @@
 // `(const State& x, State& dxdt, double t)`. Each is one evaluation plan: every distinct
 // subexpression of f and of its vector-Jacobian products is computed once per call, on the stack.
 //
-// Augmented adjoint state, integrated from t1 back to t0:
-//     x = [ z (n) | λ (n) | g_θ (p) | g_t (1) ]
-//     dz/dt = f (backsolve) or 0 (checkpointed: z(t) is interpolated),
+// Adjoint states, integrated from t1 back to t0, one layout per strategy:
+//     backsolve (adjoint_rhs):                   x = [ z (n) | λ (n) | g_θ (p) | g_t (1) ], dz/dt = f
+//     interpolated (interpolated_adjoint_rhs):   x = [ λ (n) | g_θ (p) | g_t (1) ], z(t) read from a source
 //     dλ/dt = -λᵀ∂f/∂z,  dg_θ/dt = -λᵀ∂f/∂θ,  dg_t/dt = -λᵀ∂f/∂t
+// g_t is left out (WithTime = false) where gradient() knows it is 0: f does not depend on t. With z
+// interpolated, z is not integrated at all and f's outputs are not evaluated.
 #pragma once
 
 #include <algorithm>
@@ -131,11 +133,13 @@ struct vjp_evaluator {
     for (const std::size_t i : cover_z::to_zero) out[i] = T(0);
     for (const std::size_t i : cover_p::to_zero) out[n + i] = T(0);
   }
-  // Where the VJP outputs go in `out` (bases[0]).
-  using outs = typename detail::concat<
+  // Where the VJP outputs go in `out` (bases[0]): λᵀ∂f/∂z, λᵀ∂f/∂θ, and λᵀ∂f/∂t only WithTime.
+  template <bool WithTime = true>
+  using outs_for = typename detail::concat<
       typename detail::leaf_outs<0, cover_z::direct ? detail::put_mode::store : detail::put_mode::accumulate, typename Sys::state_leaves>::type,
       typename detail::leaf_outs<n, cover_p::direct ? detail::put_mode::store : detail::put_mode::accumulate, typename Sys::param_leaves>::type,
-      detail::tlist<detail::out<0, n + p, shape<>, detail::put_mode::store>>>::type;
+      std::conditional_t<WithTime, detail::tlist<detail::out<0, n + p, shape<>, detail::put_mode::store>>, detail::tlist<>>>::type;
+  using outs = outs_for<true>;
   // out = λᵀ∂f/∂(z, θ, t) at (z, t) with the given λ.
   static void run(const T* z, const T* lambda, const T* theta, const double* inputs, double t, T* out) {
     const context<T> c{z, lambda, theta, inputs, t};
@@ -161,21 +165,20 @@ void forward_rhs<Sys, T>::jacobian(const State& x, double* J, double t, State& d
 }
 
 namespace detail {
-// The Jacobian of an adjoint right-hand side x = [z | λ | g_θ | g_t] whose z is read from `zsource`
-// (checkpointed), for stiff steppers. The adjoint is linear in λ: λ_j's column holds -(row j of
-// [∂f/∂z | ∂f/∂θ | ∂f/∂t]), which `unit_row(j, row)` writes (n + p + 1 values: λ = e_j); every other
-// column is zero (z is constant, g_θ and g_t feed nothing back). The explicit time derivative
-// (z(t) is interpolated) is a difference of `rhs` in t: central where possible, one-sided at the ends
-// of the recorded span, beyond which z(t) is clamped.
-template <std::size_t n, std::size_t p, class Rhs, class ZSource, class State, class UnitRow>
+// The Jacobian of an interpolated adjoint right-hand side x = [λ | g_θ | (g_t)] (size values), for
+// stiff steppers. The adjoint is linear in λ: λ_j's column holds -(row j of [∂f/∂z | ∂f/∂θ | ∂f/∂t]),
+// which `unit_row(j, row)` writes (n + p + 1 values: λ = e_j); g_θ and g_t feed nothing back. The
+// explicit time derivative (z(t) is interpolated) is a difference of `rhs` in t: central where
+// possible, one-sided at the ends of the recorded span, beyond which z(t) is clamped.
+template <std::size_t n, std::size_t p, std::size_t size, class Rhs, class ZSource, class State, class UnitRow>
 void interpolated_adjoint_jacobian(const Rhs& rhs, const ZSource* zsource, const State& x, double* J, double t,
                                    State& dfdt, UnitRow&& unit_row) {
-  constexpr std::size_t size = 2 * n + p + 1;
+  static_assert(size == n + p || size == n + p + 1);
   std::array<double, n + p + 1> row;
   for (std::size_t i = 0; i < size * size; ++i) J[i] = 0.0;
   for (std::size_t j = 0; j < n; ++j) {
     unit_row(j, row.data());
-    for (std::size_t r = 0; r < n + p + 1; ++r) J[(n + r) * size + n + j] = -row[r];
+    for (std::size_t r = 0; r < size; ++r) J[r * size + j] = -row[r];
   }
   const double dt = 6e-6 * std::max(1.0, std::abs(t));
   double hi = t + dt, lo = t - dt;
@@ -188,34 +191,32 @@ void interpolated_adjoint_jacobian(const Rhs& rhs, const ZSource* zsource, const
   rhs(x, b, lo);
   for (std::size_t r = 0; r < size; ++r) dfdt[r] = (a[r] - b[r]) / (hi - lo);
 }
+
+// The VJP outputs an adjoint integrates: λᵀ∂f/∂z, λᵀ∂f/∂θ, and λᵀ∂f/∂t only WithTime.
+template <class Sys, bool WithTime>
+using adjoint_vjp_outputs =
+    std::conditional_t<WithTime, typename vjp_evaluator<Sys, double>::outputs,
+                       typename concat<typename Sys::vjp_state, typename Sys::vjp_param>::type>;
 }  // namespace detail
 
-// The augmented adjoint system (see the top of this file). λᵀ∂f/∂X for each state or parameter symbol
-// X that f uses is subtracted from dλ or dg_θ at X's offset: symbols may overlap (state<0> beside
-// state_vector<2>), and unused states or parameters get zero.
-//
-// ZSource = void: z is integrated with λ (backsolve), dz/dt = f.
-// Otherwise, when zsource is set, z(t) is read from *zsource (the dense output of a forward
-// re-integration; checkpointed) and the z part of the state stays constant (dz/dt = 0); when it is
-// null, z is integrated as with void. gradient() uses this one type for both strategies, so that
-// it compiles one plan, one stepper and one step loop for the adjoint pass, not two (the runtime
-// test costs nothing measurable next to the plan).
-template <class Sys, class T, class ZSource = void>
+// The backsolve adjoint [z | λ | g_θ | (g_t)] (see the top of this file): f and the VJPs in one plan.
+// λᵀ∂f/∂X for each state or parameter symbol X that f uses is subtracted from dλ or dg_θ at X's
+// offset: symbols may overlap (state<0> beside state_vector<2>), and unused states or parameters get zero.
+template <class Sys, class T, bool WithTime = true>
 struct adjoint_rhs {
-  static constexpr bool integrates_z = std::is_void_v<ZSource>;
+  static constexpr bool with_time = WithTime;
   static constexpr std::size_t n = Sys::states, p = Sys::params;
-  static constexpr std::size_t size = 2 * n + p + 1;
+  static constexpr std::size_t size = 2 * n + p + (WithTime ? 1 : 0);
   using vjps = vjp_evaluator<Sys, T>;
   static constexpr bool direct_z = vjps::cover_z::direct, direct_p = vjps::cover_p::direct;
   static constexpr std::size_t nf = Sys::rhs::size;
-  using outputs = typename detail::concat<typename Sys::rhs, typename vjps::outputs>::type;
+  using outputs = typename detail::concat<typename Sys::rhs, detail::adjoint_vjp_outputs<Sys, WithTime>>::type;
   using plan_type = typename detail::plan_of<outputs>::type;
-  // f into dz/dt (bases[1]; null when z is interpolated), the VJPs into [λ | g_θ | g_t] (bases[0]).
-  using outs = typename detail::concat<typename detail::rhs_outs<Sys, 1, !integrates_z>::type, typename vjps::outs>::type;
+  // f into dz/dt (bases[1]), the VJPs into [λ | g_θ | (g_t)] (bases[0]).
+  using outs = typename detail::concat<typename detail::rhs_outs<Sys, 1, false>::type, typename vjps::template outs_for<WithTime>>::type;
   static constexpr bool out_of_line = plan_type::code_size > detail::large_plan;  // see forward_rhs
   const T* theta;
   const double* inputs;
-  const std::conditional_t<integrates_z, int, ZSource>* zsource = nullptr;
 
   template <class State>
   [[gnu::always_inline]] void operator()(const State& x, State& dxdt, double t) const {
@@ -229,32 +230,56 @@ struct adjoint_rhs {
     // The VJPs are linear in λ: seeded with -λ they are -λᵀ∂f/∂X, so no output needs negating.
     std::array<T, n> minus_lambda;
     for (std::size_t i = 0; i < n; ++i) minus_lambda[i] = -x[n + i];
-    std::array<T, integrates_z ? 0 : n> zbuf;
-    const T* z = x.data();
-    bool z_moves = true;
-    if constexpr (!integrates_z) {
-      if (zsource) {
-        (*zsource)(t, zbuf.data());
-        z = zbuf.data();
-        z_moves = false;
-        for (std::size_t i = 0; i < n; ++i) dxdt[i] = T(0);
-      }
-    }
-    const context<T> c{z, minus_lambda.data(), theta, inputs, t};
+    const context<T> c{x.data(), minus_lambda.data(), theta, inputs, t};
     T* out = dxdt.data() + n;
     vjps::zero(out);
-    T* const bases[2] = {out, integrates_z || z_moves ? dxdt.data() : nullptr};
+    T* const bases[2] = {out, dxdt.data()};
+    plan_type::template run_direct_to<T>(c, bases, outs{});
+  }
+};
+
+// The interpolated adjoint [λ | g_θ | (g_t)]: z(t) is read from *zsource (the dense output of a
+// forward re-integration), so only the VJPs are evaluated. A type of its own rather than a run-time
+// switch in adjoint_rhs: no test of the source in every evaluation, and no z in the state for the
+// stepper to carry.
+template <class Sys, class T, class ZSource, bool WithTime = true>
+struct interpolated_adjoint_rhs {
+  static constexpr bool with_time = WithTime;
+  static constexpr std::size_t n = Sys::states, p = Sys::params;
+  static constexpr std::size_t size = n + p + (WithTime ? 1 : 0);
+  using vjps = vjp_evaluator<Sys, T>;
+  using plan_type = typename detail::plan_of<detail::adjoint_vjp_outputs<Sys, WithTime>>::type;
+  using outs = typename vjps::template outs_for<WithTime>;
+  static constexpr bool out_of_line = plan_type::code_size > detail::large_plan;  // see forward_rhs
+  const T* theta;
+  const double* inputs;
+  const ZSource* zsource;
+
+  template <class State>
+  [[gnu::always_inline]] void operator()(const State& x, State& dxdt, double t) const {
+    if constexpr (out_of_line) call(x, dxdt, t);
+    else evaluate(x, dxdt, t);
+  }
+  template <class State>
+  [[gnu::noinline]] void call(const State& x, State& dxdt, double t) const { evaluate(x, dxdt, t); }
+  template <class State>
+  [[gnu::always_inline]] void evaluate(const State& x, State& dxdt, double t) const {
+    std::array<T, n> minus_lambda, z;
+    for (std::size_t i = 0; i < n; ++i) minus_lambda[i] = -x[i];
+    (*zsource)(t, z.data());
+    const context<T> c{z.data(), minus_lambda.data(), theta, inputs, t};
+    T* out = dxdt.data();
+    vjps::zero(out);
+    T* const bases[1] = {out};
     plan_type::template run_direct_to<T>(c, bases, outs{});
   }
 
-  // For stiff steppers (checkpointed only); see detail::interpolated_adjoint_jacobian.
+  // For stiff steppers; see detail::interpolated_adjoint_jacobian.
   template <class State>
-  void jacobian(const State& x, double* J, double t, State& dfdt) const
-    requires(!integrates_z)
-  {
+  void jacobian(const State& x, double* J, double t, State& dfdt) const {
     std::array<T, n> z;
     (*zsource)(t, z.data());
-    detail::interpolated_adjoint_jacobian<n, p>(*this, zsource, x, J, t, dfdt, [&](std::size_t j, T* row) {
+    detail::interpolated_adjoint_jacobian<n, p, size>(*this, zsource, x, J, t, dfdt, [&](std::size_t j, T* row) {
       std::array<T, n> e{};
       e[j] = T(1);
       vjps::run(z.data(), e.data(), theta, inputs, t, row);

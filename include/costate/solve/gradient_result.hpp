@@ -1,0 +1,59 @@
+// What gradient() returns: the gradient of the loss with respect to θ, z0, t0, t1 (and observation
+// times), with statistics of the passes that computed it.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <vector>
+
+#include "costate/solve/integrate.hpp"
+
+namespace costate {
+
+struct gradient_stats {
+  pass_stats forward;
+  pass_stats backward;   // the adjoint pass
+  pass_stats recompute;  // checkpointed: the forward re-integration of each segment in the backward pass
+  std::size_t checkpoints = 0;          // checkpoint intervals the backward pass went through
+  std::size_t max_segment_steps = 0;    // checkpointed: most pieces held in dense output at once (a step,
+                                        // or a third of one for high-order steppers, solve/dense.hpp)
+  // max over checkpoints and i of |z_i re-integrated (backward, or forward from the previous
+  // checkpoint) − z_i stored by the forward pass|, in units of the tolerance (atol + rtol |z_i|).
+  // Checkpointed: about 1 or less (the re-integration retraces the forward pass). Backsolve: at most
+  // adjoint_method::max_drift, over the intervals it kept (see backsolve_fallbacks).
+  double backsolve_drift = 0.0;
+  // Backsolve: checkpoint intervals on which the backward z left the forward trajectory by more than
+  // max_drift tolerance units (or the backward pass failed), and which were therefore integrated
+  // again with z interpolated from a forward re-integration, as the checkpointed adjoint does.
+  std::size_t backsolve_fallbacks = 0;
+};
+
+template <std::size_t N, std::size_t P>
+struct gradient_result {
+  double loss = 0.0;
+  std::array<double, P> dtheta{};  // dL/dθ
+  std::array<double, N> dz0{};     // dL/dz0
+  double dt0 = 0.0;                // dL/dt0
+  double dt1 = 0.0;                // dL/dt1
+  double g_t = 0.0;                // ∫ λᵀ∂f/∂t dt from t0 to t1 (0 for autonomous systems)
+  std::array<double, N> z1{};      // z(t1)
+  std::vector<double> dtimes;      // dL/dt_k for each observation time (observations only)
+  gradient_stats stats;
+};
+
+// The gradient of a batch (see system/batch.hpp): z0 per sample, dz0 and z1 per sample; the loss
+// is summed (batch) or averaged (batch_mean) over the samples, all in one pass whose right-hand side
+// evaluates the whole batch with matrix-matrix products.
+template <std::size_t B, std::size_t N, std::size_t P>
+struct batch_gradient_result {
+  double loss = 0.0;
+  std::array<double, P> dtheta{};
+  std::array<std::array<double, N>, B> dz0{};
+  double dt0 = 0.0;
+  double dt1 = 0.0;
+  double g_t = 0.0;
+  std::array<std::array<double, N>, B> z1{};
+  gradient_stats stats;
+};
+
+}  // namespace costate
