@@ -214,7 +214,15 @@ struct adjoint_rhs {
   using plan_type = typename detail::plan_of<outputs>::type;
   // f into dz/dt (bases[1]), the VJPs into [λ | g_θ | (g_t)] (bases[0]).
   using outs = typename detail::concat<typename detail::rhs_outs<Sys, 1, false>::type, typename vjps::template outs_for<WithTime>>::type;
-  static constexpr bool out_of_line = plan_type::code_size > detail::large_plan;  // see forward_rhs
+  // Large systems evaluate f and the VJPs by the two plans the forward and the interpolated adjoint
+  // passes compile anyway, rather than by a third plan of both: the nodes f and its VJPs share are
+  // computed twice, and the compiler instantiates and optimises the system once less.
+  using vjp_plan = typename detail::plan_of<detail::adjoint_vjp_outputs<Sys, WithTime>>::type;
+  static constexpr bool composed = vjp_plan::blocked;
+  static constexpr bool out_of_line = [] {  // see forward_rhs (if constexpr: a composed adjoint never forms plan_type)
+    if constexpr (composed) return true;
+    else return plan_type::code_size > detail::large_plan;
+  }();
   const T* theta;
   const double* inputs;
 
@@ -233,8 +241,14 @@ struct adjoint_rhs {
     const context<T> c{x.data(), minus_lambda.data(), theta, inputs, t};
     T* out = dxdt.data() + n;
     vjps::zero(out);
-    T* const bases[2] = {out, dxdt.data()};
-    plan_type::template run_direct_to<T>(c, bases, outs{});
+    if constexpr (composed) {
+      forward_rhs<Sys, T>{theta, inputs}.evaluate(x.data(), dxdt.data(), t);
+      T* const bases[1] = {out};
+      vjp_plan::template run_direct_to<T>(c, bases, typename vjps::template outs_for<WithTime>{});
+    } else {
+      T* const bases[2] = {out, dxdt.data()};
+      plan_type::template run_direct_to<T>(c, bases, outs{});
+    }
   }
 };
 
