@@ -3,8 +3,11 @@
 # neural ODE with its gradient at -O2, with and without the precompiled Boost.Odeint headers the build
 # uses, of Odeint's headers alone, of Lotka–Volterra's rhs and VJPs through a generated header and
 # through the templates, and of the width-64 gradient through a generated header; writes
-# the table into README.md between <!-- compile:begin --> and <!-- compile:end -->.
-# Usage: bash bench/compile_time.sh   (takes ~2 minutes; run on an otherwise idle machine)
+# the table into README.md between <!-- compile:begin --> and <!-- compile:end -->; then the sweep of
+# generated systems written one equation per state (bench/gen_systems.py: component-wise Lorenz-96 of
+# 10 ... 200 states, seeded mass-action networks of 20 species), one gradient per translation unit,
+# between <!-- compile-sweep:begin --> and <!-- compile-sweep:end -->.
+# Usage: bash bench/compile_time.sh   (takes ~8 minutes; run on an otherwise idle machine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cxx=${CXX:-g++}
@@ -153,4 +156,38 @@ if n:
     open("README.md", "w").write(new)
 else:
     print("README.md has no compile markers; table not written")
+PY
+
+# The sweep: one gradient of a generated system per translation unit, nothing precompiled.
+sweep_rows=""
+sweep() {  # label, gen_systems.py arguments...
+  local label=$1
+  shift
+  python3 bench/gen_systems.py "$@" > "$work/sweep.cpp"
+  read -r t m < <(measure "$cxx" "${flags[@]}" -c "$work/sweep.cpp" -o "$work/sweep.o")
+  sweep_rows+="| ${label} | ${t} s | $(mib "$m") MiB |"$'\n'
+}
+for n in 10 20 40 100 200; do sweep "Lorenz-96, component by component, n = $n" lorenz96 "$n"; done
+sweep "mass-action network, 20 species, 40 reactions (seed 1)" massaction 20 40 1
+sweep "mass-action network, 20 species, 25 reactions (seed 2)" massaction 20 25 2
+sweep_table=$(cat <<TABLE
+| system (one gradient, \`gradient(sys, z0, θ, {0, 1}, terminal_loss(½ Σ x_i²))\`) | wall time | peak compiler memory |
+|---|---|---|
+${sweep_rows%$'\n'}
+
+Best of three, \`$cxx ${flags[*]} -c\`, nothing precompiled, $(date -u +%Y-%m-%d), $("$cxx" --version | head -1).
+Made by \`bash bench/compile_time.sh\` (the systems by \`bench/gen_systems.py\`).
+TABLE
+)
+echo "$sweep_table"
+python3 - "$sweep_table" <<'PY'
+import re, sys
+table = sys.argv[1]
+s = open("README.md").read()
+new, n = re.subn(r"<!-- compile-sweep:begin -->.*?<!-- compile-sweep:end -->",
+                 lambda m: "<!-- compile-sweep:begin -->\n" + table + "\n<!-- compile-sweep:end -->", s, flags=re.S)
+if n:
+    open("README.md", "w").write(new)
+else:
+    print("README.md has no compile-sweep markers; table not written")
 PY
