@@ -113,8 +113,12 @@ template <std::size_t I, class... Ts>
 struct at<I, tlist<Ts...>> : nth_type<I, Ts...> {};
 template <std::size_t I, class... Ts>
 struct at<I, tlist<Ts...>> {
-  using type = typename decltype(select_indexed<I>(static_cast<const indexer<std::index_sequence_for<Ts...>, Ts...>*>(nullptr)))::type;
+  using type = typename decltype(detail::select_indexed<I>(  // qualified: no ADL through every element's type
+      static_cast<const indexer<std::index_sequence_for<Ts...>, Ts...>*>(nullptr)))::type;
 };
+
+template <class List, class T> struct push_back_chunk;
+template <class... Ts, class T> struct push_back_chunk<tlist<Ts...>, T> { using type = tlist<Ts..., T>; };
 
 // I-th element of a long list: at<> walks every element (GCC 12 deduces I from the list's bases one by
 // one), so a long list is split 16 elements at a time, each suffix once (memoised), and at<> looks
@@ -128,8 +132,16 @@ struct split16<tlist<T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13,
   using head = tlist<T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15>;
   using tail = tlist<R...>;
 };
-template <std::size_t I, class L, bool Near = (I < 16)> struct long_at : long_at<I - 16, typename split16<L>::tail> {};
-template <std::size_t I, class L> struct long_at<I, L, true> { using type = typename at<I, typename split16<L>::head>::type; };
+// The list as a list of chunks of 16, made once per list: long_at is then two short lookups, one
+// instantiation per element asked for (a walk of 16 at a time from the front would be one per 16
+// elements passed, quadratic over a list of hundreds of outputs).
+template <class L, class Acc = tlist<>, bool Last = (L::size <= 16)> struct chunks16 {
+  using type = typename chunks16<typename split16<L>::tail, typename push_back_chunk<Acc, typename split16<L>::head>::type>::type;
+};
+template <class L, class Acc> struct chunks16<L, Acc, true> { using type = typename push_back_chunk<Acc, L>::type; };
+template <std::size_t I, class L> struct long_at {
+  using type = typename at<I % 16, typename at<I / 16, typename chunks16<L>::type>::type>::type;
+};
 
 template <class List, class T> struct push_back;
 template <class... Ts, class T> struct push_back<tlist<Ts...>, T> { using type = tlist<Ts..., T>; };

@@ -19,16 +19,21 @@
 namespace costate {
 namespace detail {
 
-// A sum folded over a pack without recursion (declared-only operator used inside decltype).
-template <class E> struct summand {};
-template <class A, class B> summand<simplify_t<node<add_op, A, B>>> operator+(summand<A>, summand<B>);
-template <class A> summand<A> operator+(summand<A>, summand<zero>);
-template <class B> summand<B> operator+(summand<zero>, summand<B>);
-summand<zero> operator+(summand<zero>, summand<zero>);
-template <class S> struct summand_type;
-template <class E> struct summand_type<summand<E>> { using type = E; };
-template <class... Ts>
-using sum_t = typename summand_type<decltype((summand<zero>{} + ... + summand<Ts>{}))>::type;
+// A sum of expression types, folded from the left and simplified at every step, zeros skipped. (Class
+// templates, not an operator folded in decltype: every operator call looks its operands' types up by
+// ADL, which walks the whole expression tree of each — a large system's adjoints are deep.)
+template <class A, class B> struct add_terms { using type = simplify_t<node<add_op, A, B>>; };
+template <class A> struct add_terms<A, zero> { using type = A; };
+template <class B> struct add_terms<zero, B> { using type = B; };
+template <> struct add_terms<zero, zero> { using type = zero; };
+template <class Acc, class... Ts> struct sum_from { using type = Acc; };
+template <class Acc, class T0, class... Ts>
+struct sum_from<Acc, T0, Ts...> : sum_from<typename add_terms<Acc, T0>::type, Ts...> {};
+template <class Acc, class T0, class T1, class T2, class T3, class... Ts>
+struct sum_from<Acc, T0, T1, T2, T3, Ts...>
+    : sum_from<typename add_terms<typename add_terms<typename add_terms<typename add_terms<Acc, T0>::type, T1>::type, T2>::type, T3>::type,
+               Ts...> {};
+template <class... Ts> using sum_t = typename sum_from<zero, Ts...>::type;
 
 // The seeds of the roots that are X, summed (expr/dag.hpp finds them by hash).
 template <class Seeds> struct seed_sum;

@@ -209,6 +209,27 @@ using rules_in_order =
               rules::power_zero_one, rules::double_negation, rules::pull_negation, rules::add_same,
               rules::merge_constant_factors, rules::canonical_order>;
 
+// The rules that have a pattern for an operation, in the order of rules_in_order (so the first rule
+// that changes E is the same): the scalar arithmetic of a large system is not offered the rules of
+// other operations.
+template <class Op> struct rules_for { using type = rules_in_order; };
+template <> struct rules_for<add_op> {
+  using type = rule_list<rules::fold_constants, rules::add_zero, rules::pull_negation, rules::add_same, rules::canonical_order>;
+};
+template <> struct rules_for<sub_op> { using type = rule_list<rules::fold_constants, rules::sub_zero, rules::pull_negation>; };
+template <> struct rules_for<mul_op> {
+  using type = rule_list<rules::fold_constants, rules::mul_zero, rules::mul_one, rules::pull_negation,
+                         rules::merge_constant_factors, rules::canonical_order>;
+};
+template <> struct rules_for<div_op> {
+  using type = rule_list<rules::fold_constants, rules::mul_zero, rules::mul_one, rules::pull_negation>;
+};
+template <> struct rules_for<neg_op> {
+  using type = rule_list<rules::fold_constants, rules::mul_zero, rules::double_negation, rules::pull_negation>;
+};
+template <class E> struct rules_of;
+template <class Op, class... A> struct rules_of<node<Op, A...>> : rules_for<Op> {};
+
 // The result of the first rule that changes E, or E. Every rule is tried on E; the first that
 // changes it is picked by position (one instantiation per E, not one per rule tried: a large system
 // simplifies thousands of nodes).
@@ -227,24 +248,47 @@ struct apply_first_rule<E, rule_list<R...>> {
 
 inline constexpr int max_rewrites = 64;
 
+// Whether any rule could apply to E, decided from what the rules look at: a constant, a negation or a
+// broadcast (the zeros and ones of tensors) among the operands, two equal operands, a negation or an
+// integer power at the top, or commutative operands out of canonical order. Most nodes of a large
+// system have none of these, and the rules are then not instantiated for them at all. (A rule that
+// fires on anything else must be added here; tests/expr/test_simplify.cpp fires every rule.)
+template <class E> struct triggers_rules : std::false_type {};
+template <std::intmax_t N, std::intmax_t D> struct triggers_rules<constant<N, D>> : std::true_type {};
+template <class X> struct triggers_rules<node<neg_op, X>> : std::true_type {};
+template <class S, class X> struct triggers_rules<node<broadcast_op<S>, X>> : std::true_type {};
+template <class Op> struct op_triggers_rules : std::false_type {};
+template <> struct op_triggers_rules<neg_op> : std::true_type {};
+template <int K> struct op_triggers_rules<pow_int_op<K>> : std::true_type {};
+template <class Op, class A, class B, bool Commutative = Op::commutative> struct out_of_order : std::false_type {};
+template <class Op, class A, class B> struct out_of_order<Op, A, B, true> : std::bool_constant<ordered_before<B, A>> {};
+template <class E> struct may_rewrite : std::true_type {};
+template <class Op, class A>
+struct may_rewrite<node<Op, A>> : std::bool_constant<op_triggers_rules<Op>::value || triggers_rules<A>::value> {};
+template <class Op, class A, class B>
+struct may_rewrite<node<Op, A, B>>
+    : std::bool_constant<op_triggers_rules<Op>::value || triggers_rules<A>::value || triggers_rules<B>::value ||
+                         __is_same(A, B) || out_of_order<Op, A, B>::value> {};
+
 template <class E, int Depth> struct simplify_impl { using type = E; };  // leaves
 
-template <class E, int Depth> struct rewrite_to_fixpoint;
+template <class E, int Depth, bool Try = may_rewrite<E>::value> struct rewrite_to_fixpoint;
 
 template <class Op, class... A, int Depth>
 struct simplify_impl<node<Op, A...>, Depth> {
   using type = typename rewrite_to_fixpoint<node<Op, typename simplify_impl<A, 0>::type...>, Depth>::type;
 };
 
-template <class E, int Depth>
+template <class E, int Depth, bool Try>
 struct rewrite_to_fixpoint {
   static_assert(Depth < max_rewrites,
                 "costate::simplify: the rewrite rules did not reach a fixpoint (two rules undo each other)");
-  using rewritten = typename apply_first_rule<E, rules_in_order>::type;
+  using rewritten = typename apply_first_rule<E, typename rules_of<E>::type>::type;
   static_assert(__is_same(shape_of_t<rewritten>, shape_of_t<E>),
                 "costate::simplify: a rewrite rule changed the shape of an expression (internal error)");
   using type = typename pick_t<__is_same(rewritten, E), std::type_identity<E>, simplify_impl<rewritten, Depth + 1>>::type;
 };
+template <class E, int Depth> struct rewrite_to_fixpoint<E, Depth, false> { using type = E; };
 
 }  // namespace detail
 
