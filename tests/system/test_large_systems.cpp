@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cmath>
+#include <type_traits>
 #include <utility>
 
 #include "costate/check/check_gradient.hpp"
@@ -80,6 +81,17 @@ constexpr auto network = chain_network(std::make_index_sequence<M>{});
 
 template <class P> constexpr bool blocked = P::blocked;
 
+// A large plan of scalar nodes only (the scalar program): unary and binary operations, constants,
+// outputs that are leaves, constants or repeated. Output i < N is g_i below; then x_0, 3/2, g_0 again.
+template <std::size_t I>
+constexpr auto g_equation() {
+  return exp(-0.5_c * state<I>) * sin(state<(I + 1) % N> + param<0>) - state<I> / (1_c + state<I> * state<I>) + 2_c;
+}
+template <std::size_t... I>
+constexpr auto scalar_big_plan(std::index_sequence<I...>) {
+  return plan<decltype(g_equation<I>())..., decltype(state<0>), decltype(3_c / 2_c), decltype(g_equation<0>())>{};
+}
+
 // Outputs 0..N-1: the Lorenz-96 equations; N: the chain loss; N+1: a scalar from a tensor; N+2: a
 // tensor; N+3: output 0 again.
 template <std::size_t... I, class V>
@@ -95,6 +107,7 @@ TEST_CASE("component-wise systems are large plans and compose the backsolve adjo
   STATIC_REQUIRE(forward_rhs<Sys, double>::out_of_line);
   STATIC_REQUIRE(blocked<typename forward_rhs<Sys, double>::plan_type>);
   STATIC_REQUIRE(adjoint_rhs<Sys, double, false>::composed);
+  STATIC_REQUIRE(std::is_base_of_v<detail::scalar_plan<typename Sys::rhs>, typename forward_rhs<Sys, double>::plan_type>);
   using Tensor = std::remove_cvref_t<decltype(l96_tensor)>;
   STATIC_REQUIRE(!forward_rhs<Tensor, double>::out_of_line);
 }
@@ -186,6 +199,7 @@ TEST_CASE("a large plan of scalar and tensor nodes evaluates every output as a s
   constexpr auto big = big_plan(std::make_index_sequence<N>{}, v);
   using Big = std::remove_cvref_t<decltype(big)>;
   STATIC_REQUIRE(Big::blocked);
+  STATIC_REQUIRE(!std::is_base_of_v<detail::scalar_plan<typename Big::index::roots>, Big>);
   std::array<double, N> z{};
   for (std::size_t i = 0; i < N; ++i) z[i] = std::cos(0.3 * static_cast<double>(i));
   const std::array<double, 1> theta{0.7};
@@ -212,4 +226,42 @@ TEST_CASE("a large plan of scalar and tensor nodes evaluates every output as a s
   CHECK(got[N + 1] == Approx(one(sum(exp(v) * state<0>))).epsilon(1e-14));
   for (std::size_t j = 0; j < 3; ++j) CHECK(got[N + 2 + j] == Approx(std::tanh(z[10 + j]) * z[1]).epsilon(1e-15));
   CHECK(got[N + 5] == got[0]);
+}
+
+TEST_CASE("a large plan of scalar nodes evaluates every output as a small plan does", "[large]") {
+  using Big = std::remove_cvref_t<decltype(scalar_big_plan(std::make_index_sequence<N>{}))>;
+  STATIC_REQUIRE(Big::blocked);
+  STATIC_REQUIRE(Big::outputs == N + 3);
+  std::array<double, N> z{};
+  for (std::size_t i = 0; i < N; ++i) z[i] = std::sin(0.7 * static_cast<double>(i) + 0.2);
+  const std::array<double, 1> theta{0.3};
+  const context<double> c{z.data(), nullptr, theta.data(), nullptr, 0.0};
+  const auto one = [&](auto e) { return evaluate<double>(e, c); };
+  const auto expected = [&](std::size_t i) {
+    const double x = z[i], xn = z[(i + 1) % N];
+    return std::exp(-0.5 * x) * std::sin(xn + theta[0]) - x / (1.0 + x * x) + 2.0;
+  };
+
+  // Through a sink, output by output.
+  std::array<double, N + 3> got{};
+  Big::run(c, [&](auto i, double value) { got[decltype(i)::value] = value; });
+  for (std::size_t i = 0; i < N; ++i) CHECK(got[i] == Approx(expected(i)).epsilon(1e-14));
+  CHECK(got[1] == Approx(one(g_equation<1>())).epsilon(1e-15));
+  CHECK(got[N] == z[0]);
+  CHECK(got[N + 1] == 1.5);
+  CHECK(got[N + 2] == got[0]);
+
+  // Straight to destinations: stored, added, and skipped where the destination is null.
+  using D = detail::put_mode;
+  using dests = decltype([]<std::size_t... I>(std::index_sequence<I...>) {
+    return detail::tlist<detail::out<0, I, shape<>, (I % 2 == 0 ? D::store : D::accumulate)>..., detail::out<1, 0, shape<>, D::store, true>,
+                         detail::out<0, N, shape<>, D::accumulate>, detail::out<0, N + 1, shape<>, D::store>>{};
+  }(std::make_index_sequence<N>{}));
+  std::array<double, N + 2> out{};
+  out.fill(10.0);
+  double* const bases[2] = {out.data(), nullptr};
+  Big::run_direct_to(c, bases, dests{});
+  for (std::size_t i = 0; i < N; ++i) CHECK(out[i] == Approx(expected(i) + (i % 2 == 0 ? 0.0 : 10.0)).epsilon(1e-14));
+  CHECK(out[N] == Approx(11.5));
+  CHECK(out[N + 1] == Approx(expected(0)).epsilon(1e-14));
 }

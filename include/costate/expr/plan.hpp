@@ -304,45 +304,9 @@ template <class T, class Sink, class... R, std::size_t... I>
   static_cast<void>(in_order{0, (sink(std::integral_constant<std::size_t, I>{}, ref<R>::get(v, c)), 0)...});
 }
 
-// Large plans made of scalar operations only (a system written one equation per state) take a faster
-// path to compile: an instruction is a type of integers (offset, operand codes) read by the block that
-// runs it, so nothing — no function, no class — is instantiated per node beyond the instruction's type.
-// (Through exec and ref, each node would instantiate a few functions, and the compiler's work per
-// function dominates the compile time of large systems.) The code is the same after inlining.
-template <class Op, std::size_t Offset, std::size_t Arity, std::uint64_t C0, std::intmax_t N0, std::intmax_t D0,
-          std::uint64_t C1, std::intmax_t N1, std::intmax_t D1>
-struct scalar_instr {
-  using op = Op;
-  enum : std::size_t { offset = Offset, arity = Arity };
-  enum : std::uint64_t { c0 = C0, c1 = C1 };
-  enum : std::intmax_t { n0 = N0, d0 = D0, n1 = N1, d1 = D1 };
-};
-struct not_scalar {};
-template <class L> struct all_scalar;
-template <class... I>
-struct all_scalar<tlist<I...>> : std::bool_constant<sum_of({std::size_t{__is_same(I, not_scalar)}..., std::size_t{0}}) == 0> {};
-// Operand codes: the low byte says where the value is (0 the plan's buffer, 1 + symbol_kind a leaf, 6 a
-// constant num/den), the rest is its offset.
-template <class R> struct scalar_operand {
-  enum : bool { ok = false };
-  enum : std::uint64_t { code = 0 };
-  enum : std::intmax_t { num = 0, den = 1 };
-};
-template <std::size_t Off> struct scalar_operand<slot_ref<Off, shape<>>> {
-  enum : bool { ok = true };
-  enum : std::uint64_t { code = std::uint64_t{Off} << 8 };
-  enum : std::intmax_t { num = 0, den = 1 };
-};
-template <symbol_kind K, std::size_t I> struct scalar_operand<symbol<K, I, shape<>>> {
-  enum : bool { ok = true };
-  enum : std::uint64_t { code = std::uint64_t{I} << 8 | (1 + static_cast<std::uint64_t>(K)) };
-  enum : std::intmax_t { num = 0, den = 1 };
-};
-template <std::intmax_t N, std::intmax_t D> struct scalar_operand<constant<N, D>> {
-  enum : bool { ok = true };
-  enum : std::uint64_t { code = 6 };
-  enum : std::intmax_t { num = N, den = D };
-};
+// Scalar operands and operations of the coded blocks below (scalar_plan): an operand code's low byte
+// says where the value is (0 the plan's buffer, 1 + symbol_kind a leaf, 6 a constant num/den), the rest
+// is its offset.
 template <class T>
 [[gnu::always_inline]] inline T scalar_value(const T* v, const context<T>& c, std::uint64_t code, std::intmax_t num,
                                              std::intmax_t den) {
@@ -365,44 +329,10 @@ template <class Op> struct eval_scalar<Op, 2> {
   template <class T> [[gnu::always_inline]] static T run(const T& a, const T& b) { return Op::eval(a, b); }
 };
 
-template <class I> struct scalar_form { using type = not_scalar; };
-template <class Op, std::size_t Off, class R0>
-  requires(!tensor_operation<Op> && bool(scalar_operand<R0>::ok))
-struct scalar_form<instr<Op, shape<>, Off, R0>> {
-  using a = scalar_operand<R0>;
-  using type = scalar_instr<Op, Off, 1, a::code, a::num, a::den, 6, 0, 1>;
-};
-template <class Op, std::size_t Off, class R0, class R1>
-  requires(!tensor_operation<Op> && bool(scalar_operand<R0>::ok) && bool(scalar_operand<R1>::ok))
-struct scalar_form<instr<Op, shape<>, Off, R0, R1>> {
-  using a = scalar_operand<R0>;
-  using b = scalar_operand<R1>;
-  using type = scalar_instr<Op, Off, 2, a::code, a::num, a::den, b::code, b::num, b::den>;
-};
-
-template <std::size_t Base, std::size_t Offset, bool Accumulate, bool Optional, std::uint64_t C, std::intmax_t N, std::intmax_t D>
-struct scalar_put {
-  enum : std::size_t { base = Base, offset = Offset };
-  enum : bool { accumulate = Accumulate, optional = Optional };
-  enum : std::uint64_t { code = C };
-  enum : std::intmax_t { num = N, den = D };
-};
-
 // A block of scalar instructions as a few integer sequences (and its operations): the block's
 // function is named after integers, which GCC's mangler writes out in linear time, rather than after
 // 64 distinct instruction types, which it searches quadratically.
 template <class Ops, class Off, class Ar, class C0, class N0, class D0, class C1, class N1, class D1> struct coded_block {};
-template <class Block> struct code_block;
-template <class... I>
-struct code_block<tlist<I...>> {
-  using type = coded_block<tlist<typename I::op...>, std::index_sequence<I::offset...>, std::index_sequence<I::arity...>,
-                           std::integer_sequence<std::uint64_t, I::c0...>, std::integer_sequence<std::intmax_t, I::n0...>,
-                           std::integer_sequence<std::intmax_t, I::d0...>, std::integer_sequence<std::uint64_t, I::c1...>,
-                           std::integer_sequence<std::intmax_t, I::n1...>, std::integer_sequence<std::intmax_t, I::d1...>>;
-};
-template <class Blocks> struct code_blocks;
-template <class... B> struct code_blocks<tlist<B...>> { using type = tlist<typename code_block<B>::type...>; };
-
 template <class T, class... Op, std::size_t... Off, std::size_t... Ar, std::uint64_t... C0, std::intmax_t... N0,
           std::intmax_t... D0, std::uint64_t... C1, std::intmax_t... N1, std::intmax_t... D1>
 [[gnu::noinline]] void run_scalar_block(T* v, const context<T>& c,
@@ -423,17 +353,6 @@ template <class T, class... B>
 }
 
 template <class Base, class Off, class Acc, class Opt, class C, class N, class D> struct coded_puts {};
-template <class Block> struct code_puts;
-template <class... P>
-struct code_puts<tlist<P...>> {
-  using type = coded_puts<std::index_sequence<P::base...>, std::index_sequence<P::offset...>,
-                          std::integer_sequence<bool, P::accumulate...>, std::integer_sequence<bool, P::optional...>,
-                          std::integer_sequence<std::uint64_t, P::code...>, std::integer_sequence<std::intmax_t, P::num...>,
-                          std::integer_sequence<std::intmax_t, P::den...>>;
-};
-template <class Blocks> struct code_put_blocks;
-template <class... B> struct code_put_blocks<tlist<B...>> { using type = tlist<typename code_puts<B>::type...>; };
-
 template <class T>
 [[gnu::always_inline]] inline void put_scalar(T* const* bases, std::size_t base, std::size_t offset, bool accumulate,
                                               bool optional, const T& value) {
@@ -479,15 +398,8 @@ template <class... I> struct instr_size<tlist<I...>> : std::integral_constant<st
 
 template <class D> struct put_out;
 // Output R goes to destination D.
-template <class Route> struct scalar_route { using type = not_scalar; };
 template <class R, class D> struct routed {};
 template <class... R, class... D> tlist<routed<R, D>...> route(tlist<R...>, tlist<D...>);
-template <class R, std::size_t Base, std::size_t Offset, put_mode Mode, bool Optional>
-  requires(bool(scalar_operand<R>::ok))
-struct scalar_route<routed<R, out<Base, Offset, shape<>, Mode, Optional>>> {
-  using a = scalar_operand<R>;
-  using type = scalar_put<Base, Offset, Mode == put_mode::accumulate, Optional, a::code, a::num, a::den>;
-};
 template <class T, class... R, class... D>
 [[gnu::always_inline]] inline void emit_to(const T* v, const context<T>& c, T* const* bases, tlist<routed<R, D>...>) {
   static_cast<void>(v), static_cast<void>(c), static_cast<void>(bases);
@@ -516,9 +428,10 @@ struct deferrable_in<P, node<Op, A...>>
     : std::bool_constant<P::facts::layout.node_uses[node_index_of<typename P::index, node<Op, A...>>::value] == 0 &&
                          P::facts::layout.output_uses[node_index_of<typename P::index, node<Op, A...>>::value] == 1> {};
 
-// The plan of a list of outputs (plan<Outputs...> below).
+// The plan of a list of outputs in general: nodes of any shape, elementwise tensor nodes fused into
+// the loop of their only user, small plans inlined (plan<Outputs...> below chooses).
 template <class OutputList>
-struct plan_for {
+struct general_plan {
   using index = dag_index<OutputList>;
   using impl = plan_impl<index>;
   // (Enumerators, not static members: each would be a symbol named after the whole list of outputs.)
@@ -546,16 +459,11 @@ struct plan_for {
   enum : std::size_t { code_size = instr_size<instructions>::value + outputs };
   enum : bool { blocked = code_size > large_plan };
 
-  // Large plans of scalar operations only run through scalar_instr (see there).
-  template <class... I> static tlist<typename scalar_form<I>::type...> scalar_forms(tlist<I...>);
-  template <class... P> static tlist<typename scalar_route<P>::type...> scalar_routes(tlist<P...>);
 
   template <class T, class Instrs>
   [[gnu::always_inline]] static void fill(T* v, const context<T>& c, Instrs) {
     if constexpr (blocked) {
-      using scalar = decltype(scalar_forms(Instrs{}));
-      if constexpr (all_scalar<scalar>::value) detail::run_scalar_blocks(v, c, typename code_blocks<typename blocks64<scalar>::type>::type{});
-      else detail::run_blocks(v, c, typename blocks64<Instrs>::type{});
+      detail::run_blocks(v, c, typename blocks64<Instrs>::type{});
     } else {
       detail::run_instrs(v, c, Instrs{});
     }
@@ -584,15 +492,197 @@ struct plan_for {
     typename impl::template buffer<T> v;
     fill(v.data(), c, direct_instructions{});
     if constexpr (blocked) {
-      using scalar = decltype(scalar_routes(routes{}));
-      if constexpr (all_scalar<scalar>::value)
-        detail::put_scalar_blocks(static_cast<const T*>(v.data()), c, bases, typename code_put_blocks<typename blocks64<scalar>::type>::type{});
-      else detail::emit_blocks(static_cast<const T*>(v.data()), c, bases, typename blocks64<routes>::type{});
+      detail::emit_blocks(static_cast<const T*>(v.data()), c, bases, typename blocks64<routes>::type{});
     } else {
       detail::emit_to(static_cast<const T*>(v.data()), c, bases, routes{});
     }
   }
 };
+
+// Large plans of scalar nodes only (a system written one equation per state, its VJPs, a loss summed
+// over hundreds of states) are compiled without a type per node beyond the DAG's own: every node's
+// operand codes (see scalar_value: a buffer slot, a leaf, a constant) come from one constexpr
+// function over the DAG's tables, and the blocks of 64 read them as integer sequences. Node g's value
+// is in slot g.
+template <class E> struct scalar_code_of {  // a node: read from the buffer
+  enum : int { kind = 0 };
+  enum : std::size_t { index = 0 };
+  enum : std::intmax_t { num = 0, den = 1 };
+};
+template <symbol_kind K, std::size_t I> struct scalar_code_of<symbol<K, I, shape<>>> {
+  enum : int { kind = 1 + static_cast<int>(K) };
+  enum : std::size_t { index = I };
+  enum : std::intmax_t { num = 0, den = 1 };
+};
+template <std::intmax_t N, std::intmax_t D> struct scalar_code_of<constant<N, D>> {
+  enum : int { kind = 6 };
+  enum : std::size_t { index = 0 };
+  enum : std::intmax_t { num = N, den = D };
+};
+// A node of a scalar program: an elementwise operation of one or two scalars.
+template <class E> struct scalar_node : std::false_type {};
+template <class Op, class A>
+struct scalar_node<node<Op, A>> : std::bool_constant<!tensor_operation<Op> && shape_of_t<A>::rank == 0> {};
+template <class Op, class A, class B>
+struct scalar_node<node<Op, A, B>>
+    : std::bool_constant<!tensor_operation<Op> && shape_of_t<A>::rank == 0 && shape_of_t<B>::rank == 0> {};
+template <class L> struct all_scalar_nodes;
+template <class... N>
+struct all_scalar_nodes<tlist<N...>> : std::bool_constant<sum_of({std::size_t{!scalar_node<N>::value}..., std::size_t{0}}) == 0> {};
+template <class L> struct all_scalar_roots;
+template <class... O>
+struct all_scalar_roots<tlist<O...>> : std::bool_constant<sum_of({std::size_t{shape_of_t<O>::rank != 0}..., std::size_t{0}}) == 0> {};
+
+struct scalar_code {
+  std::uint64_t code = 6;  // 6 with num = 0: the absent second operand of a unary node
+  std::intmax_t num = 0, den = 1;
+};
+template <std::size_t Size, std::size_t Outs>
+struct scalar_program {
+  bool ok = true;  // every operand found in the walk and confirmed by its check hash
+  std::array<std::size_t, Size + 1> arity{};
+  std::array<scalar_code, Size + 1> a{}, b{};
+  std::array<scalar_code, Outs + 1> out{};
+};
+// Kind, index, num, den, hash and check hash of operands 0 and 1 of every node and of every output;
+// `check` holds every node's check hash, `by_hash` the walk's hashes sorted.
+template <std::size_t Size, std::size_t Outs>
+constexpr scalar_program<Size, Outs> make_scalar_program(
+    const std::size_t (&arity)[Size + 1], const int (&k0)[Size + 1], const std::size_t (&i0)[Size + 1],
+    const std::intmax_t (&n0)[Size + 1], const std::intmax_t (&d0)[Size + 1], const std::uint64_t (&h0)[Size + 1],
+    const std::uint64_t (&c0)[Size + 1], const int (&k1)[Size + 1], const std::size_t (&i1)[Size + 1],
+    const std::intmax_t (&n1)[Size + 1], const std::intmax_t (&d1)[Size + 1], const std::uint64_t (&h1)[Size + 1],
+    const std::uint64_t (&c1)[Size + 1], const int (&kr)[Outs + 1], const std::size_t (&ir)[Outs + 1],
+    const std::intmax_t (&nr)[Outs + 1], const std::intmax_t (&dr)[Outs + 1], const std::uint64_t (&hr)[Outs + 1],
+    const std::uint64_t (&cr)[Outs + 1], const std::uint64_t (&check)[Size + 1], const dag_key* by_hash) {
+  scalar_program<Size, Outs> p{};
+  const auto code = [&](int kind, std::size_t index, std::intmax_t num, std::intmax_t den, std::uint64_t hash,
+                        std::uint64_t check_hash) {
+    if (kind == 6) return scalar_code{6, num, den};
+    if (kind != 0) return scalar_code{std::uint64_t{index} << 8 | static_cast<std::uint64_t>(kind), 0, 1};
+    const std::size_t slot = find_key(by_hash, Size, hash, Size);
+    if (slot == Size || check[slot] != check_hash) p.ok = false;
+    return scalar_code{std::uint64_t{slot < Size ? slot : 0} << 8, 0, 1};
+  };
+  for (std::size_t g = 0; g < Size; ++g) {
+    p.arity[g] = arity[g];
+    p.a[g] = code(k0[g], i0[g], n0[g], d0[g], h0[g], c0[g]);
+    if (arity[g] > 1) p.b[g] = code(k1[g], i1[g], n1[g], d1[g], h1[g], c1[g]);
+  }
+  for (std::size_t r = 0; r < Outs; ++r) p.out[r] = code(kr[r], ir[r], nr[r], dr[r], hr[r], cr[r]);
+  return p;
+}
+template <class Idx, class Nodes, class Roots> struct scalar_plan_data;
+template <class Idx, class... N, class... O>
+struct scalar_plan_data<Idx, tlist<N...>, tlist<O...>> {
+  using index = Idx;
+  enum : std::size_t { size = sizeof...(N), outputs = sizeof...(O) };
+  static constexpr scalar_program<sizeof...(N), sizeof...(O)> program = make_scalar_program<sizeof...(N), sizeof...(O)>(
+      {std::size_t{N::arity}..., 0},
+      {scalar_code_of<typename operand_at<N, 0>::type>::kind..., 0}, {scalar_code_of<typename operand_at<N, 0>::type>::index..., 0},
+      {scalar_code_of<typename operand_at<N, 0>::type>::num..., 0}, {scalar_code_of<typename operand_at<N, 0>::type>::den..., 1},
+      {type_hash_of<typename operand_at<N, 0>::type>::value..., 0}, {type_check_of<typename operand_at<N, 0>::type>::value..., 0},
+      {scalar_code_of<typename operand_at<N, 1>::type>::kind..., 0}, {scalar_code_of<typename operand_at<N, 1>::type>::index..., 0},
+      {scalar_code_of<typename operand_at<N, 1>::type>::num..., 0}, {scalar_code_of<typename operand_at<N, 1>::type>::den..., 1},
+      {type_hash_of<typename operand_at<N, 1>::type>::value..., 0}, {type_check_of<typename operand_at<N, 1>::type>::value..., 0},
+      {scalar_code_of<O>::kind..., 0}, {scalar_code_of<O>::index..., 0}, {scalar_code_of<O>::num..., 0},
+      {scalar_code_of<O>::den..., 1}, {type_hash_of<O>::value..., 0}, {type_check_of<O>::value..., 0},
+      {type_check_of<N>::value..., 0}, dag_tables<Idx>::by_hash.data());
+  static_assert(program.ok, "costate: two expression nodes have the same hash (internal error; please report)");
+};
+
+template <class E> struct op_of_node;
+template <class Op, class... A> struct op_of_node<node<Op, A...>> { using type = Op; };
+
+// Nodes [B, B + sizeof J) as one coded block; outputs [B, B + sizeof J) as one block of puts.
+template <class D, std::size_t B, class Seq> struct scalar_block;
+template <class D, std::size_t B, std::size_t... J>
+struct scalar_block<D, B, std::index_sequence<J...>> {
+  using type = coded_block<tlist<typename op_of_node<typename dag_node_type<typename D::index, B + J>::type>::type...>,
+                           std::index_sequence<(B + J)...>, std::index_sequence<D::program.arity[B + J]...>,
+                           std::integer_sequence<std::uint64_t, D::program.a[B + J].code...>,
+                           std::integer_sequence<std::intmax_t, D::program.a[B + J].num...>,
+                           std::integer_sequence<std::intmax_t, D::program.a[B + J].den...>,
+                           std::integer_sequence<std::uint64_t, D::program.b[B + J].code...>,
+                           std::integer_sequence<std::intmax_t, D::program.b[B + J].num...>,
+                           std::integer_sequence<std::intmax_t, D::program.b[B + J].den...>>;
+};
+constexpr std::size_t block_length(std::size_t size, std::size_t k) { return size - 64 * k < 64 ? size - 64 * k : 64; }
+template <class D, class Seq> struct scalar_blocks;
+template <class D, std::size_t... K>
+struct scalar_blocks<D, std::index_sequence<K...>> {
+  using type = tlist<typename scalar_block<D, 64 * K, std::make_index_sequence<block_length(D::size, K)>>::type...>;
+};
+template <class Dests> struct dest_table;
+template <std::size_t... Base, std::size_t... Offset, class... S, put_mode... Mode, bool... Optional>
+struct dest_table<tlist<out<Base, Offset, S, Mode, Optional>...>> {
+  static_assert(((S::rank == 0) && ...), "costate::plan: a scalar output goes to a scalar destination");
+  static constexpr std::size_t base[] = {Base..., 0}, offset[] = {Offset..., 0};
+  static constexpr bool accumulate[] = {(Mode == put_mode::accumulate)..., false}, optional[] = {Optional..., false};
+};
+template <class D, class Dests, std::size_t B, class Seq> struct scalar_put_block;
+template <class D, class Dests, std::size_t B, std::size_t... J>
+struct scalar_put_block<D, Dests, B, std::index_sequence<J...>> {
+  using t = dest_table<Dests>;
+  using type = coded_puts<std::index_sequence<t::base[B + J]...>, std::index_sequence<t::offset[B + J]...>,
+                          std::integer_sequence<bool, t::accumulate[B + J]...>, std::integer_sequence<bool, t::optional[B + J]...>,
+                          std::integer_sequence<std::uint64_t, D::program.out[B + J].code...>,
+                          std::integer_sequence<std::intmax_t, D::program.out[B + J].num...>,
+                          std::integer_sequence<std::intmax_t, D::program.out[B + J].den...>>;
+};
+template <class D, class Dests, class Seq> struct scalar_put_blocks;
+template <class D, class Dests, std::size_t... K>
+struct scalar_put_blocks<D, Dests, std::index_sequence<K...>> {
+  using type = tlist<typename scalar_put_block<D, Dests, 64 * K, std::make_index_sequence<block_length(D::outputs, K)>>::type...>;
+};
+template <class T, class D, class Sink, std::size_t... I>
+[[gnu::always_inline]] inline void emit_scalar_outputs(const T* v, const context<T>& c, Sink& sink, std::index_sequence<I...>) {
+  static_cast<void>(v), static_cast<void>(c), static_cast<void>(sink);
+  using in_order = int[];
+  static_cast<void>(in_order{0, (sink(std::integral_constant<std::size_t, I>{},
+                                      detail::scalar_value(v, c, D::program.out[I].code, D::program.out[I].num, D::program.out[I].den)),
+                                 0)...});
+}
+
+template <class OutputList>
+struct scalar_plan {
+  using index = dag_index<OutputList>;
+  using data = scalar_plan_data<index, typename index::nodes, OutputList>;
+  enum : std::size_t { slots = index::size, fused_nodes = 0, values = index::size, outputs = OutputList::size };
+  enum : std::size_t { code_size = slots + outputs };
+  enum : bool { blocked = true };
+  using blocks = typename scalar_blocks<data, std::make_index_sequence<(slots + 63) / 64>>::type;
+
+  template <class T>
+  [[gnu::always_inline]] static void fill(T* v, const context<T>& c) {
+    detail::run_scalar_blocks(v, c, blocks{});
+  }
+  template <class T, class Sink>
+  [[gnu::always_inline]] static void run(const context<T>& c, Sink&& sink) {
+    std::array<T, slots> v;
+    fill(v.data(), c);
+    detail::emit_scalar_outputs<T, data>(static_cast<const T*>(v.data()), c, sink, std::make_index_sequence<outputs>{});
+  }
+  template <class T, class Sink>
+  [[gnu::always_inline]] static void run_direct(const context<T>& c, Sink&& sink) {
+    run<T>(c, sink);
+  }
+  template <class T, class Dests>
+  [[gnu::always_inline]] static void run_direct_to(const context<T>& c, T* const* bases, Dests) {
+    static_assert(Dests::size == outputs, "costate::plan: one destination per output");
+    std::array<T, slots> v;
+    fill(v.data(), c);
+    detail::put_scalar_blocks(static_cast<const T*>(v.data()), c, bases,
+                              typename scalar_put_blocks<data, Dests, std::make_index_sequence<(outputs + 63) / 64>>::type{});
+  }
+};
+
+// The plan of a list of outputs: a scalar program when it is large and scalar throughout, else general.
+template <class OutputList, class Idx = dag_index<OutputList>>
+using plan_kind = pick_t<(Idx::size + OutputList::size > large_plan) && all_scalar_nodes<typename Idx::nodes>::value &&
+                             all_scalar_roots<OutputList>::value,
+                         scalar_plan<OutputList>, general_plan<OutputList>>;
+template <class OutputList> struct plan_for : plan_kind<OutputList> {};
 
 }  // namespace detail
 
