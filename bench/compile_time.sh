@@ -110,6 +110,21 @@ int main() {
 }
 CPP
 
+# Writes $2 into README.md between <!-- $1:begin --> and <!-- $1:end -->.
+write_readme() {
+  python3 - "$1" "$2" <<'PY'
+import re, sys
+marker, table = sys.argv[1], sys.argv[2]
+s = open("README.md").read()
+new, n = re.subn(r"<!-- %s:begin -->.*?<!-- %s:end -->" % (marker, marker),
+                 lambda m: "<!-- %s:begin -->\n%s\n<!-- %s:end -->" % (marker, table, marker), s, flags=re.S)
+if n:
+    open("README.md", "w").write(new)
+else:
+    print("README.md has no %s markers; table not written" % marker)
+PY
+}
+
 # best of 3: wall seconds and peak KiB
 measure() {
   local best_t=999 best_m=0
@@ -146,17 +161,7 @@ Made by \`bash bench/compile_time.sh\`.
 TABLE
 )
 echo "$table"
-python3 - "$table" <<'PY'
-import re, sys
-table = sys.argv[1]
-s = open("README.md").read()
-new, n = re.subn(r"<!-- compile:begin -->.*?<!-- compile:end -->",
-                 lambda m: "<!-- compile:begin -->\n" + table + "\n<!-- compile:end -->", s, flags=re.S)
-if n:
-    open("README.md", "w").write(new)
-else:
-    print("README.md has no compile markers; table not written")
-PY
+write_readme compile "$table"
 
 # The sweep: one gradient of a generated system per translation unit, nothing precompiled.
 sweep_rows=""
@@ -180,14 +185,4 @@ Made by \`bash bench/compile_time.sh\` (the systems by \`bench/gen_systems.py\`)
 TABLE
 )
 echo "$sweep_table"
-python3 - "$sweep_table" <<'PY'
-import re, sys
-table = sys.argv[1]
-s = open("README.md").read()
-new, n = re.subn(r"<!-- compile-sweep:begin -->.*?<!-- compile-sweep:end -->",
-                 lambda m: "<!-- compile-sweep:begin -->\n" + table + "\n<!-- compile-sweep:end -->", s, flags=re.S)
-if n:
-    open("README.md", "w").write(new)
-else:
-    print("README.md has no compile-sweep markers; table not written")
-PY
+write_readme compile-sweep "$sweep_table"
