@@ -617,8 +617,12 @@ template <class Dests> struct dest_table;
 template <std::size_t... Base, std::size_t... Offset, class... S, put_mode... Mode, bool... Optional>
 struct dest_table<tlist<out<Base, Offset, S, Mode, Optional>...>> {
   static_assert(((S::rank == 0) && ...), "costate::plan: a scalar output goes to a scalar destination");
-  static constexpr std::size_t base[] = {Base..., 0}, offset[] = {Offset..., 0};
-  static constexpr bool accumulate[] = {(Mode == put_mode::accumulate)..., false}, optional[] = {Optional..., false};
+  // (Bounds spelled out: clang 16 does not evaluate an array member of unknown bound of a class template
+  // in a template argument.)
+  static constexpr std::size_t base[sizeof...(Base) + 1] = {Base..., 0};
+  static constexpr std::size_t offset[sizeof...(Base) + 1] = {Offset..., 0};
+  static constexpr bool accumulate[sizeof...(Base) + 1] = {(Mode == put_mode::accumulate)..., false};
+  static constexpr bool optional[sizeof...(Base) + 1] = {Optional..., false};
 };
 template <class D, class Dests, std::size_t B, class Seq> struct scalar_put_block;
 template <class D, class Dests, std::size_t B, std::size_t... J>
