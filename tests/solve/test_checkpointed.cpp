@@ -7,6 +7,7 @@
 #include <boost/numeric/odeint/stepper/runge_kutta_cash_karp54.hpp>
 #include <boost/numeric/odeint/stepper/runge_kutta_fehlberg78.hpp>
 #include <cmath>
+#include <vector>
 
 #include "costate/check/check_gradient.hpp"
 #include "costate/expr/constant.hpp"
@@ -45,7 +46,9 @@ TEST_CASE("a fast decaying mode: the checkpointed adjoint equals the closed form
   const std::array z0{1.0, 3.0};
   const std::array th{A, C, K};
   const auto e = exact(A, C, K, z0[0], z0[1], T);
-  for (const adjoint_method m : {adjoint_method(checkpointed{}), adjoint_method(checkpointed{4})}) {
+  // In memory (the forward pass's dense output) and re-integrated from checkpoints (dense_memory = 0).
+  for (const adjoint_method m : {adjoint_method(checkpointed{}), adjoint_method(checkpointed{4}), adjoint_method{.dense_memory = 0},
+                                 adjoint_method{.segments = 4, .dense_memory = 0}}) {
     const auto g = gradient(fast_slow, z0, th, {0.0, T}, loss, options<>{.rtol = 1e-10, .atol = 1e-10, .adjoint = m});
     CHECK(g.loss == Approx(e.L).epsilon(1e-8));
     CHECK(g.dtheta[0] == Approx(e.da).epsilon(1e-6));
@@ -53,9 +56,15 @@ TEST_CASE("a fast decaying mode: the checkpointed adjoint equals the closed form
     CHECK(g.dtheta[2] == Approx(e.dk).epsilon(1e-6));
     CHECK(g.dz0[0] == Approx(e.du0).epsilon(1e-6));
     CHECK(g.dz0[1] == Approx(e.dv0).epsilon(1e-6));
-    CHECK(g.stats.backsolve_drift < 1.0);  // the re-integrated segments retrace the forward pass
-    CHECK(g.stats.recompute.steps == g.stats.forward.steps);
-    CHECK(g.stats.max_segment_steps > 0);
+    if (m.dense_memory == 0) {
+      CHECK(g.stats.backsolve_drift < 1.0);  // the re-integrated segments retrace the forward pass
+      CHECK(g.stats.recompute.steps == g.stats.forward.steps);
+      CHECK(g.stats.max_segment_steps > 0);
+      CHECK(g.stats.in_memory_steps == 0);
+    } else {
+      CHECK(g.stats.recompute.steps == 0);
+      CHECK(g.stats.in_memory_steps == g.stats.forward.steps);
+    }
   }
 }
 
@@ -142,7 +151,7 @@ TEST_CASE("the seminorm takes fewer adjoint steps for the same gradient", "[chec
 TEST_CASE("stats count steps, evaluations and checkpoints of every pass", "[checkpointed]") {
   const std::array z0{1.0, 3.0};
   const std::array th{0.1, 2.0, 100.0};
-  const auto g = gradient(fast_slow, z0, th, {0.0, 1.0}, loss, options<>{.adjoint = adjoint_method{.steps_per_checkpoint = 10}});
+  const auto g = gradient(fast_slow, z0, th, {0.0, 1.0}, loss, options<>{.adjoint = adjoint_method{.steps_per_checkpoint = 10, .dense_memory = 0}});
   CHECK(g.stats.forward.steps > 20);
   CHECK(g.stats.checkpoints == (g.stats.forward.steps + 9) / 10);
   CHECK(g.stats.max_segment_steps == 10);
@@ -156,7 +165,8 @@ TEST_CASE("stats count steps, evaluations and checkpoints of every pass", "[chec
 TEST_CASE("automatic checkpoints thin out to stay within max_checkpoints", "[checkpointed]") {
   const std::array z0{1.0, 3.0};
   const std::array th{0.1, 2.0, 100.0};
-  const auto every = options<>{.rtol = 1e-10, .atol = 1e-10, .adjoint = adjoint_method{.steps_per_checkpoint = 1, .max_checkpoints = 8}};
+  const auto every = options<>{.rtol = 1e-10, .atol = 1e-10,
+                               .adjoint = adjoint_method{.steps_per_checkpoint = 1, .max_checkpoints = 8, .dense_memory = 0}};
   const auto g = gradient(fast_slow, z0, th, {0.0, 2.0}, loss, every);
   INFO("forward steps " << g.stats.forward.steps << ", checkpoints " << g.stats.checkpoints << ", longest segment "
                         << g.stats.max_segment_steps);
@@ -182,7 +192,7 @@ TEST_CASE("one-step segments of steppers without dense output borrow a node from
   const auto g = gradient(forced, z0, th, {0.0, 5.0}, l,
                           options<odeint_stepper<boost::numeric::odeint::runge_kutta_cash_karp54>>{
                               .rtol = 1e-10, .atol = 1e-10,
-                                  .adjoint = adjoint_method{.steps_per_checkpoint = 1, .max_checkpoints = 1'000'000}});
+                                  .adjoint = adjoint_method{.steps_per_checkpoint = 1, .max_checkpoints = 1'000'000, .dense_memory = 0}});
   REQUIRE(g.stats.max_segment_steps == 1);
   for (std::size_t i = 0; i < 2; ++i) CHECK(g.dz0[i] == Approx(ref.dz0[i]).epsilon(3e-7));
   for (std::size_t i = 0; i < 4; ++i) CHECK(g.dtheta[i] == Approx(ref.dtheta[i]).epsilon(3e-7));
@@ -199,14 +209,61 @@ TEST_CASE("the checkpointed adjoint is as accurate as backsolve with a high-orde
   const std::array th{1.5, 1.0, 3.0, 1.0};
   const auto l = terminal_loss(0.5_c * (x * x + y * y));
   const auto ref = gradient(lv, z0, th, {0.0, 10.0}, l, options<>{.rtol = 1e-13, .atol = 1e-13});
-  const auto o = options<odeint_stepper<boost::numeric::odeint::runge_kutta_fehlberg78>>{.rtol = 1e-10, .atol = 1e-10};
-  const auto g = gradient(lv, z0, th, {0.0, 10.0}, l, o);
-  double err = 0, scale = 0;
-  for (std::size_t i = 0; i < 4; ++i) {
-    err = std::max(err, std::abs(g.dtheta[i] - ref.dtheta[i]));
-    scale = std::max(scale, std::abs(ref.dtheta[i]));
+  for (const std::size_t memory : {std::size_t{0}, std::size_t{1} << 20}) {  // re-integrated, in memory
+    auto o = options<odeint_stepper<boost::numeric::odeint::runge_kutta_fehlberg78>>{.rtol = 1e-10, .atol = 1e-10};
+    o.adjoint.dense_memory = memory;
+    const auto g = gradient(lv, z0, th, {0.0, 10.0}, l, o);
+    double err = 0, scale = 0;
+    for (std::size_t i = 0; i < 4; ++i) {
+      err = std::max(err, std::abs(g.dtheta[i] - ref.dtheta[i]));
+      scale = std::max(scale, std::abs(ref.dtheta[i]));
+    }
+    INFO("dense_memory " << memory << ": relative error " << err / scale << ", forward steps " << g.stats.forward.steps);
+    CHECK(err / scale < 2e-8);
+    if (memory == 0) CHECK(g.stats.recompute.steps == g.stats.forward.steps);  // the recompute pass retraces the steps
+    else CHECK(g.stats.in_memory_steps == 3 * g.stats.forward.steps);          // three pieces per step
   }
-  INFO("relative error " << err / scale << ", forward steps " << g.stats.forward.steps);
-  CHECK(err / scale < 2e-8);
-  CHECK(g.stats.recompute.steps == g.stats.forward.steps);  // the recompute pass still retraces the steps
+}
+
+TEST_CASE("in memory while it fits: the forward pass's dense output instead of re-integrated segments", "[checkpointed]") {
+  constexpr auto x = state<0>;
+  constexpr auto y = state<1>;
+  constexpr auto lv = ode(param<0> * x - param<1> * x * y, -param<2> * y + param<3> * x * y);
+  const std::array z0{1.0, 1.0};
+  const std::array th{1.5, 1.0, 3.0, 1.0};
+  const auto l = terminal_loss(x * y);
+  const auto ref = gradient(lv, z0, th, {0.0, 10.0}, l, options<>{.rtol = 1e-13, .atol = 1e-13});
+  // LV at 1e-8 takes ~200 dopri5 steps of 14 doubles: 1 MiB holds them, 8 KiB does not, 0 never tries.
+  for (const std::size_t memory : {std::size_t{1} << 20, std::size_t{8192}, std::size_t{0}}) {
+    auto o = options<>{.rtol = 1e-8, .atol = 1e-8};
+    o.adjoint.dense_memory = memory;
+    const auto g = gradient(lv, z0, th, {0.0, 10.0}, l, o);
+    INFO("dense_memory " << memory << ", forward steps " << g.stats.forward.steps);
+    REQUIRE(g.stats.forward.steps > 8192 / (14 * 8));
+    if (memory == std::size_t{1} << 20) {
+      CHECK(g.stats.in_memory_steps == g.stats.forward.steps);
+      CHECK(g.stats.recompute.steps == 0);
+      CHECK(g.stats.recompute.rhs_evals == 0);
+    } else {
+      CHECK(g.stats.in_memory_steps == 0);
+      CHECK(g.stats.recompute.steps == g.stats.forward.steps);
+    }
+    for (std::size_t i = 0; i < 4; ++i) CHECK(g.dtheta[i] == Approx(ref.dtheta[i]).epsilon(1e-6));
+    for (std::size_t i = 0; i < 2; ++i) CHECK(g.dz0[i] == Approx(ref.dz0[i]).epsilon(1e-6));
+    CHECK(g.dt1 == Approx(ref.dt1).epsilon(1e-6));
+  }
+  // With observations the adjoint stops at each (λ jumps there), reading z from memory between them.
+  const std::vector<double> times{2.0, 5.0, 7.5, 10.0};
+  const std::vector<double> data{1.0, 2.0, 0.5, 1.5};
+  constexpr auto d = input<0>;
+  auto mem = options<>{.rtol = 1e-10, .atol = 1e-10};
+  auto re = mem;
+  re.adjoint.dense_memory = 0;
+  const auto a = gradient(lv, z0, th, {0.0, 10.0}, observations(0.5_c * (x - d) * (x - d), times, data), mem);
+  const auto b = gradient(lv, z0, th, {0.0, 10.0}, observations(0.5_c * (x - d) * (x - d), times, data), re);
+  CHECK(a.stats.in_memory_steps == a.stats.forward.steps);
+  CHECK(b.stats.in_memory_steps == 0);
+  CHECK(a.loss == b.loss);
+  for (std::size_t i = 0; i < 4; ++i) CHECK(a.dtheta[i] == Approx(b.dtheta[i]).epsilon(1e-7));
+  for (std::size_t k = 0; k < times.size(); ++k) CHECK(a.dtimes[k] == Approx(b.dtimes[k]).epsilon(1e-7));
 }

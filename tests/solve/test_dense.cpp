@@ -94,3 +94,49 @@ TEST_CASE("a one-step segment interpolates with the cubic Hermite polynomial", "
   seg(0.0, v.data());
   CHECK(v[0] == 1.0);
 }
+
+namespace {
+// Records through record_within(max_values) as gradient()'s forward pass does, keeping the most values held.
+struct limited_recorder {
+  static constexpr bool records_steps = true;
+  detail::dense_segment<2>* seg;
+  std::size_t max_values;
+  bool fit = true;
+  std::size_t most = 0;
+  template <class St, class S, class Rhs>
+  void record(const St& st, double t0, const S& z0, const S& f0, double t1, const S& z1, const S& f1, double h, Rhs& rhs) {
+    if (fit && !seg->record_within(max_values, st, t0, z0, f0, t1, z1, f1, h, rhs)) fit = false;
+    most = std::max(most, seg->values());
+  }
+};
+// Whether every step fit; the most values held and the steps recorded.
+template <class Tag>
+bool record_limited(const Tag& tag, std::size_t max_values, std::size_t& most, std::size_t& steps) {
+  detail::dense_segment<2> seg;
+  limited_recorder rec{&seg, max_values};
+  std::array<double, 2> z{1.0, 0.0};
+  detail::integrate(tag, oscillator{}, z, 0.0, 60.0, {1e-10, 1e-10}, 1'000'000, "forward", rec);
+  seg.finalize();
+  most = std::max(rec.most, seg.values());
+  steps = seg.steps();
+  return rec.fit;
+}
+}  // namespace
+
+TEST_CASE("recording within a budget stops before the segment would exceed it", "[dense]") {
+  std::size_t most = 0, steps = 0;
+  // Unlimited: every step recorded (dopri5: 14 values a step for 2 states).
+  REQUIRE(record_limited(dopri5{}, 1'000'000, most, steps));
+  const std::size_t all = steps;
+  CHECK(most == all * detail::dense_segment<2>::stride);
+  // A budget of a third of that: recording stops, and never holds more than the budget.
+  const std::size_t budget = all * detail::dense_segment<2>::stride / 3;
+  CHECK(!record_limited(dopri5{}, budget, most, steps));
+  CHECK(most <= budget);
+  CHECK(steps < all);
+  // Steppers without a continuous extension hold points until finalize(): counted too.
+  REQUIRE(record_limited(rk4{.dt = 0.05}, 1'000'000, most, steps));
+  const std::size_t rk4_most = most;
+  CHECK(!record_limited(rk4{.dt = 0.05}, rk4_most / 2, most, steps));
+  CHECK(most <= rk4_most / 2);
+}

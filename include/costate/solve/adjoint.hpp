@@ -65,20 +65,24 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
   cp.cap = opt.adjoint.max_checkpoints;
   cp.countdown = cp.every;
   const bool automatic = cp.every != std::numeric_limits<std::size_t>::max();
+  // The checkpointed adjoint's in-memory mode: the forward pass's own dense output, while it fits.
+  using zsource = dense_segment<n>;
+  zsource trajectory;
+  gradient_recorder<n> recorder{automatic ? &cp : nullptr, dense && opt.adjoint.dense_memory > 0 ? &trajectory : nullptr,
+                                opt.adjoint.dense_memory / sizeof(double)};
   {
     std::array<double, n> z = z0;
     cp.push(stops[0].t, 0.0, stops[0].obs, none, z);
     for (std::size_t i = 0; i + 1 < stops.size(); ++i) {
       const double a = stops[i].t, b = stops[i + 1].t;
       cp.stop_at = b;
-      // Without automatic checkpoints nothing records: the step loop without the recording branch.
       const step_budget budget{opt.max_steps, r.stats.forward};
-      accumulate(r.stats.forward, automatic ? integrate(opt.stepper, f, z, a, b, ftol, budget, "forward", cp)
-                                            : integrate(opt.stepper, f, z, a, b, ftol, budget, "forward", no_observer{}));
+      accumulate(r.stats.forward, integrate(opt.stepper, f, z, a, b, ftol, budget, "forward", recorder));
       cp.push(b, 0.0, stops[i + 1].obs, none, z);
     }
     r.z1 = z;
   }
+  const bool in_memory = recorder.trajectory != nullptr && trajectory.steps() > 0;
   const std::size_t M = cp.size() - 1;  // checkpoint intervals
   const auto& ct = cp.t;
   const auto& ch = cp.h;
@@ -137,7 +141,6 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
   // The adjoint state is [λ | g_θ | (g_t)] (system/rhs.hpp); backsolve integrates [z | λ | g_θ | (g_t)]
   // interval by interval and copies the tail back.
   using kernels = kernels_of<Sys>;
-  using zsource = dense_segment<n>;
   using interpolated_rhs = typename kernels::template interpolated<zsource>;
   constexpr std::size_t na = interpolated_rhs::size;
   zsource seg;
@@ -170,7 +173,21 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
                                            step_budget{opt.max_steps, r.stats.backward}, "adjoint", no_observer{}, h, &h));
   };
 
-  if (dense) {
+  if (dense && in_memory) {
+    // z(t) from the forward pass's dense output: the adjoint stops only where the loss makes λ jump
+    // (observations) and at the stops, not at automatic checkpoints.
+    trajectory.finalize();
+    r.stats.in_memory_steps = trajectory.steps();
+    const interpolated_rhs adj_memory{theta.data(), u, &trajectory};
+    std::size_t from = M;
+    for (std::size_t j = M; j-- > 0;) {
+      if (j > 0 && cp.step[j] != none) continue;
+      accumulate(r.stats.backward, integrate(opt.stepper, adj_memory, y, ct[from], ct[j], atol_interpolated,
+                                             step_budget{opt.max_steps, r.stats.backward}, "adjoint", no_observer{}, h, &h));
+      observe(j, y.data());
+      from = j;
+    }
+  } else if (dense) {
     for (std::size_t j = M; j-- > 0;) {
       interpolated_interval(j);
       observe(j, y.data());

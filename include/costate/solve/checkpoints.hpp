@@ -73,6 +73,28 @@ struct checkpoint_store {
   }
 };
 
+// The forward pass of gradient(): checkpoints (when automatic ones are due) and, while it fits its
+// budget of doubles, the whole pass's dense output (the checkpointed adjoint's in-memory mode). Past
+// the budget the dense output is released and only checkpoints are kept. One step loop serves every
+// combination: the two tests per accepted step cost nothing measurable.
+template <std::size_t N>
+struct gradient_recorder {
+  static constexpr bool records_steps = true;
+  checkpoint_store<N>* checkpoints = nullptr;
+  dense_segment<N>* trajectory = nullptr;
+  std::size_t max_values = 0;
+  template <class Stepper, class S, class Rhs>
+  [[gnu::always_inline]] void record(const Stepper& st, double t0, const S& z0, const S& f0, double t1, const S& z1,
+                                     const S& f1, double h, Rhs& rhs) {
+    if (checkpoints) checkpoints->record(st, t0, z0, f0, t1, z1, f1, h, rhs);
+    if (trajectory && !trajectory->record_within(max_values, st, t0, z0, f0, t1, z1, f1, h, rhs)) drop();
+  }
+  [[gnu::noinline]] void drop() {
+    trajectory->release();
+    trajectory = nullptr;
+  }
+};
+
 // A recorder that may record checkpoints, dense output or nothing, decided at run time: solve's
 // passes use it, so that they share one instantiation of the step loop. gradient() passes the
 // checkpoint store or the dense segment itself (or no_observer), without the branch on every step.

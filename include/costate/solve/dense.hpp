@@ -16,7 +16,8 @@
 //     the same per-step coefficients by finalize(), so that each read is one Horner evaluation
 //     (evaluating the divided differences at every read made rk4's checkpointed gradient 3.8 times
 //     slower than backsolve).
-// Memory: one segment's steps; the vector is reused from segment to segment.
+// Memory: one segment's steps (the vector is reused from segment to segment), or, in the checkpointed
+// adjoint's in-memory mode, the whole forward pass's steps up to a budget (record_within).
 #pragma once
 
 #include <algorithm>
@@ -79,6 +80,30 @@ class dense_segment {
     neighbour_ = false;
   }
   std::size_t steps() const { return steps_; }
+  // Values (doubles) this segment holds and would hold after finalize(), and what it may hold at the
+  // most (record_within: see there).
+  std::size_t values() const { return coef_.size() + points_.size() + (points_.empty() ? 0 : steps_ * stride); }
+  // Frees the recording: the in-memory mode of the checkpointed adjoint gives up on it.
+  void release() {
+    clear();
+    coef_ = {};
+    points_ = {};
+  }
+
+  // record() unless the segment would then hold more than max_values doubles (counting what
+  // finalize() will make of recorded points): returns false, recording nothing, where it would. The
+  // vectors grow by doubling up to max_values and no further, so their allocation stays within it.
+  template <class Stepper, class S, class Rhs>
+  [[gnu::always_inline]] bool record_within(std::size_t max_values, const Stepper& stepper, double t0, const S& z0,
+                                            const S& f0, double t1, const S& z1, const S& f1, double h, Rhs& rhs) {
+    // One step adds at most 3 pieces (steppers with inner nodes), each a coefficient row and a point.
+    constexpr std::size_t per_step = 3 * (stride + 1 + 2 * N) + 1 + 2 * N;
+    if (values() + per_step > max_values) return false;
+    reserve_within(coef_, max_values);
+    reserve_within(points_, max_values);
+    record(stepper, t0, z0, f0, t1, z1, f1, h, rhs);
+    return true;
+  }
   double front() const { return coef_[0]; }  // the recorded span [front, back]
   double back() const { return coef_[(steps_ - 1) * stride] + coef_[(steps_ - 1) * stride + 1]; }
 
@@ -153,6 +178,7 @@ class dense_segment {
   // last step; a neighbouring checkpoint for a one-step segment), or the cubic with two nodes.
   void finalize() {
     if (points_.empty()) return;
+    coef_.reserve(coef_.size() + steps_ * stride);
     for (std::size_t k = 0; k < steps_; ++k) {
       const double* a = point(k);
       const double* b = point(k + 1);
@@ -208,6 +234,11 @@ class dense_segment {
   }
 
  private:
+  static void reserve_within(std::vector<double>& v, std::size_t max_values) {
+    constexpr std::size_t room = 3 * (stride + 1 + 2 * N) + 1 + 2 * N;
+    if (v.capacity() - v.size() >= room) return;
+    v.reserve(std::min(std::max(2 * v.capacity(), v.size() + room), std::max(max_values, v.size() + room)));
+  }
   double* push_step(double t, double h) {
     const std::size_t base = coef_.size();
     coef_.resize(base + stride);

@@ -26,6 +26,9 @@ struct gradient_stats {
   // max_drift tolerance units (or the backward pass failed), and which were therefore integrated
   // again with z interpolated from a forward re-integration, as the checkpointed adjoint does.
   std::size_t backsolve_fallbacks = 0;
+  // Checkpointed: the forward pass's steps whose dense output the backward pass read from memory
+  // (adjoint_method::dense_memory); 0 where it did not fit, and the segments were re-integrated.
+  std::size_t in_memory_steps = 0;
 };
 
 template <std::size_t N, std::size_t P>

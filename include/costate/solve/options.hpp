@@ -64,6 +64,11 @@ struct rosenbrock4 {
 //     and backsolve_fallbacks counts the intervals done again. Fixed-step steppers have no error
 //     control, but rtol and atol still say how close to the forward z backsolve must stay;
 //     max_drift = infinity turns the check off (and with it the guarantee).
+//   dense_memory (interpolate = true): the forward pass also keeps its own dense output while that
+//     takes at most dense_memory bytes; the backward pass then reads z(t) from it, and no segment is
+//     re-integrated (gradient_stats::in_memory_steps; recompute stays 0). Past the budget the
+//     recording is dropped and the checkpoints serve as above, so memory stays within it either way.
+//     0 always re-integrates. The gradient is the same to the tolerance either way.
 //   segments: checkpoints at the ends of `segments` equal parts of [t0, t1]; 0 places a checkpoint
 //     every `steps_per_checkpoint` accepted forward steps instead, doubling that spacing whenever
 //     there would be more than `max_checkpoints` of them, so that memory is O(max_checkpoints +
@@ -75,6 +80,7 @@ struct adjoint_method {
   std::size_t steps_per_checkpoint = 64;
   std::size_t max_checkpoints = 1024;
   double max_drift = 100.0;
+  std::size_t dense_memory = std::size_t{1} << 20;  // bytes (1 MiB)
 };
 // z re-integrated backward with λ, restarting from the forward pass's z at automatic checkpoints:
 // the cheapest where the backward z stays on the forward trajectory (oscillators, conservative
