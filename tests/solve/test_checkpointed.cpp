@@ -39,6 +39,13 @@ closed_form exact(double A, double C, double K, double u0, double v0, double T) 
   const double duT_dk = C * v0 * (-T * ek / (A - K) + q / (A - K));
   return {0.5 * uT * uT, uT * duT_da, uT * v0 * q, uT * duT_dk, uT * ea, uT * C * q};
 }
+
+// Lotka–Volterra from (1, 1) with θ = (1.5, 1, 3, 1).
+constexpr auto lv_x = state<0>;
+constexpr auto lv_y = state<1>;
+constexpr auto lv = ode(param<0> * lv_x - param<1> * lv_x * lv_y, -param<2> * lv_y + param<3> * lv_x * lv_y);
+constexpr std::array lv_z0{1.0, 1.0};
+constexpr std::array lv_theta{1.5, 1.0, 3.0, 1.0};
 }  // namespace
 
 TEST_CASE("a fast decaying mode: the checkpointed adjoint equals the closed form", "[checkpointed]") {
@@ -202,17 +209,12 @@ TEST_CASE("the checkpointed adjoint is as accurate as backsolve with a high-orde
   // runge_kutta_fehlberg78 has no continuous extension and takes long steps: interpolating z through
   // the ends of three steps limited the gradient to 4.9e-6 at tolerances 1e-10 (backsolve: 2.7e-9).
   // Dense output now adds two nodes inside each of its steps.
-  constexpr auto x = state<0>;
-  constexpr auto y = state<1>;
-  constexpr auto lv = ode(param<0> * x - param<1> * x * y, -param<2> * y + param<3> * x * y);
-  const std::array z0{1.0, 1.0};
-  const std::array th{1.5, 1.0, 3.0, 1.0};
-  const auto l = terminal_loss(0.5_c * (x * x + y * y));
-  const auto ref = gradient(lv, z0, th, {0.0, 10.0}, l, options<>{.rtol = 1e-13, .atol = 1e-13});
+  const auto l = terminal_loss(0.5_c * (lv_x * lv_x + lv_y * lv_y));
+  const auto ref = gradient(lv, lv_z0, lv_theta, {0.0, 10.0}, l, options<>{.rtol = 1e-13, .atol = 1e-13});
   for (const std::size_t memory : {std::size_t{0}, std::size_t{1} << 20}) {  // re-integrated, in memory
     auto o = options<odeint_stepper<boost::numeric::odeint::runge_kutta_fehlberg78>>{.rtol = 1e-10, .atol = 1e-10};
     o.adjoint.dense_memory = memory;
-    const auto g = gradient(lv, z0, th, {0.0, 10.0}, l, o);
+    const auto g = gradient(lv, lv_z0, lv_theta, {0.0, 10.0}, l, o);
     double err = 0, scale = 0;
     for (std::size_t i = 0; i < 4; ++i) {
       err = std::max(err, std::abs(g.dtheta[i] - ref.dtheta[i]));
@@ -226,18 +228,13 @@ TEST_CASE("the checkpointed adjoint is as accurate as backsolve with a high-orde
 }
 
 TEST_CASE("in memory while it fits: the forward pass's dense output instead of re-integrated segments", "[checkpointed]") {
-  constexpr auto x = state<0>;
-  constexpr auto y = state<1>;
-  constexpr auto lv = ode(param<0> * x - param<1> * x * y, -param<2> * y + param<3> * x * y);
-  const std::array z0{1.0, 1.0};
-  const std::array th{1.5, 1.0, 3.0, 1.0};
-  const auto l = terminal_loss(x * y);
-  const auto ref = gradient(lv, z0, th, {0.0, 10.0}, l, options<>{.rtol = 1e-13, .atol = 1e-13});
+  const auto l = terminal_loss(lv_x * lv_y);
+  const auto ref = gradient(lv, lv_z0, lv_theta, {0.0, 10.0}, l, options<>{.rtol = 1e-13, .atol = 1e-13});
   // LV at 1e-8 takes ~200 dopri5 steps of 14 doubles: 1 MiB holds them, 8 KiB does not, 0 never tries.
   for (const std::size_t memory : {std::size_t{1} << 20, std::size_t{8192}, std::size_t{0}}) {
     auto o = options<>{.rtol = 1e-8, .atol = 1e-8};
     o.adjoint.dense_memory = memory;
-    const auto g = gradient(lv, z0, th, {0.0, 10.0}, l, o);
+    const auto g = gradient(lv, lv_z0, lv_theta, {0.0, 10.0}, l, o);
     INFO("dense_memory " << memory << ", forward steps " << g.stats.forward.steps);
     REQUIRE(g.stats.forward.steps > 8192 / (14 * 8));
     if (memory == std::size_t{1} << 20) {
@@ -259,8 +256,8 @@ TEST_CASE("in memory while it fits: the forward pass's dense output instead of r
   auto mem = options<>{.rtol = 1e-10, .atol = 1e-10};
   auto re = mem;
   re.adjoint.dense_memory = 0;
-  const auto a = gradient(lv, z0, th, {0.0, 10.0}, observations(0.5_c * (x - d) * (x - d), times, data), mem);
-  const auto b = gradient(lv, z0, th, {0.0, 10.0}, observations(0.5_c * (x - d) * (x - d), times, data), re);
+  const auto a = gradient(lv, lv_z0, lv_theta, {0.0, 10.0}, observations(0.5_c * (lv_x - d) * (lv_x - d), times, data), mem);
+  const auto b = gradient(lv, lv_z0, lv_theta, {0.0, 10.0}, observations(0.5_c * (lv_x - d) * (lv_x - d), times, data), re);
   CHECK(a.stats.in_memory_steps == a.stats.forward.steps);
   CHECK(b.stats.in_memory_steps == 0);
   CHECK(a.loss == b.loss);
