@@ -29,3 +29,4 @@
 #include "costate/solve/rosenbrock.hpp"
 #include "costate/solve/solve.hpp"
 #include "costate/check/check_gradient.hpp"
+#include "costate/version.hpp"
