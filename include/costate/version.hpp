@@ -1,5 +1,6 @@
 // costate's version, the same as its CMake package's (find_package(costate 0.1)); CMakeLists.txt
-// stops with an error when the two differ.
+// stops with an error when the two differ. (library_version rather than version: a user's own
+// `version` stays unambiguous under `using namespace costate`.)
 #pragma once
 
 #define COSTATE_VERSION_MAJOR 0
@@ -12,5 +13,5 @@ namespace costate {
 struct version_number {
   int major, minor, patch;
 };
-inline constexpr version_number version{COSTATE_VERSION_MAJOR, COSTATE_VERSION_MINOR, COSTATE_VERSION_PATCH};
+inline constexpr version_number library_version{COSTATE_VERSION_MAJOR, COSTATE_VERSION_MINOR, COSTATE_VERSION_PATCH};
 }  // namespace costate
