@@ -102,13 +102,16 @@ struct limited_recorder {
   detail::dense_segment<2>* seg;
   std::size_t max_values;
   bool fit = true;
-  std::size_t most = 0;
+  std::size_t most = 0, most_allocated = 0;
   template <class St, class S, class Rhs>
   void record(const St& st, double t0, const S& z0, const S& f0, double t1, const S& z1, const S& f1, double h, Rhs& rhs) {
     if (fit && !seg->record_within(max_values, st, t0, z0, f0, t1, z1, f1, h, rhs)) fit = false;
     most = std::max(most, seg->values());
+    most_allocated = std::max(most_allocated, seg->allocated());
   }
 };
+// The most doubles allocated by the last record_limited() (after finalize() too).
+std::size_t last_allocated = 0;
 // Whether every step fit; the most values held and the steps recorded.
 template <class Tag>
 bool record_limited(const Tag& tag, std::size_t max_values, std::size_t& most, std::size_t& steps) {
@@ -118,6 +121,7 @@ bool record_limited(const Tag& tag, std::size_t max_values, std::size_t& most, s
   detail::integrate(tag, oscillator{}, z, 0.0, 60.0, {1e-10, 1e-10}, 1'000'000, "forward", rec);
   seg.finalize();
   most = std::max(rec.most, seg.values());
+  last_allocated = std::max(rec.most_allocated, seg.allocated());
   steps = seg.steps();
   return rec.fit;
 }
@@ -133,10 +137,14 @@ TEST_CASE("recording within a budget stops before the segment would exceed it", 
   const std::size_t budget = all * detail::dense_segment<2>::stride / 3;
   CHECK(!record_limited(dopri5{}, budget, most, steps));
   CHECK(most <= budget);
+  // Allocated: the budget and at most one step's room (3 pieces of 14 + 5 values) more.
+  constexpr std::size_t step_room = 3 * (detail::dense_segment<2>::stride + 5) + 5;
+  CHECK(last_allocated <= budget + step_room);
   CHECK(steps < all);
   // Steppers without a continuous extension hold points until finalize(): counted too.
   REQUIRE(record_limited(rk4{.dt = 0.05}, 1'000'000, most, steps));
   const std::size_t rk4_most = most;
   CHECK(!record_limited(rk4{.dt = 0.05}, rk4_most / 2, most, steps));
   CHECK(most <= rk4_most / 2);
+  CHECK(last_allocated <= rk4_most / 2 + step_room);  // points and finalize()'s coefficients together
 }

@@ -83,6 +83,7 @@ class dense_segment {
   // Values (doubles) this segment holds and would hold after finalize(), and what it may hold at the
   // most (record_within: see there).
   std::size_t values() const { return coef_.size() + points_.size() + (points_.empty() ? 0 : steps_ * stride); }
+  std::size_t allocated() const { return coef_.capacity() + points_.capacity(); }  // doubles
   // Frees the recording: the in-memory mode of the checkpointed adjoint gives up on it.
   void release() {
     clear();
@@ -92,15 +93,15 @@ class dense_segment {
 
   // record() unless the segment would then hold more than max_values doubles (counting what
   // finalize() will make of recorded points): returns false, recording nothing, where it would. The
-  // vectors grow by doubling up to max_values and no further, so their allocation stays within it.
+  // vector a stepper records into grows by doubling up to its share of max_values and no further (for
+  // points, the share that leaves room for finalize()'s coefficients), so the allocation stays within
+  // max_values plus one step.
   template <class Stepper, class S, class Rhs>
   [[gnu::always_inline]] bool record_within(std::size_t max_values, const Stepper& stepper, double t0, const S& z0,
                                             const S& f0, double t1, const S& z1, const S& f1, double h, Rhs& rhs) {
-    // One step adds at most 3 pieces (steppers with inner nodes), each a coefficient row and a point.
-    constexpr std::size_t per_step = 3 * (stride + 1 + 2 * N) + 1 + 2 * N;
-    if (values() + per_step > max_values) return false;
-    reserve_within(coef_, max_values);
-    reserve_within(points_, max_values);
+    if (values() + room > max_values) return false;
+    if constexpr (HasContinuousExtension<Stepper, S>) reserve_within(coef_, max_values);
+    else reserve_within(points_, max_values / (1 + 2 * N + stride) * (1 + 2 * N));
     record(stepper, t0, z0, f0, t1, z1, f1, h, rhs);
     return true;
   }
@@ -234,10 +235,11 @@ class dense_segment {
   }
 
  private:
-  static void reserve_within(std::vector<double>& v, std::size_t max_values) {
-    constexpr std::size_t room = 3 * (stride + 1 + 2 * N) + 1 + 2 * N;
+  // The most one recorded step adds: 3 pieces (steppers with inner nodes), each a coefficient row and a point.
+  static constexpr std::size_t room = 3 * (stride + 1 + 2 * N) + 1 + 2 * N;
+  static void reserve_within(std::vector<double>& v, std::size_t limit) {
     if (v.capacity() - v.size() >= room) return;
-    v.reserve(std::min(std::max(2 * v.capacity(), v.size() + room), std::max(max_values, v.size() + room)));
+    v.reserve(std::min(std::max(2 * v.capacity(), v.size() + room), std::max(limit, v.size() + room)));
   }
   double* push_step(double t, double h) {
     const std::size_t base = coef_.size();

@@ -51,6 +51,19 @@ template <std::size_t Offset, put_mode Mode, class... X, std::size_t Base>
 struct leaf_outs<Offset, Mode, tlist<X...>, Base> {
   using type = tlist<out<Base, Offset + X::index, typename X::shape_type, Mode>...>;
 };
+
+// A right-hand side's evaluate(), inlined into the stepper, or, for large plans (Rhs::out_of_line),
+// called as one function: inlined into each of a stepper's stage evaluations, a plan of hundreds of
+// nodes is optimised once per call site (expr/plan.hpp's large_plan).
+template <class Rhs, class State>
+[[gnu::noinline]] void evaluate_out_of_line(const Rhs& rhs, const State& x, State& dxdt, double t) {
+  rhs.evaluate(x, dxdt, t);
+}
+template <class Rhs, class State>
+[[gnu::always_inline]] inline void evaluate_rhs(const Rhs& rhs, const State& x, State& dxdt, double t) {
+  if constexpr (Rhs::out_of_line) detail::evaluate_out_of_line(rhs, x, dxdt, t);
+  else rhs.evaluate(x, dxdt, t);
+}
 }  // namespace detail
 
 // dz/dt = f(z, θ, t)
@@ -209,7 +222,6 @@ struct adjoint_rhs {
   static constexpr std::size_t size = 2 * n + p + (WithTime ? 1 : 0);
   using vjps = vjp_evaluator<Sys, T>;
   static constexpr bool direct_z = vjps::cover_z::direct, direct_p = vjps::cover_p::direct;
-  static constexpr std::size_t nf = Sys::rhs::size;
   using outputs = typename detail::concat<typename Sys::rhs, detail::adjoint_vjp_outputs<Sys, WithTime>>::type;
   using plan_type = typename detail::plan_of<outputs>::type;
   // f into dz/dt (bases[1]), the VJPs into [λ | g_θ | (g_t)] (bases[0]).
@@ -219,7 +231,7 @@ struct adjoint_rhs {
   // computed twice, and the compiler instantiates and optimises the system once less.
   using vjp_plan = typename detail::plan_of<detail::adjoint_vjp_outputs<Sys, WithTime>>::type;
   static constexpr bool composed = vjp_plan::blocked;
-  static constexpr bool out_of_line = [] {  // see forward_rhs (if constexpr: a composed adjoint never forms plan_type)
+  static constexpr bool out_of_line = [] {  // (if constexpr: a composed adjoint never forms plan_type)
     if constexpr (composed) return true;
     else return plan_type::code_size > detail::large_plan;
   }();
@@ -228,11 +240,8 @@ struct adjoint_rhs {
 
   template <class State>
   [[gnu::always_inline]] void operator()(const State& x, State& dxdt, double t) const {
-    if constexpr (out_of_line) call(x, dxdt, t);
-    else evaluate(x, dxdt, t);
+    detail::evaluate_rhs(*this, x, dxdt, t);
   }
-  template <class State>
-  [[gnu::noinline]] void call(const State& x, State& dxdt, double t) const { evaluate(x, dxdt, t); }
   template <class State>
   [[gnu::always_inline]] void evaluate(const State& x, State& dxdt, double t) const {
     // The VJPs are linear in λ: seeded with -λ they are -λᵀ∂f/∂X, so no output needs negating.
@@ -264,18 +273,15 @@ struct interpolated_adjoint_rhs {
   using vjps = vjp_evaluator<Sys, T>;
   using plan_type = typename detail::plan_of<detail::adjoint_vjp_outputs<Sys, WithTime>>::type;
   using outs = typename vjps::template outs_for<WithTime>;
-  static constexpr bool out_of_line = plan_type::code_size > detail::large_plan;  // see forward_rhs
+  static constexpr bool out_of_line = plan_type::code_size > detail::large_plan;  // see detail::evaluate_rhs
   const T* theta;
   const double* inputs;
   const ZSource* zsource;
 
   template <class State>
   [[gnu::always_inline]] void operator()(const State& x, State& dxdt, double t) const {
-    if constexpr (out_of_line) call(x, dxdt, t);
-    else evaluate(x, dxdt, t);
+    detail::evaluate_rhs(*this, x, dxdt, t);
   }
-  template <class State>
-  [[gnu::noinline]] void call(const State& x, State& dxdt, double t) const { evaluate(x, dxdt, t); }
   template <class State>
   [[gnu::always_inline]] void evaluate(const State& x, State& dxdt, double t) const {
     std::array<T, n> minus_lambda, z;
