@@ -10,11 +10,19 @@
 // clang ≥ 17 (aggregate CTAD), but not on clang 16, so the documentation spells it out.
 //
 // Field order (designated initialisers must follow it):
-//   .stepper, .rtol, .atol, .adjoint_rtol, .adjoint_atol, .adjoint, .max_steps, .seminorm
+//   .stepper, .rtol, .atol, .adjoint_rtol, .adjoint_atol, .quadrature_atol, .adjoint, .max_steps, .seminorm
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
+#include <initializer_list>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "costate/error.hpp"
 
 namespace costate {
 
@@ -94,13 +102,52 @@ struct checkpointed {
   constexpr operator adjoint_method() const { return {count, true}; }
 };
 
+// An absolute tolerance: one value for every component (`.atol = 1e-8`), or one value per state of
+// the system (`.atol = {1e-8, 1e-14, 1e-6}`, as CVODES' vector tolerances), for states whose scales
+// differ by orders of magnitude (a species at 1e-5 beside one at 1: a scalar atol small enough for the
+// first makes the second pay for digits nobody needs, one large enough for the second leaves the
+// first uncontrolled). A list must have exactly one value per state; gradient() and solve() say so
+// otherwise.
+class absolute_tolerance {
+ public:
+  absolute_tolerance(double value) : value_(value) {}  // NOLINT: `.atol = 1e-8` converts
+  absolute_tolerance(std::initializer_list<double> values) : each_(values), listed_(true) {}
+  template <std::size_t N>
+  absolute_tolerance(const std::array<double, N>& values) : each_(values.begin(), values.end()), listed_(true) {}  // NOLINT
+  explicit absolute_tolerance(std::vector<double> values) : each_(std::move(values)), listed_(true) {}
+
+  bool per_state() const { return listed_; }
+  std::size_t size() const { return each_.size(); }  // values listed (0 for one value for all)
+  // The value for state i (the one value, for a scalar tolerance).
+  double operator[](std::size_t i) const { return listed_ ? each_[i] : value_; }
+  // The smallest value: what components outside the list (quadratures) get by default.
+  double smallest() const { return listed_ ? *std::min_element(each_.begin(), each_.end()) : value_; }
+  // The one value of a scalar tolerance; a per-state one has none.
+  double value() const {
+    if (listed_) throw error("absolute_tolerance::value(): this tolerance has one value per state");
+    return value_;
+  }
+  const std::vector<double>& values() const { return each_; }
+
+ private:
+  std::vector<double> each_;
+  double value_ = 0.0;
+  bool listed_ = false;
+};
+
 template <class Stepper = dopri5>
 struct options {
   Stepper stepper{};
   double rtol = 1e-8;
-  double atol = 1e-8;
-  std::optional<double> adjoint_rtol{};  // default: rtol
-  std::optional<double> adjoint_atol{};  // default: atol
+  absolute_tolerance atol = 1e-8;         // one value, or one per state (see absolute_tolerance)
+  std::optional<double> adjoint_rtol{};   // λ (and g_θ); default: rtol
+  // λ: one value, or one per state (λ_i has the scale of ∂L/∂z_i); default: atol.
+  std::optional<absolute_tolerance> adjoint_atol{};
+  // The quadratures: the adjoint's g_θ (and g_t), and a running loss's integral in the forward pass
+  // (CVODES' quadrature tolerances). They never feed back into the dynamics, and their scale is the
+  // gradient's and the loss's, not the states'. Default: the smallest value of adjoint_atol for g_θ,
+  // of atol for the running loss's integral (with scalar tolerances: the same atol as every state).
+  std::optional<double> quadrature_atol{};
   adjoint_method adjoint = checkpointed{};
   std::size_t max_steps = 1'000'000;  // attempted steps per pass, accepted and rejected
   // Leave g_θ and g_t out of the adjoint pass's error norm (a seminorm; Kidger, Chen & Lyons 2021):
