@@ -115,3 +115,28 @@ TEST_CASE("Robertson's adjoint starts at t1 = 40 even with a tiny atol", "[rosen
     CHECK(g.stats.backward.steps > 0);
   }
 }
+
+TEST_CASE("the LU solve is right when a later column pivots (a quadrature state beside Robertson)", "[rosenbrock]") {
+  // q' = y3 does not feed back, so Robertson's steps are the same with it. Its row makes column 3
+  // of W = I/(γh) − J pivot once γh > 1, after earlier columns have multipliers: a solve that applied
+  // the row swaps out of order returned wrong stages there (5× the steps, q off by 6e-5).
+  constexpr auto with_q = ode(-k1 * c1 + k3 * c2 * c3, k1 * c1 - k3 * c2 * c3 - k2 * c2 * c2, k2 * c2 * c2, c3);
+  const auto o = options<rosenbrock4>{.rtol = 1e-6, .atol = 1e-14};
+  const auto plain = solve(robertson, z0, th, {0.0, 4e7}, o);
+  const auto aug = solve(with_q, std::array{1.0, 0.0, 0.0, 0.0}, th, {0.0, 4e7}, o);
+  INFO(plain.stats.steps << " steps without q, " << aug.stats.steps << " with");
+  CHECK(aug.stats.steps <= plain.stats.steps * 11 / 10);
+  CHECK(aug.final_state()[3] == Approx(3.998253e7).epsilon(1e-6));  // ∫y3 over [0, 4e7], converged value
+  // And the solve itself, on a matrix whose third column pivots after the first two have multipliers.
+  detail::adaptive_stepper<rosenbrock4, std::array<double, 4>> st;
+  // W = I/(γh) − J with h = 4 (1/(γh) = 1): lu holds −J before factorise().
+  const std::array<double, 16> W{4, 1, 2, 0, 2, 3, 1, 0, 0, 0.5, 0.25, 0, 1, 0, 3, 5};
+  for (std::size_t i = 0; i < 16; ++i) st.lu[i] = -(W[i] - (i % 5 == 0 ? 1.0 : 0.0));
+  st.factorise(4.0);
+  const std::array<double, 4> xs{1, -2, 3, 0.5};
+  std::array<double, 4> rhs{};
+  for (std::size_t r = 0; r < 4; ++r)
+    for (std::size_t c = 0; c < 4; ++c) rhs[r] += W[r * 4 + c] * xs[c];
+  st.solve(rhs);
+  for (std::size_t i = 0; i < 4; ++i) CHECK(rhs[i] == Approx(xs[i]).margin(1e-13));
+}

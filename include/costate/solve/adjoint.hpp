@@ -59,7 +59,7 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
   // one for all; the quadratures (a running loss's integral, g_θ, g_t) their own.
   const std::size_t states = quadrature == none ? n : quadrature;
   require_atol_size("atol", opt.atol, states);
-  const absolute_tolerance& aat = opt.adjoint_atol ? *opt.adjoint_atol : opt.atol;
+  const absolute_tolerance& aat = opt.adjoint_atol.is_set() ? opt.adjoint_atol : opt.atol;
   require_atol_size("adjoint_atol", aat, states);
   const double art = opt.adjoint_rtol.value_or(opt.rtol);
   const double q_forward = opt.quadrature_atol.value_or(opt.atol.smallest());

@@ -81,6 +81,7 @@ inline void require_valid_span(time_span s) {
 }
 
 inline void require_valid_atol(const char* name, const absolute_tolerance& a) {
+  if (!a.is_set()) throw error(std::string(name) + " is unset (`{}`): give one number for all states, or one per state");
   if (a.per_state() && a.size() == 0) throw error(std::string(name) + " = {} lists no values (one per state, or one number for all)");
   for (std::size_t i = 0; i < std::max<std::size_t>(a.size(), 1); ++i)
     if (!(std::isfinite(a[i]) && a[i] >= 0))
@@ -91,12 +92,12 @@ inline void require_valid_atol(const char* name, const absolute_tolerance& a) {
 template <class St>
 void require_valid_options(const options<St>& o) {
   const auto positive = [](double v) { return std::isfinite(v) && v >= 0; };
-  if (!positive(o.rtol)) throw error("rtol must be finite and non-negative (got " + format_time(o.rtol) + ")");
+  if (!positive(o.rtol)) throw error("tolerances: rtol must be finite and non-negative (got " + format_time(o.rtol) + ")");
   require_valid_atol("atol", o.atol);
   const double art = o.adjoint_rtol.value_or(o.rtol);
   if (!positive(art)) throw error("adjoint_rtol must be finite and non-negative (got " + format_time(art) + ")");
-  if (o.adjoint_atol) require_valid_atol("adjoint_atol", *o.adjoint_atol);
-  const absolute_tolerance& aat = o.adjoint_atol ? *o.adjoint_atol : o.atol;
+  if (o.adjoint_atol.is_set()) require_valid_atol("adjoint_atol", o.adjoint_atol);
+  const absolute_tolerance& aat = o.adjoint_atol.is_set() ? o.adjoint_atol : o.atol;
   if (o.quadrature_atol && !positive(*o.quadrature_atol))
     throw error("quadrature_atol must be finite and non-negative (got " + format_time(*o.quadrature_atol) + ")");
   // With rtol = 0 every component needs an absolute tolerance, and with atol = 0 rtol must be one

@@ -101,7 +101,7 @@ auto gradient(const batched_system<B, M, Sys, K>& bs, const std::array<std::arra
     return absolute_tolerance(pack_batch(each));
   };
   if (opt.atol.per_state()) o.atol = tile("atol", opt.atol);
-  if (opt.adjoint_atol && opt.adjoint_atol->per_state()) o.adjoint_atol = tile("adjoint_atol", *opt.adjoint_atol);
+  if (opt.adjoint_atol.per_state()) o.adjoint_atol = tile("adjoint_atol", opt.adjoint_atol);
   const auto g = [&] {
     if constexpr (K == 0) return gradient(Batched{}, z0, theta, span, bl, o);
     else return gradient(bound_system<Batched, K * B>{bs.inputs}, z0, theta, span, bl, o);

@@ -107,15 +107,17 @@ struct checkpointed {
 // differ by orders of magnitude (a species at 1e-5 beside one at 1: a scalar atol small enough for the
 // first makes the second pay for digits nobody needs, one large enough for the second leaves the
 // first uncontrolled). A list must have exactly one value per state; gradient() and solve() say so
-// otherwise.
+// otherwise. A default-constructed one (`{}`) is unset: options' adjoint_atol then takes atol.
 class absolute_tolerance {
  public:
+  absolute_tolerance() : set_(false) {}
   absolute_tolerance(double value) : value_(value) {}  // NOLINT: `.atol = 1e-8` converts
   absolute_tolerance(std::initializer_list<double> values) : each_(values), listed_(true) {}
   template <std::size_t N>
   absolute_tolerance(const std::array<double, N>& values) : each_(values.begin(), values.end()), listed_(true) {}  // NOLINT
   explicit absolute_tolerance(std::vector<double> values) : each_(std::move(values)), listed_(true) {}
 
+  bool is_set() const { return set_; }
   bool per_state() const { return listed_; }
   std::size_t size() const { return each_.size(); }  // values listed (0 for one value for all)
   // The value for state i (the one value, for a scalar tolerance).
@@ -133,6 +135,7 @@ class absolute_tolerance {
   std::vector<double> each_;
   double value_ = 0.0;
   bool listed_ = false;
+  bool set_ = true;
 };
 
 template <class Stepper = dopri5>
@@ -141,8 +144,8 @@ struct options {
   double rtol = 1e-8;
   absolute_tolerance atol = 1e-8;         // one value, or one per state (see absolute_tolerance)
   std::optional<double> adjoint_rtol{};   // λ (and g_θ); default: rtol
-  // λ: one value, or one per state (λ_i has the scale of ∂L/∂z_i); default: atol.
-  std::optional<absolute_tolerance> adjoint_atol{};
+  // λ: one value, or one per state (λ_i has the scale of ∂L/∂z_i); unset: atol.
+  absolute_tolerance adjoint_atol{};
   // The quadratures: the adjoint's g_θ (and g_t), and a running loss's integral in the forward pass
   // (CVODES' quadrature tolerances). They never feed back into the dynamics, and their scale is the
   // gradient's and the loss's, not the states'. Default: the smallest value of adjoint_atol for g_θ,
