@@ -140,3 +140,27 @@ TEST_CASE("the LU solve is right when a later column pivots (a quadrature state 
   st.solve(rhs);
   for (std::size_t i = 0; i < 4; ++i) CHECK(rhs[i] == Approx(xs[i]).margin(1e-13));
 }
+
+TEST_CASE("SUNDIALS' cvsRoberts_ASAi_dns: dG/dp and dG/dy0 of G = ∫ y3 dt over [0, 4e7] match the published output",
+          "[rosenbrock][published]") {
+  // examples/cvodes/serial/cvsRoberts_ASAi_dns.c and .out (LLNL/sundials): p = (0.04, 1e4, 3e7) in
+  // y1' = -p1 y1 + p2 y2 y3, y2' = p1 y1 - p2 y2 y3 - p3 y2², y3' = p3 y2²; CVODES (BDF, rtol 1e-6,
+  // atol (1e-8, 1e-14, 1e-6)) prints G = 3.9983e+07, dG/dp = (7.6842e+05, -3.0691e+00, 5.1144e-04),
+  // λ(t0) = (3.9967e+07, 3.9967e+07, 3.9967e+07). Its own error is ~5e-5 (the converged dG/dp1 is
+  // 7.68377e+05), so five printed digits are matched to 1e-4.
+  constexpr auto rob = ode(-k1 * c1 + k2 * c2 * c3, k1 * c1 - k2 * c2 * c3 - k3 * c2 * c2, k3 * c2 * c2);
+  const std::array p{0.04, 1e4, 3e7};
+  const auto g = gradient(rob, z0, p, {0.0, 4e7}, running_loss(c3),
+                          options<rosenbrock4>{.rtol = 1e-9, .atol = {1e-11, 1e-17, 1e-9}, .adjoint_atol = 1e-11,
+                                               .quadrature_atol = 1e-9});
+  INFO("steps forward " << g.stats.forward.steps << ", backward " << g.stats.backward.steps);
+  CHECK(g.loss == Approx(3.9983e7).epsilon(1.3e-5));
+  CHECK(g.dtheta[0] == Approx(7.6842e5).epsilon(1e-4));
+  CHECK(g.dtheta[1] == Approx(-3.0691).epsilon(1e-4));
+  CHECK(g.dtheta[2] == Approx(5.1144e-4).epsilon(1e-4));
+  for (const double l : g.dz0) CHECK(l == Approx(3.9967e7).epsilon(1.3e-5));
+  // The converged values (rtol 1e-10 … 1e-12, atol 1e-8 rtol, all digits shown agree) to 1e-5.
+  CHECK(g.dtheta[0] == Approx(7.683773e5).epsilon(1e-5));
+  CHECK(g.dtheta[1] == Approx(-3.068921).epsilon(1e-5));
+  CHECK(g.dtheta[2] == Approx(5.114890e-4).epsilon(1e-5));
+}

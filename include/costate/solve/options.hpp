@@ -3,6 +3,7 @@
 //   options<>{.rtol = 1e-10, .atol = 1e-10}
 //   options<rk4>{.stepper = {.dt = 0.01}}
 //   options<rosenbrock4>{.rtol = 1e-8, .atol = 1e-12}                  (stiff systems)
+//   options<rosenbrock4>{.rtol = 1e-6, .atol = {1e-8, 1e-14, 1e-6}, .adjoint_atol = 1e-8, .quadrature_atol = 1e-6}
 //   options<>{.adjoint = backsolve}                                     (see adjoint_method)
 //   options<odeint_stepper<boost::numeric::odeint::runge_kutta_fehlberg78>>{}
 //
@@ -48,8 +49,9 @@ struct odeint_stepper {
 
 // Linearly implicit Rosenbrock method of order 4 (Boost.Odeint rosenbrock4) with error control, for
 // stiff systems. costate gives it the Jacobian ∂f/∂z and ∂f/∂t derived from f (forward), and
-// -∂f/∂zᵀ, -∂f/∂θᵀ, -∂f/∂tᵀ for the adjoint pass, so nothing is differenced numerically except the
-// adjoint's explicit time derivative (see solve/rosenbrock.hpp).
+// -∂f/∂zᵀ, -∂f/∂θᵀ, -∂f/∂tᵀ for the adjoint pass, and the adjoint's time derivative along the
+// interpolated z(t) by a complex step (system/rhs.hpp): nothing is differenced numerically except
+// f's own explicit dependence on t, if it has one.
 struct rosenbrock4 {
   double dt = 0.0;  // first step; 0 chooses it from the problem
 };
@@ -108,6 +110,7 @@ struct checkpointed {
 // first makes the second pay for digits nobody needs, one large enough for the second leaves the
 // first uncontrolled). A list must have exactly one value per state; gradient() and solve() say so
 // otherwise. A default-constructed one (`{}`) is unset: options' adjoint_atol then takes atol.
+// (The list is a std::vector, so options are not a literal type: `const`, not `constexpr`, options.)
 class absolute_tolerance {
  public:
   absolute_tolerance() : set_(false) {}
