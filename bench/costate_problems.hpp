@@ -118,6 +118,11 @@ double rel_err(const A& a, const std::array<double, K>& ref) {
   return diff / scale;
 }
 
+// SUNDIALS' cvsRoberts_ASAi_dns (bench/cvodes.cpp, bench/stiff.cpp): dG/dp of G = ∫ y3 dt over
+// [0, 4e7], p = (0.04, 1e4, 3e7), converged: costate's rosenbrock4 at rtol 1e-11 and 1e-12 (atol
+// 1e-8 rtol) agree to 1e-9; bench_cvodes checks CVODES at 1e-12 against it.
+inline constexpr std::array<double, 3> roberts_asai_reference{7.683773270e5, -3.068920919, 5.114889977e-4};
+
 // max_k |a_k − ref_k| / |ref_k|: every component on its own scale (Robertson's dθ span nine decades).
 template <class A, std::size_t K>
 double rel_err_max(const A& a, const std::array<double, K>& ref) {
