@@ -187,7 +187,7 @@ adolc_result<P> adolc_gradient(short tag, const std::array<double, P::n>& z0, co
                                costate::time_span sp, const costate::options<Tag>& opt) {
   constexpr std::size_t n = P::n, p = P::p;
   adolc_result<P> r{};
-  const costate::detail::tolerances tol{opt.rtol, opt.atol};
+  const costate::detail::tolerances tol{opt.rtol, opt.atol.value()};
   const plain_forward<P> f{theta.data()};
 
   std::array<double, n> z = z0;

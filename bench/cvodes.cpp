@@ -493,6 +493,220 @@ BENCHMARK_TEMPLATE(BM_cvodes_gradient_nn_tight, 64)->Unit(benchmark::kMicrosecon
 BENCHMARK(BM_cvodes_gradient_lv_tight_polynomial)->Unit(benchmark::kMicrosecond);
 
 // ---------------------------------------------------------------------------------------------------
+// SUNDIALS' own example cvsRoberts_ASAi_dns (examples/cvodes/serial/cvsRoberts_ASAi_dns.c, whose
+// expected output ships as .out): Robertson with p = (0.04, 1e4, 3e7) over [0, 4e7], G = ∫ y3 dt,
+// dG/dp and dG/dy0 by the adjoint. As the example sets it up: BDF with the dense linear solver and
+// hand-coded Jacobians forward and backward, rtol 1e-6 and atol (1e-8, 1e-14, 1e-6) forward (the
+// example's error-weight function is exactly this vector tolerance), G as a forward quadrature in
+// the error test (rtol 1e-6, atol 1e-6), λ at rtol 1e-6, atol 1e-8, dG/dp as a backward quadrature
+// in the error test (rtol 1e-6, atol 1e-6), Hermite interpolation, a checkpoint every 150 steps.
+// The published output: G = 3.9983e+07, dG/dp = (7.6842e+05, -3.0691e+00, 5.1144e-04),
+// λ(t0) = 3.9967e+07 (all three); 766 forward and 212 backward steps (SUNDIALS' git version; Debian's
+// 6.4 may differ in steps, main() prints them).
+struct asai_settings {
+  double rtol = 1e-6;
+  std::array<double, 3> atol{1e-8, 1e-14, 1e-6};
+  double atol_g = 1e-6;   // G, forward quadrature
+  double atol_l = 1e-8;   // λ
+  double atol_q = 1e-6;   // dG/dp, backward quadrature
+};
+
+class roberts_asai {
+ public:
+  static constexpr double t1 = 4e7;
+  struct result {
+    double G = 0.0;
+    std::array<double, 3> dp{}, dy0{};
+    long steps_fwd = 0, steps_bwd = 0;
+  };
+  std::array<double, 3> p{0.04, 1e4, 3e7};
+
+  explicit roberts_asai(const asai_settings& s) {
+    check_zero(SUNContext_Create(nullptr, &ctx_), "SUNContext_Create");
+    y_ = check_ptr(N_VNew_Serial(3, ctx_), "N_VNew_Serial (y)");
+    g_ = check_ptr(N_VNew_Serial(1, ctx_), "N_VNew_Serial (G)");
+    l_ = check_ptr(N_VNew_Serial(3, ctx_), "N_VNew_Serial (lambda)");
+    q_ = check_ptr(N_VNew_Serial(3, ctx_), "N_VNew_Serial (q)");
+    N_Vector atol = check_ptr(N_VNew_Serial(3, ctx_), "N_VNew_Serial (atol)");
+    std::copy(s.atol.begin(), s.atol.end(), N_VGetArrayPointer(atol));
+    load();
+    mem_ = check_ptr(CVodeCreate(CV_BDF, ctx_), "CVodeCreate");
+    check_cv(CVodeInit(mem_, f, 0.0, y_), "CVodeInit");
+    check_cv(CVodeSVtolerances(mem_, s.rtol, atol), "CVodeSVtolerances");
+    N_VDestroy(atol);
+    check_cv(CVodeSetUserData(mem_, this), "CVodeSetUserData");
+    A_ = check_ptr(SUNDenseMatrix(3, 3, ctx_), "SUNDenseMatrix");
+    ls_ = check_ptr(SUNLinSol_Dense(y_, A_, ctx_), "SUNLinSol_Dense");
+    check_ls(CVodeSetLinearSolver(mem_, ls_, A_), "CVodeSetLinearSolver");
+    check_ls(CVodeSetJacFn(mem_, jac), "CVodeSetJacFn");
+    check_cv(CVodeQuadInit(mem_, fq, g_), "CVodeQuadInit");
+    check_cv(CVodeSetQuadErrCon(mem_, SUNTRUE), "CVodeSetQuadErrCon");
+    check_cv(CVodeQuadSStolerances(mem_, s.rtol, s.atol_g), "CVodeQuadSStolerances");
+    check_cv(CVodeSetMaxNumSteps(mem_, 1'000'000), "CVodeSetMaxNumSteps");
+    check_cv(CVodeAdjInit(mem_, 150, CV_HERMITE), "CVodeAdjInit");
+    check_cv(CVodeCreateB(mem_, CV_BDF, &which_), "CVodeCreateB");
+    check_cv(CVodeInitB(mem_, which_, fB, t1, l_), "CVodeInitB");
+    check_cv(CVodeSStolerancesB(mem_, which_, s.rtol, s.atol_l), "CVodeSStolerancesB");
+    check_cv(CVodeSetUserDataB(mem_, which_, this), "CVodeSetUserDataB");
+    check_cv(CVodeSetMaxNumStepsB(mem_, which_, 1'000'000), "CVodeSetMaxNumStepsB");
+    A_b_ = check_ptr(SUNDenseMatrix(3, 3, ctx_), "SUNDenseMatrix (backward)");
+    ls_b_ = check_ptr(SUNLinSol_Dense(l_, A_b_, ctx_), "SUNLinSol_Dense (backward)");
+    check_ls(CVodeSetLinearSolverB(mem_, which_, ls_b_, A_b_), "CVodeSetLinearSolverB");
+    check_ls(CVodeSetJacFnB(mem_, which_, jacB), "CVodeSetJacFnB");
+    check_cv(CVodeQuadInitB(mem_, which_, fQB, q_), "CVodeQuadInitB");
+    check_cv(CVodeSetQuadErrConB(mem_, which_, SUNTRUE), "CVodeSetQuadErrConB");
+    check_cv(CVodeQuadSStolerancesB(mem_, which_, s.rtol, s.atol_q), "CVodeQuadSStolerancesB");
+    mem_b_ = check_ptr(CVodeGetAdjCVodeBmem(mem_, which_), "CVodeGetAdjCVodeBmem");
+  }
+  roberts_asai(const roberts_asai&) = delete;
+  roberts_asai& operator=(const roberts_asai&) = delete;
+  ~roberts_asai() {
+    CVodeFree(&mem_);
+    check_zero(SUNLinSolFree(ls_), "SUNLinSolFree");
+    check_zero(SUNLinSolFree(ls_b_), "SUNLinSolFree (backward)");
+    SUNMatDestroy(A_);
+    SUNMatDestroy(A_b_);
+    for (N_Vector v : {y_, g_, l_, q_}) N_VDestroy(v);
+    check_zero(SUNContext_Free(&ctx_), "SUNContext_Free");
+  }
+
+  result gradient() {
+    result r;
+    load();
+    check_cv(CVodeReInit(mem_, 0.0, y_), "CVodeReInit");
+    check_cv(CVodeQuadReInit(mem_, g_), "CVodeQuadReInit");
+    check_cv(CVodeAdjReInit(mem_), "CVodeAdjReInit");
+    sunrealtype t = 0.0;
+    int ncheck = 0;
+    check_cv(CVodeF(mem_, t1, y_, &t, CV_NORMAL, &ncheck), "CVodeF");
+    check_cv(CVodeGetQuad(mem_, &t, g_), "CVodeGetQuad");
+    r.G = N_VGetArrayPointer(g_)[0];
+    check_cv(CVodeGetNumSteps(mem_, &r.steps_fwd), "CVodeGetNumSteps");
+    N_VConst(0.0, l_);
+    N_VConst(0.0, q_);
+    check_cv(CVodeReInitB(mem_, which_, t1, l_), "CVodeReInitB");
+    check_cv(CVodeQuadReInitB(mem_, which_, q_), "CVodeQuadReInitB");
+    check_cv(CVodeB(mem_, 0.0, CV_NORMAL), "CVodeB");
+    check_cv(CVodeGetB(mem_, which_, &t, l_), "CVodeGetB");
+    check_cv(CVodeGetQuadB(mem_, which_, &t, q_), "CVodeGetQuadB");
+    check_cv(CVodeGetNumSteps(mem_b_, &r.steps_bwd), "CVodeGetNumSteps (backward)");
+    // The example's backward problem yields -dG/dp in its quadrature (its .out prints qB's negation).
+    for (std::size_t k = 0; k < 3; ++k) r.dp[k] = -N_VGetArrayPointer(q_)[k];
+    std::copy_n(N_VGetArrayPointer(l_), 3, r.dy0.begin());
+    return r;
+  }
+
+ private:
+  SUNContext ctx_ = nullptr;
+  N_Vector y_ = nullptr, g_ = nullptr, l_ = nullptr, q_ = nullptr;
+  void* mem_ = nullptr;
+  void* mem_b_ = nullptr;
+  int which_ = -1;
+  SUNMatrix A_ = nullptr, A_b_ = nullptr;
+  SUNLinearSolver ls_ = nullptr, ls_b_ = nullptr;
+
+  void load() {
+    double* y = N_VGetArrayPointer(y_);
+    y[0] = 1.0, y[1] = 0.0, y[2] = 0.0;
+    N_VConst(0.0, g_);
+  }
+  static const double* p_of(void* d) { return static_cast<const roberts_asai*>(d)->p.data(); }
+  // The example's right-hand sides, written out the same way.
+  static int f(sunrealtype, N_Vector yv, N_Vector dv, void* d) {
+    const double* y = N_VGetArrayPointer(yv);
+    const double* p = p_of(d);
+    double* yd = N_VGetArrayPointer(dv);
+    yd[0] = -p[0] * y[0] + p[1] * y[1] * y[2];
+    yd[2] = p[2] * y[1] * y[1];
+    yd[1] = -yd[0] - yd[2];
+    return 0;
+  }
+  static int jac(sunrealtype, N_Vector yv, N_Vector, SUNMatrix J, void* d, N_Vector, N_Vector, N_Vector) {
+    const double* y = N_VGetArrayPointer(yv);
+    const double* p = p_of(d);
+    SM_ELEMENT_D(J, 0, 0) = -p[0], SM_ELEMENT_D(J, 0, 1) = p[1] * y[2], SM_ELEMENT_D(J, 0, 2) = p[1] * y[1];
+    SM_ELEMENT_D(J, 1, 0) = p[0], SM_ELEMENT_D(J, 1, 1) = -p[1] * y[2] - 2 * p[2] * y[1], SM_ELEMENT_D(J, 1, 2) = -p[1] * y[1];
+    SM_ELEMENT_D(J, 2, 0) = 0.0, SM_ELEMENT_D(J, 2, 1) = 2 * p[2] * y[1], SM_ELEMENT_D(J, 2, 2) = 0.0;
+    return 0;
+  }
+  static int fq(sunrealtype, N_Vector yv, N_Vector qd, void*) {
+    N_VGetArrayPointer(qd)[0] = N_VGetArrayPointer(yv)[2];
+    return 0;
+  }
+  static int fB(sunrealtype, N_Vector yv, N_Vector lv, N_Vector ld, void* d) {
+    const double* y = N_VGetArrayPointer(yv);
+    const double* l = N_VGetArrayPointer(lv);
+    const double* p = p_of(d);
+    double* o = N_VGetArrayPointer(ld);
+    const double l21 = l[1] - l[0], l32 = l[2] - l[1];
+    o[0] = -p[0] * l21;
+    o[1] = p[1] * y[2] * l21 - 2.0 * p[2] * y[1] * l32;
+    o[2] = p[1] * y[1] * l21 - 1.0;
+    return 0;
+  }
+  static int jacB(sunrealtype, N_Vector yv, N_Vector, N_Vector, SUNMatrix J, void* d, N_Vector, N_Vector, N_Vector) {
+    const double* y = N_VGetArrayPointer(yv);
+    const double* p = p_of(d);
+    SM_ELEMENT_D(J, 0, 0) = p[0], SM_ELEMENT_D(J, 0, 1) = -p[0], SM_ELEMENT_D(J, 0, 2) = 0.0;
+    SM_ELEMENT_D(J, 1, 0) = -p[1] * y[2], SM_ELEMENT_D(J, 1, 1) = p[1] * y[2] + 2.0 * p[2] * y[1];
+    SM_ELEMENT_D(J, 1, 2) = -2.0 * p[2] * y[1];
+    SM_ELEMENT_D(J, 2, 0) = -p[1] * y[1], SM_ELEMENT_D(J, 2, 1) = p[1] * y[1], SM_ELEMENT_D(J, 2, 2) = 0.0;
+    return 0;
+  }
+  static int fQB(sunrealtype, N_Vector yv, N_Vector lv, N_Vector qd, void*) {
+    const double* y = N_VGetArrayPointer(yv);
+    const double* l = N_VGetArrayPointer(lv);
+    double* o = N_VGetArrayPointer(qd);
+    const double l21 = l[1] - l[0], l32 = l[2] - l[1];
+    o[0] = y[0] * l21;
+    o[1] = -y[1] * y[2] * l21;
+    o[2] = y[1] * y[1] * l32;
+    return 0;
+  }
+};
+
+void BM_cvodes_roberts_asai(benchmark::State& st) {
+  roberts_asai solver(asai_settings{});
+  auto r = solver.gradient();
+  for (auto _ : st) {
+    r = solver.gradient();
+    benchmark::DoNotOptimize(r);
+  }
+  st.counters["rel_err_max"] = bench::rel_err_max(r.dp, bench::roberts_asai_reference);
+  st.counters["steps_fwd"] = static_cast<double>(r.steps_fwd);
+  st.counters["steps_bwd"] = static_cast<double>(r.steps_bwd);
+}
+BENCHMARK(BM_cvodes_roberts_asai)->Unit(benchmark::kMicrosecond);
+
+// The published output reproduced to its printed digits, and the converged reference against CVODES
+// at tight tolerances.
+void check_roberts_asai() {
+  roberts_asai solver(asai_settings{});
+  const auto r = solver.gradient();
+  std::fprintf(stderr,
+               "cvodes: cvsRoberts_ASAi_dns: G = %.4e, dG/dp = (%.4e, %.4e, %.4e), lambda(t0) = (%.4e, %.4e, %.4e), steps %ld + %ld "
+               "(published: 3.9983e+07, (7.6842e+05, -3.0691e+00, 5.1144e-04), 3.9967e+07, 766 + 212)\n",
+               r.G, r.dp[0], r.dp[1], r.dp[2], r.dy0[0], r.dy0[1], r.dy0[2], r.steps_fwd, r.steps_bwd);
+  const auto near = [](double a, double b) { return std::abs(a - b) <= 5e-5 * std::abs(b); };  // half a unit of the 5th digit
+  if (!(near(r.G, 3.9983e7) && near(r.dp[0], 7.6842e5) && near(r.dp[1], -3.0691) && near(r.dp[2], 5.1144e-4) &&
+        near(r.dy0[0], 3.9967e7))) {
+    std::fprintf(stderr, "bench_cvodes: cvsRoberts_ASAi_dns does not reproduce its published output\n");
+    std::abort();
+  }
+  asai_settings tight{.rtol = 1e-12, .atol = {1e-14, 1e-20, 1e-12}, .atol_g = 1e-12, .atol_q = 1e-12};
+  tight.atol_l = 1e-12;
+  roberts_asai fine(tight);
+  const auto c = fine.gradient();
+  const double e = bench::rel_err_max(c.dp, bench::roberts_asai_reference);
+  std::fprintf(stderr, "cvodes: cvsRoberts_ASAi_dns at rtol 1e-12: dG/dp = (%.7e, %.7e, %.7e), %.1e from the reference\n", c.dp[0],
+               c.dp[1], c.dp[2], e);
+  if (!(e <= 1e-5)) {
+    std::fprintf(stderr, "bench_cvodes: the converged cvsRoberts_ASAi_dns reference disagrees with CVODES at 1e-12\n");
+    std::abort();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
 // One-time checks and the accuracy comparison, printed before any timing.
 
 // The hand-written adjoint and quadrature right-hand sides (and Jacobian) against costate's derived
@@ -616,6 +830,7 @@ int main(int argc, char** argv) {
   check_derivatives<nn_hand<64>>("neural ODE H = 64");
   check_derivatives<robertson_hand>("Robertson");
   check_robertson_reference();
+  check_roberts_asai();
 
   const double lv = costate_dopri5_accuracy<lv_hand>("Lotka-Volterra");
   check_gradient<lv_hand>("Lotka-Volterra", nonstiff_settings, 1e-5);

@@ -153,7 +153,7 @@ void BM_l96_gradient_odeint(benchmark::State& st) {
   time_span sp = span;
   // (Laundered as one array: benchmark 1.7.1's DoNotOptimize on a lone double, at -O2, handed the
   // loop 0 instead of 1e-8 here.)
-  std::array<double, 2> tol{opt_dopri5.rtol, opt_dopri5.atol};
+  std::array<double, 2> tol{opt_dopri5.rtol, opt_dopri5.atol.value()};
   benchmark::DoNotOptimize(sp);
   benchmark::DoNotOptimize(tol);
   for (auto _ : st) {
@@ -162,7 +162,7 @@ void BM_l96_gradient_odeint(benchmark::State& st) {
     auto g = odeint_gradient<N>(z0, theta, sp, tol[0], tol[1]);
     benchmark::DoNotOptimize(g);
   }
-  const auto g = odeint_gradient<N>(problem<N>::z0, problem<N>::theta(), span, opt_dopri5.rtol, opt_dopri5.atol);
+  const auto g = odeint_gradient<N>(problem<N>::z0, problem<N>::theta(), span, opt_dopri5.rtol, opt_dopri5.atol.value());
   st.counters["rel_err"] = rel_err<N>(g.dtheta);
   st.counters["steps_fwd"] = static_cast<double>(g.steps_fwd);
   st.counters["steps_bwd"] = static_cast<double>(g.steps_bwd);
@@ -228,7 +228,7 @@ void check_rhs() {
 
 template <std::size_t N>
 void check_gradients() {
-  const auto o = odeint_gradient<N>(problem<N>::z0, problem<N>::theta(), span, opt_dopri5.rtol, opt_dopri5.atol);
+  const auto o = odeint_gradient<N>(problem<N>::z0, problem<N>::theta(), span, opt_dopri5.rtol, opt_dopri5.atol.value());
   std::fprintf(stderr, "check: n = %zu, plain Odeint: rel_err %.2g, steps %zu + %zu\n", N, rel_err<N>(o.dtheta), o.steps_fwd,
                o.steps_bwd);
   if (!(rel_err<N>(o.dtheta) < 1e-5)) fail(N, "plain Odeint dtheta rel_err", 0, rel_err<N>(o.dtheta), 1e-5);

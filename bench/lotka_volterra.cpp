@@ -108,7 +108,7 @@ template <class Tag>
 hand_result hand_gradient(const std::array<double, n>& z0, const std::array<double, p>& theta, time_span sp,
                           const options<Tag>& opt) {
   hand_result r{};
-  const detail::tolerances tol{opt.rtol, opt.atol};
+  const detail::tolerances tol{opt.rtol, opt.atol.value()};
   hand_forward f{theta.data()};
 
   std::array<double, n> z = z0;
@@ -230,7 +230,7 @@ void BM_gradient_odeint(benchmark::State& st) {
   time_span sp = span;
   // (Laundered as one array: benchmark 1.7.1's DoNotOptimize on a lone double, at -O2, handed the
   // loop 0 instead of 1e-8 here.)
-  std::array<double, 2> tol{opt_dopri5.rtol, opt_dopri5.atol};
+  std::array<double, 2> tol{opt_dopri5.rtol, opt_dopri5.atol.value()};
   benchmark::DoNotOptimize(sp);
   benchmark::DoNotOptimize(tol);
   for (auto _ : st) {
@@ -239,7 +239,7 @@ void BM_gradient_odeint(benchmark::State& st) {
     auto g = odeint_gradient(z0, theta, sp, tol[0], tol[1]);
     benchmark::DoNotOptimize(g);
   }
-  const auto g = odeint_gradient(z0_ref, theta_ref, span, opt_dopri5.rtol, opt_dopri5.atol);
+  const auto g = odeint_gradient(z0_ref, theta_ref, span, opt_dopri5.rtol, opt_dopri5.atol.value());
   st.counters["rel_err"] = rel_err(g.dtheta);
   st.counters["steps_fwd"] = static_cast<double>(g.forward.steps);
   st.counters["steps_bwd"] = static_cast<double>(g.backward.steps);
@@ -358,7 +358,7 @@ void check_gradient_agrees(const options<Tag>& opt, const char* name) {
 
 // The plain-Odeint peer takes its own steps: it agrees with the reference to its tolerance, not bitwise.
 void check_odeint_peer() {
-  const auto o = odeint_gradient(z0_ref, theta_ref, span, opt_dopri5.rtol, opt_dopri5.atol);
+  const auto o = odeint_gradient(z0_ref, theta_ref, span, opt_dopri5.rtol, opt_dopri5.atol.value());
   const double e = rel_err(o.dtheta);
   std::fprintf(stderr, "check: plain Odeint (dopri5 1e-8): dtheta rel_err %.2g against the 1e-13 reference, steps %zu + %zu\n",
                e, o.forward.steps, o.backward.steps);

@@ -168,7 +168,7 @@ hand_result<mlp<H>::p> hand_gradient(const std::array<double, n>& z0, const std:
                                      time_span sp, const options<Tag>& opt) {
   constexpr std::size_t p = mlp<H>::p, m = mlp<H>::m;
   hand_result<p> r{};
-  const detail::tolerances tol{opt.rtol, opt.atol};
+  const detail::tolerances tol{opt.rtol, opt.atol.value()};
   const hand_forward<H> f{theta.data()};
 
   std::array<double, n> zt = z0;
@@ -299,7 +299,7 @@ void BM_nn_gradient_odeint(benchmark::State& st) {
   time_span sp = span;
   // (Laundered as one array: benchmark 1.7.1's DoNotOptimize on a lone double, at -O2, handed the
   // loop 0 instead of 1e-8 here.)
-  std::array<double, 2> tol{opt_dopri5.rtol, opt_dopri5.atol};
+  std::array<double, 2> tol{opt_dopri5.rtol, opt_dopri5.atol.value()};
   benchmark::DoNotOptimize(sp);
   benchmark::DoNotOptimize(tol);
   for (auto _ : st) {
@@ -308,7 +308,7 @@ void BM_nn_gradient_odeint(benchmark::State& st) {
     auto g = odeint_gradient<H>(z0, theta, sp, tol[0], tol[1]);
     benchmark::DoNotOptimize(g);
   }
-  const auto g = odeint_gradient<H>(z0_ref, mlp<H>::theta_ref(), span, opt_dopri5.rtol, opt_dopri5.atol);
+  const auto g = odeint_gradient<H>(z0_ref, mlp<H>::theta_ref(), span, opt_dopri5.rtol, opt_dopri5.atol.value());
   st.counters["rel_err"] = rel_err<H>(g.dtheta);
   st.counters["steps_fwd"] = static_cast<double>(g.forward.steps);
   st.counters["steps_bwd"] = static_cast<double>(g.backward.steps);
@@ -437,7 +437,7 @@ void check_gradient_agrees() {
 // The plain-Odeint peer takes its own steps: it agrees with the reference to its tolerance, not bitwise.
 template <std::size_t H>
 void check_odeint_peer() {
-  const auto o = odeint_gradient<H>(z0_ref, mlp<H>::theta_ref(), span, opt_dopri5.rtol, opt_dopri5.atol);
+  const auto o = odeint_gradient<H>(z0_ref, mlp<H>::theta_ref(), span, opt_dopri5.rtol, opt_dopri5.atol.value());
   const double e = rel_err<H>(o.dtheta);
   std::fprintf(stderr, "check: H = %zu, plain Odeint (dopri5 1e-8): dtheta rel_err %.2g against the 1e-13 reference, steps %zu + %zu\n",
                H, e, o.forward.steps, o.backward.steps);

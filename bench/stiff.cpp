@@ -52,6 +52,30 @@ void BM_robertson_costate(benchmark::State& st) {
 }
 BENCHMARK(BM_robertson_costate)->Unit(benchmark::kMicrosecond);
 
+// SUNDIALS' cvsRoberts_ASAi_dns (bench/cvodes.cpp's BM_cvodes_roberts_asai): G = ∫ y3 dt over
+// [0, 4e7], dG/dp and dG/dy0, at the example's tolerances: rtol 1e-6, atol (1e-8, 1e-14, 1e-6), λ at
+// atol 1e-8, the quadratures (G, dG/dp) at atol 1e-6. rel_err_max against bench::roberts_asai_reference.
+constexpr auto ry1 = state<0>;
+constexpr auto ry2 = state<1>;
+constexpr auto ry3 = state<2>;
+constexpr auto roberts = ode(-param<0> * ry1 + param<1> * ry2 * ry3, param<0> * ry1 - param<1> * ry2 * ry3 - param<2> * ry2 * ry2,
+                             param<2> * ry2 * ry2);
+template <class Stepper>
+void BM_roberts_asai_costate(benchmark::State& st) {
+  const std::array z0{1.0, 0.0, 0.0};
+  const std::array p{0.04, 1e4, 3e7};
+  const auto o = options<Stepper>{.rtol = 1e-6, .atol = {1e-8, 1e-14, 1e-6}, .adjoint_atol = 1e-8, .quadrature_atol = 1e-6};
+  auto g = gradient(roberts, z0, p, {0.0, 4e7}, running_loss(ry3), o);
+  for (auto _ : st) {
+    g = gradient(roberts, z0, p, {0.0, 4e7}, running_loss(ry3), o);
+    benchmark::DoNotOptimize(g);
+  }
+  st.counters["rel_err_max"] = bench::rel_err_max(g.dtheta, bench::roberts_asai_reference);
+  st.counters["steps_fwd"] = static_cast<double>(g.stats.forward.steps);
+  st.counters["steps_bwd"] = static_cast<double>(g.stats.backward.steps);
+}
+BENCHMARK_TEMPLATE(BM_roberts_asai_costate, rosenbrock4)->Unit(benchmark::kMicrosecond);
+
 }  // namespace
 
 int main(int argc, char** argv) {

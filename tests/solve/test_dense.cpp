@@ -148,3 +148,38 @@ TEST_CASE("recording within a budget stops before the segment would exceed it", 
   CHECK(most <= rk4_most / 2);
   CHECK(last_allocated <= rk4_most / 2 + step_room);  // points and finalize()'s coefficients together
 }
+
+TEST_CASE("derivative() is the derivative of the interpolant, next_node() its step boundaries", "[dense]") {
+  detail::dense_segment<2> seg;
+  std::array<double, 2> z{1.0, 0.0};
+  detail::integrate(dopri5{}, oscillator{}, z, 0.0, 6.0, {1e-10, 1e-10}, 1'000'000, "forward", seg);
+  seg.finalize();
+  REQUIRE(seg.steps() > 5);
+  double worst_fd = 0, worst_exact = 0;
+  for (int i = 999; i >= 1; --i) {
+    const double t = 6.0 * i / 1000, d = 1e-6;
+    std::array<double, 2> dz{}, a{}, b{};
+    seg.derivative(t, dz.data());
+    // Within a step the interpolant is one polynomial: compare with its difference quotient where
+    // t ± d lies in the same step.
+    if (seg.next_node(t, -1.0) < t - d && seg.next_node(t, 1.0) > t + d) {
+      seg(t + d, a.data());
+      seg(t - d, b.data());
+      for (int k = 0; k < 2; ++k) worst_fd = std::max(worst_fd, std::abs(dz[k] - (a[k] - b[k]) / (2 * d)));
+    }
+    worst_exact = std::max({worst_exact, std::abs(dz[0] + std::sin(t)), std::abs(dz[1] + std::cos(t))});
+  }
+  CHECK(worst_fd < 1e-8);
+  CHECK(worst_exact < 1e-7);
+  // Outside the recorded span z is clamped: its derivative is 0.
+  std::array<double, 2> dz{1, 1};
+  seg.derivative(7.0, dz.data());
+  CHECK(dz == std::array{0.0, 0.0});
+  // Step boundaries: from inside a step, the boundaries on either side; from a boundary, the next one.
+  const double t_mid = 3.0, below = seg.next_node(t_mid, -1.0), above = seg.next_node(t_mid, 1.0);
+  CHECK(below < t_mid);
+  CHECK(above > t_mid);
+  CHECK(seg.next_node(below, 1.0) >= above);
+  CHECK(seg.next_node(below, -1.0) < below);
+  CHECK(seg.next_node(0.0, -1.0) == 0.0);  // none before the first step
+}

@@ -115,3 +115,52 @@ TEST_CASE("Robertson's adjoint starts at t1 = 40 even with a tiny atol", "[rosen
     CHECK(g.stats.backward.steps > 0);
   }
 }
+
+TEST_CASE("the LU solve is right when a later column pivots (a quadrature state beside Robertson)", "[rosenbrock]") {
+  // q' = y3 does not feed back, so Robertson's steps are the same with it. Its row makes column 3
+  // of W = I/(γh) − J pivot once γh > 1, after earlier columns have multipliers: a solve that applied
+  // the row swaps out of order returned wrong stages there (5× the steps, q off by 6e-5).
+  constexpr auto with_q = ode(-k1 * c1 + k3 * c2 * c3, k1 * c1 - k3 * c2 * c3 - k2 * c2 * c2, k2 * c2 * c2, c3);
+  const auto o = options<rosenbrock4>{.rtol = 1e-6, .atol = 1e-14};
+  const auto plain = solve(robertson, z0, th, {0.0, 4e7}, o);
+  const auto aug = solve(with_q, std::array{1.0, 0.0, 0.0, 0.0}, th, {0.0, 4e7}, o);
+  INFO(plain.stats.steps << " steps without q, " << aug.stats.steps << " with");
+  CHECK(aug.stats.steps <= plain.stats.steps * 11 / 10);
+  CHECK(aug.final_state()[3] == Approx(3.998253e7).epsilon(1e-6));  // ∫y3 over [0, 4e7], converged value
+  // And the solve itself, on a matrix whose third column pivots after the first two have multipliers.
+  detail::adaptive_stepper<rosenbrock4, std::array<double, 4>> st;
+  // W = I/(γh) − J with h = 4 (1/(γh) = 1): lu holds −J before factorise().
+  const std::array<double, 16> W{4, 1, 2, 0, 2, 3, 1, 0, 0, 0.5, 0.25, 0, 1, 0, 3, 5};
+  for (std::size_t i = 0; i < 16; ++i) st.lu[i] = -(W[i] - (i % 5 == 0 ? 1.0 : 0.0));
+  st.factorise(4.0);
+  const std::array<double, 4> xs{1, -2, 3, 0.5};
+  std::array<double, 4> rhs{};
+  for (std::size_t r = 0; r < 4; ++r)
+    for (std::size_t c = 0; c < 4; ++c) rhs[r] += W[r * 4 + c] * xs[c];
+  st.solve(rhs);
+  for (std::size_t i = 0; i < 4; ++i) CHECK(rhs[i] == Approx(xs[i]).margin(1e-13));
+}
+
+TEST_CASE("SUNDIALS' cvsRoberts_ASAi_dns: dG/dp and dG/dy0 of G = ∫ y3 dt over [0, 4e7] match the published output",
+          "[rosenbrock][published]") {
+  // examples/cvodes/serial/cvsRoberts_ASAi_dns.c and .out (LLNL/sundials): p = (0.04, 1e4, 3e7) in
+  // y1' = -p1 y1 + p2 y2 y3, y2' = p1 y1 - p2 y2 y3 - p3 y2², y3' = p3 y2²; CVODES (BDF, rtol 1e-6,
+  // atol (1e-8, 1e-14, 1e-6)) prints G = 3.9983e+07, dG/dp = (7.6842e+05, -3.0691e+00, 5.1144e-04),
+  // λ(t0) = (3.9967e+07, 3.9967e+07, 3.9967e+07). Its own error is ~5e-5 (the converged dG/dp1 is
+  // 7.68377e+05), so five printed digits are matched to 1e-4.
+  constexpr auto rob = ode(-k1 * c1 + k2 * c2 * c3, k1 * c1 - k2 * c2 * c3 - k3 * c2 * c2, k3 * c2 * c2);
+  const std::array p{0.04, 1e4, 3e7};
+  const auto g = gradient(rob, z0, p, {0.0, 4e7}, running_loss(c3),
+                          options<rosenbrock4>{.rtol = 1e-9, .atol = {1e-11, 1e-17, 1e-9}, .adjoint_atol = 1e-11,
+                                               .quadrature_atol = 1e-9});
+  INFO("steps forward " << g.stats.forward.steps << ", backward " << g.stats.backward.steps);
+  CHECK(g.loss == Approx(3.9983e7).epsilon(1.3e-5));
+  CHECK(g.dtheta[0] == Approx(7.6842e5).epsilon(1e-4));
+  CHECK(g.dtheta[1] == Approx(-3.0691).epsilon(1e-4));
+  CHECK(g.dtheta[2] == Approx(5.1144e-4).epsilon(1e-4));
+  for (const double l : g.dz0) CHECK(l == Approx(3.9967e7).epsilon(1.3e-5));
+  // The converged values (rtol 1e-10 … 1e-12, atol 1e-8 rtol, all digits shown agree) to 1e-5.
+  CHECK(g.dtheta[0] == Approx(7.683773e5).epsilon(1e-5));
+  CHECK(g.dtheta[1] == Approx(-3.068921).epsilon(1e-5));
+  CHECK(g.dtheta[2] == Approx(5.114890e-4).epsilon(1e-5));
+}

@@ -103,7 +103,7 @@ T loss_at(const std::array<T, Sys::states>& z0, const std::array<T, P>& theta, c
     using Aug = typename with_quadrature<Sys, typename Lo::integrand>::type;
     std::array<T, Sys::states + 1> za{};
     std::copy(z0.begin(), z0.end(), za.begin());
-    const auto z1 = final_state<T, Aug>(za, theta.data(), u, span, o);
+    const auto z1 = final_state<T, Aug>(za, theta.data(), u, span, o, nullptr, Sys::states);
     T l = z1[Sys::states];
     if constexpr (!std::is_void_v<typename Lo::terminal>) {
       const context<T> c{z1.data(), nullptr, theta.data(), u, span.t1};

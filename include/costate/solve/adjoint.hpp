@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "costate/solve/arguments.hpp"
 #include "costate/solve/checkpoints.hpp"
 #include "costate/solve/dense.hpp"
 #include "costate/solve/gradient_result.hpp"
@@ -54,9 +55,30 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
       throw error("rosenbrock4 needs the checkpointed adjoint (options::adjoint = checkpointed{...}): a backward "
                   "re-integration of z is unstable on the stiff systems it is for");
   const typename kernels_of<Sys>::forward f{theta.data(), u};
-  const tolerances ftol{opt.rtol, opt.atol};
-  tolerances atol{opt.adjoint_rtol.value_or(opt.rtol), opt.adjoint_atol.value_or(opt.atol)};
-  if (opt.seminorm) atol.norm_size = 2 * n;  // z and λ only; g_θ and g_t are left out
+  // Tolerances (options.hpp): the system's states (the first `states` of z and of λ) per state or
+  // one for all; the quadratures (a running loss's integral, g_θ, g_t) their own.
+  const std::size_t states = quadrature == none ? n : quadrature;
+  require_atol_size("atol", opt.atol, states);
+  const absolute_tolerance& aat = opt.adjoint_atol.is_set() ? opt.adjoint_atol : opt.atol;
+  require_atol_size("adjoint_atol", aat, states);
+  const double art = opt.adjoint_rtol.value_or(opt.rtol);
+  const double q_forward = opt.quadrature_atol.value_or(opt.atol.smallest());
+  const double q_adjoint = opt.quadrature_atol.value_or(aat.smallest());
+  std::vector<double> each_f, each_i, each_b;
+  const tolerances ftol = pass_tolerances(opt.rtol, each_f, opt.atol.per_state() ? q_forward : opt.atol.value(),
+                                          {{&opt.atol, states, n, q_forward}});
+  // [λ | g_θ | (g_t)]: λ of a running loss's integral is the constant 1.
+  tolerances atol_interpolated = pass_tolerances(art, each_i, q_adjoint, {{&aat, states, n, aat.smallest()}});
+  // Backsolve's [z | λ | g_θ | (g_t)]: z under the adjoint's rtol, and its absolute tolerance per state
+  // where atol is per state (z's scale), the adjoint's otherwise.
+  const bool z_own = opt.atol.per_state();
+  tolerances atol_backsolve =
+      pass_tolerances(art, each_b, q_adjoint,
+                      {{z_own ? &opt.atol : &aat, states, n, z_own ? q_forward : aat.smallest()}, {&aat, states, n, aat.smallest()}});
+  if (opt.seminorm) {
+    atol_interpolated.norm_size = n;  // λ only
+    atol_backsolve.norm_size = 2 * n;  // z and λ
+  }
 
   // Forward pass, stop to stop, storing checkpoints.
   const std::vector<stop> stops = stops_of(span, opt.adjoint.segments, times);
@@ -134,7 +156,7 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
     double d = 0.0;
     for (std::size_t i = 0; i < n; ++i) {
       const double diff = std::abs(z[i] - ref[i]);
-      if (diff != 0.0) d = std::max(d, diff / (tol.atol + tol.rtol * std::abs(ref[i])));
+      if (diff != 0.0) d = std::max(d, diff / (tol.atol_at(i) + tol.rtol * std::abs(ref[i])));
     }
     return d;
   };
@@ -145,8 +167,6 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
   constexpr std::size_t na = interpolated_rhs::size;
   zsource seg;
   const interpolated_rhs adj_interpolated{theta.data(), u, &seg};
-  tolerances atol_interpolated = atol;
-  if (opt.seminorm) atol_interpolated.norm_size = n;  // λ only
   std::array<double, na> y{};
   std::copy(lambda.begin(), lambda.end(), y.begin());
   observe(M, y.data());
@@ -199,8 +219,6 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
     using backsolve_rhs = typename kernels::backsolve;
     static_assert(backsolve_rhs::size == n + na);
     const backsolve_rhs adj_backsolve{theta.data(), u};
-    tolerances atol_backsolve = atol;
-    if (opt.seminorm) atol_backsolve.norm_size = 2 * n;  // z and λ
     std::array<double, n + na> yb;
     for (std::size_t j = M; j-- > 0;) {
       std::copy_n(zc(j + 1), n, yb.begin());

@@ -234,6 +234,32 @@ class dense_segment {
     }
   }
 
+  // The nearest step boundary beyond t in direction dir (t itself where there is none): a stiff
+  // adjoint ends its steps there (solve/integrate.hpp), so that no step straddles two polynomials.
+  double next_node(double t, double dir) const {
+    if (steps_ == 0) return t;
+    const std::size_t k = find(t);
+    if (dir < 0) return t > start(k) ? start(k) : k > 0 ? start(k - 1) : t;
+    return t < end(k) ? end(k) : k + 1 < steps_ ? end(k + 1) : t;
+  }
+
+  // dz/dt at t: the derivative of the same polynomial (0 outside the recorded span, where z(t) is
+  // clamped). The stiff adjoint's time derivative needs it.
+  void derivative(double t, double* dz) const {
+    const double* d = coef_.data() + find(t) * stride;
+    const double raw = (t - d[0]) / d[1];
+    const double* c = d + 2;
+    if (raw < 0.0 || raw > 1.0) {
+      for (std::size_t i = 0; i < N; ++i) dz[i] = 0.0;
+      return;
+    }
+    for (std::size_t i = 0; i < N; ++i) {
+      double v = 5 * c[5 * N + i];
+      for (std::size_t j = 5; j-- > 1;) v = v * raw + static_cast<double>(j) * c[j * N + i];
+      dz[i] = v / d[1];
+    }
+  }
+
  private:
   // The most one recorded step adds: 3 pieces (steppers with inner nodes), each a coefficient row and a point.
   static constexpr std::size_t room = 3 * (stride + 1 + 2 * N) + 1 + 2 * N;

@@ -91,9 +91,20 @@ auto gradient(const batched_system<B, M, Sys, K>& bs, const std::array<std::arra
   static_assert(K >= Sys::inputs, "costate::gradient: the batched system uses inputs: bind them with batch<B>(sys).with_inputs(...)");
   const auto bl = BS::loss(loss);
   const auto z0 = pack_batch(z0s);
+  // Per-state tolerances are given for one sample's states and hold for every sample.
+  options<St> o = opt;
+  const auto tile = [](const char* name, const absolute_tolerance& a) {
+    detail::require_atol_size(name, a, N);
+    std::array<std::array<double, N>, B> each;
+    for (auto& sample : each)
+      for (std::size_t i = 0; i < N; ++i) sample[i] = a[i];
+    return absolute_tolerance(pack_batch(each));
+  };
+  if (opt.atol.per_state()) o.atol = tile("atol", opt.atol);
+  if (opt.adjoint_atol.per_state()) o.adjoint_atol = tile("adjoint_atol", opt.adjoint_atol);
   const auto g = [&] {
-    if constexpr (K == 0) return gradient(Batched{}, z0, theta, span, bl, opt);
-    else return gradient(bound_system<Batched, K * B>{bs.inputs}, z0, theta, span, bl, opt);
+    if constexpr (K == 0) return gradient(Batched{}, z0, theta, span, bl, o);
+    else return gradient(bound_system<Batched, K * B>{bs.inputs}, z0, theta, span, bl, o);
   }();
   batch_gradient_result<B, N, std::tuple_size_v<decltype(g.dtheta)>> r;
   r.loss = g.loss;

@@ -107,26 +107,37 @@ struct step_budget {
   std::size_t spent() const { return used.steps + used.rejected; }
 };
 
+// A pass's tolerances. The absolute tolerance of component i is each[i] for i < each_size (per-state
+// tolerances, see absolute_tolerance), atol beyond (quadratures; every component when each_size = 0).
 struct tolerances {
   double rtol;
   double atol;
   std::size_t norm_size = std::numeric_limits<std::size_t>::max();  // components in the error norm (seminorm)
+  const double* each = nullptr;
+  std::size_t each_size = 0;
+  double atol_at(std::size_t i) const { return i < each_size ? each[i] : atol; }
 };
 
-// max_i |Re err_i| / (atol + rtol · max(|Re x_i|, |Re x_new_i|)) over the first norm_size components;
+// max_i |Re err_i| / (atol_i + rtol · max(|Re x_i|, |Re x_new_i|)) over the first norm_size components;
 // NaN if anything is non-finite.
 template <class S>
 double error_norm(const S& err, const S& x, const S& xnew, tolerances tol) {
   double m = 0.0;
   const std::size_t size = std::min<std::size_t>(err.size(), tol.norm_size);
-  for (std::size_t i = 0; i < size; ++i) {
+  const auto scaled = [&](std::size_t i, double atol) {
     const double ei = std::abs(re(err[i]));
-    if (ei == 0.0) continue;  // exact components (g_t of an autonomous f) are fine even when atol = 0
-    const double sc = tol.atol + tol.rtol * std::max(std::abs(re(x[i])), std::abs(re(xnew[i])));
-    const double e = ei / sc;
-    if (!(e <= std::numeric_limits<double>::max())) return std::numeric_limits<double>::quiet_NaN();
+    if (ei == 0.0) return true;  // exact components (g_t of an autonomous f) are fine even when atol = 0
+    const double e = ei / (atol + tol.rtol * std::max(std::abs(re(x[i])), std::abs(re(xnew[i]))));
+    if (!(e <= std::numeric_limits<double>::max())) return false;
     m = std::max(m, e);
-  }
+    return true;
+  };
+  // (Two loops rather than atol_at(i): no test per component on the hot path of small systems.)
+  const std::size_t listed = std::min(size, tol.each_size);
+  for (std::size_t i = 0; i < listed; ++i)
+    if (!scaled(i, tol.each[i])) return std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t i = listed; i < size; ++i)
+    if (!scaled(i, tol.atol)) return std::numeric_limits<double>::quiet_NaN();
   return m;
 }
 
@@ -135,7 +146,7 @@ template <class Rhs, class S>
 double starting_step(const Rhs& rhs, const S& x, const S& dxdt, double t, double span, int order, tolerances tol) {
   double d0 = 0, d1 = 0;
   for (std::size_t i = 0; i < x.size(); ++i) {
-    const double sc = tol.atol + tol.rtol * std::abs(re(x[i]));
+    const double sc = tol.atol_at(i) + tol.rtol * std::abs(re(x[i]));
     d0 += std::pow(re(x[i]) / sc, 2);
     d1 += std::pow(re(dxdt[i]) / sc, 2);
   }
@@ -150,7 +161,7 @@ double starting_step(const Rhs& rhs, const S& x, const S& dxdt, double t, double
   rhs(x1, f1, t + dir * h0);
   double d2 = 0;
   for (std::size_t i = 0; i < x.size(); ++i) {
-    const double sc = tol.atol + tol.rtol * std::abs(re(x[i]));
+    const double sc = tol.atol_at(i) + tol.rtol * std::abs(re(x[i]));
     d2 += std::pow(re(f1[i] - dxdt[i]) / sc, 2);
   }
   d2 = std::sqrt(d2 / n) / h0;
@@ -297,6 +308,10 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
     adaptive_stepper<Tag, S> stepper;
     constexpr int q = adaptive_stepper<Tag, S>::order;
     constexpr bool fsal = adaptive_stepper<Tag, S>::fsal;
+    constexpr bool stops_at_nodes = requires(const Rhs& r) {
+      requires adaptive_stepper<Tag, S>::stops_at_nodes;
+      r.next_node(t0, t1);
+    };
     const double expo = 1.0 / (q + 1);
     constexpr double safety = 0.9, fac_min = 0.2, fac_max = 5.0;
     // safety · e^(-1/(q+1)) ≥ c exactly when e ≤ (safety / c)^(q+1). Where the factor is clamped (to
@@ -329,7 +344,18 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
       const double remaining = std::abs(t1 - t);
       // Stretch the step by up to 1% to reach t1 rather than leave a sliver of a last step.
       const bool last = h * 1.01 >= remaining;
-      const double step = dir * (last ? remaining : h);
+      double step = dir * (last ? remaining : h);
+      // Steppers that stop at the right-hand side's nodes (stiff adjoints, see stops_at_nodes) end a
+      // step that would cross one there, and take the next from it.
+      [[maybe_unused]] double node = t;
+      if constexpr (stops_at_nodes) {
+        if (!last) {
+          node = rhs_in.next_node(t, dir);
+          const double to_node = dir * (node - t);
+          if (to_node > 0 && h * 1.01 >= to_node) step = dir * to_node;
+          else node = t;
+        }
+      }
       // Underflow: the controller's step no longer moves t (relative to t, not to the span).
       if (!last && (h <= 16 * std::numeric_limits<double>::epsilon() * std::abs(t) || t + step == t))
         fail_underflow(pass, step, t, t0, t1);
@@ -337,10 +363,14 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
       const double e = error_norm(err, x, xnew, tol);
       if (e <= 1.0) {
         const double t_old = t;
-        t = last ? t1 : t + step;
+        const bool at_node = node != t;
+        t = last ? t1 : at_node ? node : t + step;
         const double fac = accepted_factor(e, last_rejected);
-        // After a shortened last step keep the step the controller wanted, not the shortened one.
-        const double h_next = (last ? std::max(h, std::abs(step)) : std::abs(step)) * fac;
+        // After a shortened last step keep the step the controller wanted, not the shortened one; after
+        // one shortened to a node, the larger of the two.
+        const double h_next = last ? std::max(h, std::abs(step)) * fac
+                              : at_node ? std::max(h, std::abs(step) * fac)
+                                        : std::abs(step) * fac;
         if constexpr (recorder) {
           if constexpr (!fsal) rhs(xnew, dxdt_new, t);
           for (std::size_t i = 0; i < x.size(); ++i)

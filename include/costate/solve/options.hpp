@@ -3,6 +3,7 @@
 //   options<>{.rtol = 1e-10, .atol = 1e-10}
 //   options<rk4>{.stepper = {.dt = 0.01}}
 //   options<rosenbrock4>{.rtol = 1e-8, .atol = 1e-12}                  (stiff systems)
+//   options<rosenbrock4>{.rtol = 1e-6, .atol = {1e-8, 1e-14, 1e-6}, .adjoint_atol = 1e-8, .quadrature_atol = 1e-6}
 //   options<>{.adjoint = backsolve}                                     (see adjoint_method)
 //   options<odeint_stepper<boost::numeric::odeint::runge_kutta_fehlberg78>>{}
 //
@@ -10,11 +11,19 @@
 // clang ≥ 17 (aggregate CTAD), but not on clang 16, so the documentation spells it out.
 //
 // Field order (designated initialisers must follow it):
-//   .stepper, .rtol, .atol, .adjoint_rtol, .adjoint_atol, .adjoint, .max_steps, .seminorm
+//   .stepper, .rtol, .atol, .adjoint_rtol, .adjoint_atol, .quadrature_atol, .adjoint, .max_steps, .seminorm
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
+#include <initializer_list>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "costate/error.hpp"
 
 namespace costate {
 
@@ -40,8 +49,9 @@ struct odeint_stepper {
 
 // Linearly implicit Rosenbrock method of order 4 (Boost.Odeint rosenbrock4) with error control, for
 // stiff systems. costate gives it the Jacobian ∂f/∂z and ∂f/∂t derived from f (forward), and
-// -∂f/∂zᵀ, -∂f/∂θᵀ, -∂f/∂tᵀ for the adjoint pass, so nothing is differenced numerically except the
-// adjoint's explicit time derivative (see solve/rosenbrock.hpp).
+// -∂f/∂zᵀ, -∂f/∂θᵀ, -∂f/∂tᵀ for the adjoint pass, and the adjoint's time derivative along the
+// interpolated z(t) by a complex step (system/rhs.hpp): nothing is differenced numerically except
+// f's own explicit dependence on t, if it has one.
 struct rosenbrock4 {
   double dt = 0.0;  // first step; 0 chooses it from the problem
 };
@@ -94,13 +104,56 @@ struct checkpointed {
   constexpr operator adjoint_method() const { return {count, true}; }
 };
 
+// An absolute tolerance: one value for every component (`.atol = 1e-8`), or one value per state of
+// the system (`.atol = {1e-8, 1e-14, 1e-6}`, as CVODES' vector tolerances), for states whose scales
+// differ by orders of magnitude (a species at 1e-5 beside one at 1: a scalar atol small enough for the
+// first makes the second pay for digits nobody needs, one large enough for the second leaves the
+// first uncontrolled). A list must have exactly one value per state; gradient() and solve() say so
+// otherwise. A default-constructed one (`{}`) is unset: options' adjoint_atol then takes atol.
+// (The list is a std::vector, so options are not a literal type: `const`, not `constexpr`, options.)
+class absolute_tolerance {
+ public:
+  absolute_tolerance() : set_(false) {}
+  absolute_tolerance(double value) : value_(value) {}  // NOLINT: `.atol = 1e-8` converts
+  absolute_tolerance(std::initializer_list<double> values) : each_(values), listed_(true) {}
+  template <std::size_t N>
+  absolute_tolerance(const std::array<double, N>& values) : each_(values.begin(), values.end()), listed_(true) {}  // NOLINT
+  explicit absolute_tolerance(std::vector<double> values) : each_(std::move(values)), listed_(true) {}
+
+  bool is_set() const { return set_; }
+  bool per_state() const { return listed_; }
+  std::size_t size() const { return each_.size(); }  // values listed (0 for one value for all)
+  // The value for state i (the one value, for a scalar tolerance).
+  double operator[](std::size_t i) const { return listed_ ? each_[i] : value_; }
+  // The smallest value: what components outside the list (quadratures) get by default.
+  double smallest() const { return listed_ ? *std::min_element(each_.begin(), each_.end()) : value_; }
+  // The one value of a scalar tolerance; a per-state one has none.
+  double value() const {
+    if (listed_) throw error("absolute_tolerance::value(): this tolerance has one value per state");
+    return value_;
+  }
+  const std::vector<double>& values() const { return each_; }
+
+ private:
+  std::vector<double> each_;
+  double value_ = 0.0;
+  bool listed_ = false;
+  bool set_ = true;
+};
+
 template <class Stepper = dopri5>
 struct options {
   Stepper stepper{};
   double rtol = 1e-8;
-  double atol = 1e-8;
-  std::optional<double> adjoint_rtol{};  // default: rtol
-  std::optional<double> adjoint_atol{};  // default: atol
+  absolute_tolerance atol = 1e-8;         // one value, or one per state (see absolute_tolerance)
+  std::optional<double> adjoint_rtol{};   // λ (and g_θ); default: rtol
+  // λ: one value, or one per state (λ_i has the scale of ∂L/∂z_i); unset: atol.
+  absolute_tolerance adjoint_atol{};
+  // The quadratures: the adjoint's g_θ (and g_t), and a running loss's integral in the forward pass
+  // (CVODES' quadrature tolerances). They never feed back into the dynamics, and their scale is the
+  // gradient's and the loss's, not the states'. Default: the smallest value of adjoint_atol for g_θ,
+  // of atol for the running loss's integral (with scalar tolerances: the same atol as every state).
+  std::optional<double> quadrature_atol{};
   adjoint_method adjoint = checkpointed{};
   std::size_t max_steps = 1'000'000;  // attempted steps per pass, accepted and rejected
   // Leave g_θ and g_t out of the adjoint pass's error norm (a seminorm; Kidger, Chen & Lyons 2021):

@@ -55,6 +55,7 @@ struct adaptive_stepper<rosenbrock4, std::array<T, M>> {
   static_assert(std::is_same_v<T, double>, "costate: rosenbrock4 integrates real (double) states only (no complex step)");
   using S = std::array<T, M>;
   static constexpr bool fsal = false;
+  static constexpr bool stops_at_nodes = false;  // (see integrate(); measured: more backward steps, not fewer)
   using k = rosenbrock4_coefficients;
   static constexpr int order = k::error_order;
   std::vector<double> lu = std::vector<double>(M * M);  // W = I/(γh) − J, factorised in place
@@ -86,10 +87,15 @@ struct adaptive_stepper<rosenbrock4, std::array<T, M>> {
       b[0] /= lu[0];
       return;
     }
-    for (std::size_t c = 0; c < M; ++c) {
+    // factorise() swaps whole rows, multipliers included (LAPACK's convention), so L's rows are in the
+    // final order: all the row swaps apply to b first (as getrs does), then L. Interleaving each swap
+    // with the elimination of its column (the convention that leaves earlier multipliers in place)
+    // solves with rows of L that later swaps have moved: a wrong solution wherever a later column
+    // pivots (a running loss's integral on Robertson did: 5× the steps and a gradient 3× off).
+    for (std::size_t c = 0; c < M; ++c)
       if (piv[c] != c) std::swap(b[c], b[piv[c]]);
+    for (std::size_t c = 0; c < M; ++c)
       for (std::size_t r = c + 1; r < M; ++r) b[r] -= lu[r * M + c] * b[c];
-    }
     for (std::size_t c = M; c-- > 0;) {
       for (std::size_t j = c + 1; j < M; ++j) b[c] -= lu[c * M + j] * b[j];
       b[c] /= lu[c * M + c];

@@ -28,17 +28,23 @@ namespace detail {
 // z(t1) in scalar type T (double, or std::complex<double> for complex-step checks).
 template <class T, class Sys, class St>
 std::array<T, Sys::states> final_state(const std::array<T, Sys::states>& z0, const T* theta, const double* inputs,
-                                       time_span span, const options<St>& o, pass_stats* stats = nullptr) {
+                                       time_span span, const options<St>& o, pass_stats* stats = nullptr,
+                                       std::size_t states = Sys::states) {
   std::array<T, Sys::states> x = z0;
+  // (states < Sys::states: the rest is a running loss's integral, with the quadrature tolerance.)
+  require_atol_size("atol", o.atol, states);
+  std::vector<double> each;
+  const double q = o.quadrature_atol.value_or(o.atol.smallest());
+  const tolerances tol = pass_tolerances(o.rtol, each, o.atol.per_state() ? q : o.atol.value(), {{&o.atol, states, Sys::states, q}});
   using rhs_t = std::conditional_t<std::is_same_v<T, double>, typename kernels_of<Sys>::forward, forward_rhs<Sys, T>>;
   const rhs_t f{theta, inputs};
   // In double, the recorder type of gradient()'s forward pass (recording nothing), passed the same way
   // (as a temporary): one instantiation of the step loop for both.
   pass_stats s;
   if constexpr (std::is_same_v<T, double>)
-    s = integrate(o.stepper, f, x, span.t0, span.t1, {o.rtol, o.atol}, o.max_steps, "forward", forward_recorder<Sys::states>{});
+    s = integrate(o.stepper, f, x, span.t0, span.t1, tol, o.max_steps, "forward", forward_recorder<Sys::states>{});
   else
-    s = integrate(o.stepper, f, x, span.t0, span.t1, {o.rtol, o.atol}, o.max_steps, "forward", no_observer{});
+    s = integrate(o.stepper, f, x, span.t0, span.t1, tol, o.max_steps, "forward", no_observer{});
   if (stats) *stats = s;
   return x;
 }
@@ -63,7 +69,10 @@ solution<system_of_t<S>::states> solve(const S& sys, const Z0& z0, const Theta& 
   sol.t.push_back(span.t0);
   sol.z.push_back(x);
   const typename detail::kernels_of<Sys>::forward f{th.data(), detail::input_values(sys)};
-  sol.stats = detail::integrate(opt.stepper, f, x, span.t0, span.t1, {opt.rtol, opt.atol}, opt.max_steps, "forward",
+  detail::require_atol_size("atol", opt.atol, n);
+  std::vector<double> each;
+  const detail::tolerances tol = detail::pass_tolerances(opt.rtol, each, opt.atol.smallest(), {{&opt.atol, n, n, 0.0}});
+  sol.stats = detail::integrate(opt.stepper, f, x, span.t0, span.t1, tol, opt.max_steps, "forward",
                                 [&](double t, const std::array<double, n>& z) {
                                   sol.t.push_back(t);
                                   sol.z.push_back(z);

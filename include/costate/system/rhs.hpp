@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <complex>
 #include <cstddef>
 #include <type_traits>
 
@@ -294,16 +295,68 @@ struct interpolated_adjoint_rhs {
     plan_type::template run_direct_to<T>(c, bases, outs{});
   }
 
-  // For stiff steppers; see detail::interpolated_adjoint_jacobian.
+  // For stiff steppers, which end their steps at the source's step boundaries: z(t) is one
+  // polynomial per forward step, smooth within it but not across (its higher derivatives jump), and
+  // a step across a boundary loses the method's order and is rejected or shortened for it.
+  double next_node(double t, double dir) const
+    requires requires(const ZSource& s) { s.next_node(t, dir); }
+  {
+    return zsource->next_node(t, dir);
+  }
+
+  // For stiff steppers: J = ∂(dx/dt)/∂x, and dfdt = the derivative of dx/dt along t with x fixed,
+  //   d/dt (-λᵀ∂f/∂X)(z(t), t) = -λᵀ(∂²f/∂X∂z · ż + ∂²f/∂X∂t),  X = z, θ, t.
+  // The first term is exact (a complex step of the VJPs in the direction ż of the interpolated z(t),
+  // whose derivative the source provides); the second, where f depends on t, a central difference in
+  // t at fixed z — f's own smooth dependence, not the interpolant's. A difference of the whole
+  // right-hand side in t instead crosses the steps of the interpolant, whose second derivative jumps
+  // there, and costs the stiff adjoint rejected steps.
   template <class State>
   void jacobian(const State& x, double* J, double t, State& dfdt) const {
+    static_assert(std::is_same_v<T, double>, "costate: the stiff adjoint integrates real (double) states only");
     std::array<T, n> z;
     (*zsource)(t, z.data());
-    detail::interpolated_adjoint_jacobian<n, p, size>(*this, zsource, x, J, t, dfdt, [&](std::size_t j, T* row) {
+    for (std::size_t i = 0; i < size * size; ++i) J[i] = 0.0;
+    std::array<T, n + p + 1> row;
+    for (std::size_t j = 0; j < n; ++j) {  // λ_j's column: -(row j of [∂f/∂z | ∂f/∂θ | ∂f/∂t])
       std::array<T, n> e{};
       e[j] = T(1);
-      vjps::run(z.data(), e.data(), theta, inputs, t, row);
-    });
+      vjps::run(z.data(), e.data(), theta, inputs, t, row.data());
+      for (std::size_t r = 0; r < size; ++r) J[r * size + j] = -row[r];
+    }
+    if constexpr (requires(std::array<double, n>& d) { zsource->derivative(t, d.data()); }) {
+      using C = std::complex<double>;
+      std::array<double, n> dz;
+      zsource->derivative(t, dz.data());
+      double scale = 1.0;
+      for (const double v : dz) scale = std::max(scale, std::abs(v));
+      const double h = 1e-20 / scale;  // complex step: no cancellation, any h small enough will do
+      std::array<C, n> zc, lc;
+      std::array<C, p == 0 ? 1 : p> tc;
+      for (std::size_t i = 0; i < n; ++i) {
+        zc[i] = C(z[i], h * dz[i]);
+        lc[i] = C(-x[i], 0.0);
+      }
+      for (std::size_t k = 0; k < p; ++k) tc[k] = C(theta[k], 0.0);
+      std::array<C, n + p + 1> out;
+      vjp_evaluator<Sys, C>::run(zc.data(), lc.data(), tc.data(), inputs, t, out.data());
+      for (std::size_t r = 0; r < size; ++r) dfdt[r] = out[r].imag() / h;
+      if constexpr (WithTime) {
+        const double dt = 6e-6 * std::max(1.0, std::abs(t));
+        std::array<T, n> ml;
+        for (std::size_t i = 0; i < n; ++i) ml[i] = -x[i];
+        std::array<T, n + p + 1> hi, lo;
+        vjps::run(z.data(), ml.data(), theta, inputs, t + dt, hi.data());
+        vjps::run(z.data(), ml.data(), theta, inputs, t - dt, lo.data());
+        for (std::size_t r = 0; r < size; ++r) dfdt[r] += (hi[r] - lo[r]) / (2 * dt);
+      }
+    } else {
+      detail::interpolated_adjoint_jacobian<n, p, size>(*this, zsource, x, J, t, dfdt, [&](std::size_t j, T* r) {
+        std::array<T, n> e{};
+        e[j] = T(1);
+        vjps::run(z.data(), e.data(), theta, inputs, t, r);
+      });
+    }
   }
 };
 
