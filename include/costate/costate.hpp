@@ -26,6 +26,7 @@
 #include "costate/solve/dense.hpp"
 #include "costate/solve/gradient.hpp"
 #include "costate/solve/options.hpp"
+#include "costate/solve/rodas5p.hpp"
 #include "costate/solve/rosenbrock.hpp"
 #include "costate/solve/solve.hpp"
 #include "costate/check/check_gradient.hpp"

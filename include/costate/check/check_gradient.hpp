@@ -8,8 +8,8 @@
 // `fd_rtol/fd_atol` (tighter than the adjoint's by default, so that the reference is not limited by
 // solver noise: a loss accurate to ε differenced over h carries ε/h of noise).
 // Complex step: Im L(x + i h)/h with h = 1e-30, for θ and z0 (t0 and t1 are real integration bounds);
-// not with rosenbrock4 (its stepper is real only) nor with a generated system or loss (their functions
-// are in double).
+// not with rosenbrock4 or rodas5p (their steppers are real only) nor with a generated system or loss
+// (their functions are in double).
 // It differentiates the discrete forward solve exactly: costate's step control reads real parts only,
 // so the perturbed solve takes the same steps.
 // Relative error of a component: (|adjoint − reference| − 100 ε |L| / h)⁺ / max(|reference|, 1e-8 ·
@@ -153,7 +153,8 @@ gradient_check check_gradient(const S& sys, const Z0& z0_in, const Theta& theta_
   };
   using cplx = std::complex<double>;
   constexpr double hc = 1e-30;
-  // The complex step needs f in complex arithmetic: rosenbrock4 and generated headers are real only.
+  // The complex step needs f in complex arithmetic: the Rosenbrock steppers (rosenbrock4, rodas5p) and
+  // generated headers are real only.
   constexpr bool complex_step_possible =
       !detail::is_rosenbrock<St> && !detail::is_generated_system<Sys>::value && !detail::is_generated_loss<Lo>::value;
 

@@ -7,6 +7,8 @@
 //     odeint's extension is itself a quintic with those end derivatives, so this is the same
 //     polynomial, stored as coefficients (6 vectors per step) because odeint keeps only the last
 //     step's stages.
+//   - steppers that give their last step's continuous extension as a polynomial in θ of degree at
+//     most 5 (HasPolynomialExtension: rodas5p's, of degree 4): its coefficients, as they are.
 //   - all other steppers: the quintic Hermite interpolant through z and f at the step's two ends and
 //     at the next step's end (the previous step's start for the last step), error O(h^6): better than
 //     the steppers it serves (rk4, cash_karp54, rosenbrock4), where the one-step cubic, O(h^4), limited
@@ -60,6 +62,11 @@ concept HasContinuousExtension = requires(const Stepper& st, S& x, const S& y, d
   st.calc_state(t, x, y, y, t, y, y, t);
 };
 
+// A stepper whose last step's continuous extension is a polynomial Σ_{j≤5} c_j θ^j in θ = (t − t0)/h:
+// dense_coefficients(z0, z1, c) writes c_j[i] to c[j·N + i] for j = 0..5, given the step's ends.
+template <class Stepper, class S>
+concept HasPolynomialExtension = requires(const Stepper& st, const S& z, double* c) { st.dense_coefficients(z, z, c); };
+
 // Steppers of order above five without a continuous extension (runge_kutta_fehlberg78) take long
 // steps, over which the quintic through three steps' ends is less accurate than the steps: dense
 // output records two more nodes inside each of their steps.
@@ -100,7 +107,8 @@ class dense_segment {
   [[gnu::always_inline]] bool record_within(std::size_t max_values, const Stepper& stepper, double t0, const S& z0,
                                             const S& f0, double t1, const S& z1, const S& f1, double h, Rhs& rhs) {
     if (values() + room > max_values) return false;
-    if constexpr (HasContinuousExtension<Stepper, S>) reserve_within(coef_, max_values);
+    if constexpr (HasContinuousExtension<Stepper, S> || HasPolynomialExtension<Stepper, S>)
+      reserve_within(coef_, max_values);
     else reserve_within(points_, max_values / (1 + 2 * N + stride) * (1 + 2 * N));
     record(stepper, t0, z0, f0, t1, z1, f1, h, rhs);
     return true;
@@ -130,6 +138,9 @@ class dense_segment {
           c[(j + 2) * N + i] = quintic_inverse[j][0] * r[0] + quintic_inverse[j][1] * r[1] + quintic_inverse[j][2] * r[2] +
                                quintic_inverse[j][3] * r[3];
       }
+      ++steps_;
+    } else if constexpr (HasPolynomialExtension<Stepper, S>) {
+      stepper.dense_coefficients(z0, z1, push_step(t0, t1 - t0) + 2);
       ++steps_;
     } else if constexpr (needs_inner_nodes<Stepper> &&
                          requires(Stepper& st, S& x) { st.do_step(std::ref(rhs), z0, f0, t0, x, t1 - t0); }) {

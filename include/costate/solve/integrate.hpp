@@ -35,7 +35,7 @@ struct pass_stats {
   std::size_t steps = 0;     // accepted steps
   std::size_t rejected = 0;  // rejected steps (adaptive steppers only)
   std::size_t rhs_evals = 0; // right-hand-side evaluations
-  std::size_t jacobian_evals = 0;  // Jacobian evaluations (rosenbrock4 only)
+  std::size_t jacobian_evals = 0;  // Jacobian evaluations (rosenbrock4 and rodas5p only)
 };
 
 namespace detail {
@@ -65,7 +65,7 @@ struct counted {
   }
 };
 
-// The same for Jacobians (rosenbrock4): J row-major n×n, dfdt = ∂f/∂t.
+// The same for Jacobians (rosenbrock4, rodas5p): J row-major n×n, dfdt = ∂f/∂t.
 template <class Rhs>
 struct counted_jacobian {
   const Rhs& rhs;
@@ -235,7 +235,7 @@ template <class O>
 concept StepRecorder = std::remove_cvref_t<O>::records_steps;
 
 // How an adaptive stepper is driven: its odeint type, orders, and one attempted step. Explicit
-// error steppers here; rosenbrock4 in solve/rosenbrock.hpp.
+// error steppers here; rosenbrock4 in solve/rosenbrock.hpp, rodas5p in solve/rodas5p.hpp.
 template <class Tag, class S>
 struct adaptive_stepper {
   using stepper_t = typename stepper_for<Tag, S>::type;
@@ -250,9 +250,26 @@ struct adaptive_stepper {
 };
 template <class Tag, class S>
 struct uses_adaptive_driver : std::bool_constant<is_error_stepper<typename stepper_for<Tag, S>::type>> {};
-// rosenbrock4's driver is defined in solve/rosenbrock.hpp (included by costate/costate.hpp).
+// rosenbrock4's driver is defined in solve/rosenbrock.hpp, rodas5p's in solve/rodas5p.hpp (both
+// included by costate/costate.hpp).
 template <class S> struct uses_adaptive_driver<rosenbrock4, S> : std::true_type {};
 template <class S> struct adaptive_stepper<rosenbrock4, S>;
+template <class S> struct uses_adaptive_driver<rodas5p, S> : std::true_type {};
+template <class S> struct adaptive_stepper<rodas5p, S>;
+
+// A driver that declares `static constexpr bool predictive_control = true` gets Gustafsson's
+// predictive step-size controller (K. Gustafsson, ACM TOMS 20, 1994; Hairer & Wanner, Solving ODEs
+// II, IV.8, and the PRED option of their RADAU5 and RODAS) instead of the plain one: after an
+// accepted step the factor is the smaller of the plain one and safety · (h/h_acc) ·
+// (e_acc/e)^(1/(q+1)) · e^(-1/(q+1)), with h_acc, e_acc the previous accepted step and its error
+// (at least 1e-2), clamped alike. It follows the trend of the error from step to step; where the
+// plain controller grows the step into a rejection again and again, it rejects fewer steps (rodas5p
+// on Robertson's adjoint pass: 49 of 155 attempted steps rejected with the plain controller, 1 of
+// 104 with this one; the forward pass: 212 and 211 steps). The history starts afresh in every call,
+// so a re-integration from a checkpoint retraces the forward pass's steps only approximately (to
+// within the tolerance).
+template <class D>
+concept predictive_controller = requires { requires D::predictive_control; };
 
 // Integrates x from t0 to t1 (either direction) in place. `observe(t, x)` sees every accepted step
 // (or `observe.record(...)`, see StepRecorder). `pass` names the pass in error messages ("forward",
@@ -312,6 +329,8 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
       requires adaptive_stepper<Tag, S>::stops_at_nodes;
       r.next_node(t0, t1);
     };
+    constexpr bool predictive = predictive_controller<adaptive_stepper<Tag, S>>;
+    [[maybe_unused]] double h_acc = 0.0, e_acc = 0.0;  // (predictive) the last accepted step and its error
     const double expo = 1.0 / (q + 1);
     constexpr double safety = 0.9, fac_min = 0.2, fac_max = 5.0;
     // safety · e^(-1/(q+1)) ≥ c exactly when e ≤ (safety / c)^(q+1). Where the factor is clamped (to
@@ -365,7 +384,14 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
         const double t_old = t;
         const bool at_node = node != t;
         t = last ? t1 : at_node ? node : t + step;
-        const double fac = accepted_factor(e, last_rejected);
+        double fac = accepted_factor(e, last_rejected);
+        if constexpr (predictive) {
+          if (h_acc > 0)
+            fac = std::min(fac, std::clamp(safety * (std::abs(step) / h_acc) * std::pow(e_acc / (e * e), expo), fac_min,
+                                           fac_max));
+          h_acc = std::abs(step);
+          e_acc = std::max(1e-2, e);
+        }
         // After a shortened last step keep the step the controller wanted, not the shortened one; after
         // one shortened to a node, the larger of the two.
         const double h_next = last ? std::max(h, std::abs(step)) * fac

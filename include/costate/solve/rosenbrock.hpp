@@ -5,8 +5,8 @@
 // Why not odeint's rosenbrock4 class itself: it keeps its state in boost::numeric::ublas vectors, and
 // Boost 1.74's ublas (Debian 12) does not compile as C++20 — it calls std::allocator::construct,
 // removed in C++20 (boostorg/ublas#95, fixed in Boost 1.75). So the same stages are computed here on
-// costate's std::array states with a small LU factorisation; the method and its coefficients are
-// odeint's, except one.
+// costate's std::array states with a small LU factorisation (solve/dense_lu.hpp); the method and
+// its coefficients are odeint's, except one.
 //
 // odeint's default_rosenbrock_coefficients has d4 = +0.0362 (the weight of ∂f/∂t in stage 4); the
 // method (Hairer & Wanner's L-stable γ = 0.25 set, ros4.f) has d4 = -0.0362. With the wrong sign the
@@ -20,9 +20,8 @@
 #include <cmath>
 #include <cstddef>
 #include <type_traits>
-#include <utility>
-#include <vector>
 
+#include "costate/solve/dense_lu.hpp"
 #include "costate/solve/integrate.hpp"
 #include "costate/solve/options.hpp"
 
@@ -58,81 +57,40 @@ struct adaptive_stepper<rosenbrock4, std::array<T, M>> {
   static constexpr bool stops_at_nodes = false;  // (see integrate(); measured: more backward steps, not fewer)
   using k = rosenbrock4_coefficients;
   static constexpr int order = k::error_order;
-  std::vector<double> lu = std::vector<double>(M * M);  // W = I/(γh) − J, factorised in place
-  std::array<std::size_t, M> piv{};
+  dense_lu<M> lu;   // W = I/(γh) − J, factorised in place
   int stepper = 0;  // nothing for dense output to use: it falls back to Hermite interpolation
-
-  // W = I/(γh) − J = L·U with partial pivoting.
-  void factorise(double h) {
-    for (std::size_t i = 0; i < M * M; ++i) lu[i] = -lu[i];
-    for (std::size_t i = 0; i < M; ++i) lu[i * M + i] += 1.0 / (k::gamma * h);
-    for (std::size_t c = 0; c < M; ++c) {
-      std::size_t p = c;
-      for (std::size_t r = c + 1; r < M; ++r)
-        if (std::abs(lu[r * M + c]) > std::abs(lu[p * M + c])) p = r;
-      piv[c] = p;
-      if (p != c)
-        for (std::size_t j = 0; j < M; ++j) std::swap(lu[c * M + j], lu[p * M + j]);
-      const double d = lu[c * M + c];
-      if (d == 0.0) continue;  // singular: the solve yields non-finite values and the step is rejected
-      for (std::size_t r = c + 1; r < M; ++r) {
-        const double f = lu[r * M + c] /= d;
-        if (f != 0.0)
-          for (std::size_t j = c + 1; j < M; ++j) lu[r * M + j] -= f * lu[c * M + j];
-      }
-    }
-  }
-  void solve(S& b) const {
-    if constexpr (M == 1) {  // (also spares g++ 12 a false -Warray-bounds on the pivot swap)
-      b[0] /= lu[0];
-      return;
-    }
-    // factorise() swaps whole rows, multipliers included (LAPACK's convention), so L's rows are in the
-    // final order: all the row swaps apply to b first (as getrs does), then L. Interleaving each swap
-    // with the elimination of its column (the convention that leaves earlier multipliers in place)
-    // solves with rows of L that later swaps have moved: a wrong solution wherever a later column
-    // pivots (a running loss's integral on Robertson did: 5× the steps and a gradient 3× off).
-    for (std::size_t c = 0; c < M; ++c)
-      if (piv[c] != c) std::swap(b[c], b[piv[c]]);
-    for (std::size_t c = 0; c < M; ++c)
-      for (std::size_t r = c + 1; r < M; ++r) b[r] -= lu[r * M + c] * b[c];
-    for (std::size_t c = M; c-- > 0;) {
-      for (std::size_t j = c + 1; j < M; ++j) b[c] -= lu[c * M + j] * b[j];
-      b[c] /= lu[c * M + c];
-    }
-  }
 
   template <class Rhs>
   void attempt(Rhs& rhs, pass_stats& st, const S& x, const S& dxdt, double t, S& xnew, S&, double h, S& err) {
     S dfdt{}, g1{}, g2{}, g3{}, g4{}, g5{}, xt{}, fx{};
     ++st.jacobian_evals;
     rhs.rhs.jacobian(x, lu.data(), t, dfdt);
-    factorise(h);
+    lu.factorise_shifted(1.0 / (k::gamma * h));
     for (std::size_t i = 0; i < M; ++i) g1[i] = dxdt[i] + h * k::d1 * dfdt[i];
-    solve(g1);
+    lu.solve(g1);
     for (std::size_t i = 0; i < M; ++i) xt[i] = x[i] + k::a21 * g1[i];
     rhs(xt, fx, t + k::c2 * h);
     for (std::size_t i = 0; i < M; ++i) g2[i] = fx[i] + h * k::d2 * dfdt[i] + k::c21 * g1[i] / h;
-    solve(g2);
+    lu.solve(g2);
     for (std::size_t i = 0; i < M; ++i) xt[i] = x[i] + k::a31 * g1[i] + k::a32 * g2[i];
     rhs(xt, fx, t + k::c3 * h);
     for (std::size_t i = 0; i < M; ++i) g3[i] = fx[i] + h * k::d3 * dfdt[i] + (k::c31 * g1[i] + k::c32 * g2[i]) / h;
-    solve(g3);
+    lu.solve(g3);
     for (std::size_t i = 0; i < M; ++i) xt[i] = x[i] + k::a41 * g1[i] + k::a42 * g2[i] + k::a43 * g3[i];
     rhs(xt, fx, t + k::c4 * h);
     for (std::size_t i = 0; i < M; ++i)
       g4[i] = fx[i] + h * k::d4 * dfdt[i] + (k::c41 * g1[i] + k::c42 * g2[i] + k::c43 * g3[i]) / h;
-    solve(g4);
+    lu.solve(g4);
     for (std::size_t i = 0; i < M; ++i) xt[i] = x[i] + k::a51 * g1[i] + k::a52 * g2[i] + k::a53 * g3[i] + k::a54 * g4[i];
     rhs(xt, fx, t + h);
     for (std::size_t i = 0; i < M; ++i)
       g5[i] = fx[i] + (k::c51 * g1[i] + k::c52 * g2[i] + k::c53 * g3[i] + k::c54 * g4[i]) / h;
-    solve(g5);
+    lu.solve(g5);
     for (std::size_t i = 0; i < M; ++i) xt[i] += g5[i];
     rhs(xt, fx, t + h);
     for (std::size_t i = 0; i < M; ++i)
       err[i] = fx[i] + (k::c61 * g1[i] + k::c62 * g2[i] + k::c63 * g3[i] + k::c64 * g4[i] + k::c65 * g5[i]) / h;
-    solve(err);
+    lu.solve(err);
     for (std::size_t i = 0; i < M; ++i) xnew[i] = xt[i] + err[i];
   }
 };
