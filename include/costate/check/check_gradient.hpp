@@ -155,7 +155,7 @@ gradient_check check_gradient(const S& sys, const Z0& z0_in, const Theta& theta_
   constexpr double hc = 1e-30;
   // The complex step needs f in complex arithmetic: rosenbrock4 and generated headers are real only.
   constexpr bool complex_step_possible =
-      !detail::is_rosenbrock<St> && !detail::is_generated_system<Sys>::value && !detail::is_generated_loss<Lo>::value;
+      !detail::stiff_stepper<St> && !detail::is_generated_system<Sys>::value && !detail::is_generated_loss<Lo>::value;
 
   gradient_check report;
   report.loss = g.loss;

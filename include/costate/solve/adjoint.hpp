@@ -38,8 +38,6 @@ T dot(const std::array<T, N>& a, const std::array<T, N>& b) {
   return s;
 }
 
-template <class St> inline constexpr bool is_rosenbrock = std::is_same_v<St, rosenbrock4>;
-
 // The gradient of Σ (terminal φ at t1, observations ℓ at t_k), for a system whose state `quadrature`
 // (if not none) is a running loss's integral (its adjoint is 1 and its final value joins the loss).
 template <class Sys, class Terminal, class Point, std::size_t P, class St>
@@ -50,7 +48,7 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
   constexpr std::size_t n = Sys::states, ps = Sys::params;
   gradient_result<n, P> r;
   const bool dense = opt.adjoint.interpolate;
-  if constexpr (is_rosenbrock<St>)
+  if constexpr (stiff_stepper<St>)
     if (!dense)
       throw error("rosenbrock4 needs the checkpointed adjoint (options::adjoint = checkpointed{...}): a backward "
                   "re-integration of z is unstable on the stiff systems it is for");
@@ -212,7 +210,7 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
       interpolated_interval(j);
       observe(j, y.data());
     }
-  } else if constexpr (!is_rosenbrock<St>) {  // (rosenbrock4 refused backsolve above)
+  } else if constexpr (!stiff_stepper<St>) {  // (rosenbrock4 refused backsolve above)
     // Backsolve: z restarts from the stored forward value. Where the backward z ends more than
     // max_drift tolerance units away from the stored z(t_j) (or the pass fails), λ and g_θ were
     // integrated along another trajectory: the interval is done again with z interpolated.

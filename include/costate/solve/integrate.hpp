@@ -181,12 +181,20 @@ double starting_step(const Rhs& rhs, const S& x, const S& dxdt, double t, double
   throw error(std::string(pass) + " pass: " + what + " at t = " + format_time(t) + " (integrating from t = " +
               format_time(t0) + " to " + format_time(t1) + ")");
 }
+// `explicit_stepper`: the message says what a stiff system needs (an explicit method's steps are
+// bounded by its fastest decaying mode however smooth the solution is, so it runs out of steps).
 [[noreturn, gnu::cold, gnu::noinline]] inline void fail_max_steps(const char* pass, const step_budget& b,
-                                                                  const pass_stats& st, double t, double t0, double t1) {
-  fail_pass(pass,
-            "exceeded max_steps = " + std::to_string(b.max_steps) + " (accepted " + std::to_string(b.used.steps + st.steps) +
-                ", rejected " + std::to_string(b.used.rejected + st.rejected) + " in this pass)",
-            t, t0, t1);
+                                                                  const pass_stats& st, double t, double t0, double t1,
+                                                                  bool explicit_stepper = false, double h = 0.0) {
+  std::string what = "exceeded max_steps = " + std::to_string(b.max_steps) + " (accepted " +
+                     std::to_string(b.used.steps + st.steps) + ", rejected " + std::to_string(b.used.rejected + st.rejected) +
+                     " in this pass)";
+  if (explicit_stepper)
+    what += "; the last step was " + format_time(h) +
+            ". If the system is stiff (fast decaying modes beside slow ones, as in chemical kinetics), an explicit "
+            "stepper's steps stay this short however smooth the solution: use the stiff stepper, "
+            "options<rosenbrock4>{...}";
+  fail_pass(pass, what, t, t0, t1);
 }
 [[noreturn, gnu::cold, gnu::noinline]] inline void fail_underflow(const char* pass, double step, double t, double t0,
                                                                   double t1) {
@@ -253,6 +261,8 @@ struct uses_adaptive_driver : std::bool_constant<is_error_stepper<typename stepp
 // rosenbrock4's driver is defined in solve/rosenbrock.hpp (included by costate/costate.hpp).
 template <class S> struct uses_adaptive_driver<rosenbrock4, S> : std::true_type {};
 template <class S> struct adaptive_stepper<rosenbrock4, S>;
+// Steppers for stiff systems (linearly implicit, with the system's Jacobian).
+template <class Tag> inline constexpr bool stiff_stepper = std::is_same_v<Tag, rosenbrock4>;
 
 // Integrates x from t0 to t1 (either direction) in place. `observe(t, x)` sees every accepted step
 // (or `observe.record(...)`, see StepRecorder). `pass` names the pass in error messages ("forward",
@@ -340,7 +350,7 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
     bool last_rejected = false;
     std::size_t attempts = 0;
     while (dir * (t1 - t) > 0) {
-      if (++attempts > max_steps) fail_max_steps(pass, budget, st, t, t0, t1);
+      if (++attempts > max_steps) fail_max_steps(pass, budget, st, t, t0, t1, !stiff_stepper<Tag>, h);
       const double remaining = std::abs(t1 - t);
       // Stretch the step by up to 1% to reach t1 rather than leave a sliver of a last step.
       const bool last = h * 1.01 >= remaining;
