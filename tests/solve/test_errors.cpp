@@ -61,6 +61,28 @@ TEST_CASE("exceeding max_steps names the pass and the time reached", "[errors]")
                     Contains("forward pass: exceeded max_steps = 50") && Contains("at t = "));
 }
 
+TEST_CASE("a stiff system under an explicit stepper runs out of steps and is told of the stiff stepper", "[errors]") {
+  constexpr auto y0 = state<0>;
+  constexpr auto y1 = state<1>;
+  constexpr auto y2 = state<2>;
+  constexpr auto robertson = ode(-0.04_c * y0 + 1e4_c * y1 * y2, 0.04_c * y0 - 1e4_c * y1 * y2 - 3e7_c * y1 * y1, 3e7_c * y1 * y1);
+  const std::array z0{1.0, 0.0, 0.0};
+  const std::array<double, 0> none{};
+  CHECK_THROWS_WITH(solve(robertson, z0, none, {0.0, 1e5}, options<>{.rtol = 1e-6, .atol = 1e-10, .max_steps = 20'000}),
+                    Contains("forward pass: exceeded max_steps = 20000") && Contains("at t = ") &&
+                        Contains("use the stiff stepper, options<rodas5p>"));
+  // The stiff stepper needs a few hundred.
+  const auto s = solve(robertson, z0, none, {0.0, 1e5}, options<rosenbrock4>{.rtol = 1e-6, .atol = {1e-8, 1e-14, 1e-6}});
+  CHECK(s.stats.steps < 1000);
+  // A stiff stepper that runs out is not told to use itself.
+  try {
+    solve(robertson, z0, none, {0.0, 1e5}, options<rosenbrock4>{.max_steps = 10});
+    FAIL("no error");
+  } catch (const error& e) {
+    CHECK_THAT(e.what(), Contains("exceeded max_steps = 10") && !Contains("rodas5p"));
+  }
+}
+
 TEST_CASE("a solution that blows up ends in step-size underflow, with the time", "[errors]") {
   // z' = z², z(0) = 1: z = 1/(1 - t) blows up at t = 1.
   constexpr auto blowup = ode(x * x);

@@ -181,12 +181,20 @@ double starting_step(const Rhs& rhs, const S& x, const S& dxdt, double t, double
   throw error(std::string(pass) + " pass: " + what + " at t = " + format_time(t) + " (integrating from t = " +
               format_time(t0) + " to " + format_time(t1) + ")");
 }
+// `explicit_stepper`: the message says what a stiff system needs (an explicit method's steps are
+// bounded by its fastest decaying mode however smooth the solution is, so it runs out of steps).
 [[noreturn, gnu::cold, gnu::noinline]] inline void fail_max_steps(const char* pass, const step_budget& b,
-                                                                  const pass_stats& st, double t, double t0, double t1) {
-  fail_pass(pass,
-            "exceeded max_steps = " + std::to_string(b.max_steps) + " (accepted " + std::to_string(b.used.steps + st.steps) +
-                ", rejected " + std::to_string(b.used.rejected + st.rejected) + " in this pass)",
-            t, t0, t1);
+                                                                  const pass_stats& st, double t, double t0, double t1,
+                                                                  bool explicit_stepper = false, double h = 0.0) {
+  std::string what = "exceeded max_steps = " + std::to_string(b.max_steps) + " (accepted " +
+                     std::to_string(b.used.steps + st.steps) + ", rejected " + std::to_string(b.used.rejected + st.rejected) +
+                     " in this pass)";
+  if (explicit_stepper)
+    what += "; the last step was " + format_time(h) +
+            ". If the system is stiff (fast decaying modes beside slow ones, as in chemical kinetics), an explicit "
+            "stepper's steps stay this short however smooth the solution: use the stiff stepper, "
+            "options<rodas5p>{...}";
+  fail_pass(pass, what, t, t0, t1);
 }
 [[noreturn, gnu::cold, gnu::noinline]] inline void fail_underflow(const char* pass, double step, double t, double t0,
                                                                   double t1) {
@@ -359,7 +367,7 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
     bool last_rejected = false;
     std::size_t attempts = 0;
     while (dir * (t1 - t) > 0) {
-      if (++attempts > max_steps) fail_max_steps(pass, budget, st, t, t0, t1);
+      if (++attempts > max_steps) fail_max_steps(pass, budget, st, t, t0, t1, !is_rosenbrock<Tag>, h);
       const double remaining = std::abs(t1 - t);
       // Stretch the step by up to 1% to reach t1 rather than leave a sliver of a last step.
       const bool last = h * 1.01 >= remaining;
