@@ -74,6 +74,7 @@ void BM_roberts_asai_costate(benchmark::State& st) {
   st.counters["steps_fwd"] = static_cast<double>(g.stats.forward.steps);
   st.counters["steps_bwd"] = static_cast<double>(g.stats.backward.steps);
 }
+BENCHMARK_TEMPLATE(BM_roberts_asai_costate, rodas5p)->Unit(benchmark::kMicrosecond);
 BENCHMARK_TEMPLATE(BM_roberts_asai_costate, rosenbrock4)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
