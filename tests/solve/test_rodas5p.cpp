@@ -143,6 +143,7 @@ TEST_CASE("rodas5p is of order 5, stiffly accurate and L-stable", "[rodas5p]") {
   st.attempt(f, stats, x, dx, 0.0, xn, dxn, 1.0, err);
   CHECK(std::abs(xn[0]) < 1e-10);
   CHECK(stats.jacobian_evals == 1);
+  CHECK(stats.factorisations == 1);
 }
 
 TEST_CASE("rodas5p under error control: error within the tolerance, far fewer steps than rosenbrock4", "[rodas5p]") {
@@ -159,6 +160,7 @@ TEST_CASE("rodas5p under error control: error within the tolerance, far fewer st
       // Measured: 36, 184 (K = 0) and 34, 480 (K = 1000) steps; rosenbrock4 102, 968 and 312, 17294.
       CHECK(st.steps < r4.steps);
       CHECK(st.jacobian_evals == st.steps);  // a rejected step keeps its Jacobian
+      CHECK(st.factorisations == st.steps + st.rejected);  // and factorises W anew
     }
   }
 }

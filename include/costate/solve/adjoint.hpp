@@ -30,6 +30,7 @@ inline void accumulate(pass_stats& total, const pass_stats& s) {
   total.rejected += s.rejected;
   total.rhs_evals += s.rhs_evals;
   total.jacobian_evals += s.jacobian_evals;
+  total.factorisations += s.factorisations;
 }
 
 template <class T, std::size_t N>

@@ -36,6 +36,8 @@ struct pass_stats {
   std::size_t rejected = 0;  // rejected steps (adaptive steppers only)
   std::size_t rhs_evals = 0; // right-hand-side evaluations
   std::size_t jacobian_evals = 0;  // Jacobian evaluations (rosenbrock4 and rodas5p only)
+  // LU factorisations of W = I/(γh) − J (rodas5p refactorises a retried step without a new Jacobian)
+  std::size_t factorisations = 0;
 };
 
 namespace detail {

@@ -151,6 +151,7 @@ struct adaptive_stepper<rodas5p, std::array<T, M>> {
       jac_x_ = x;
     }
     std::copy(jac_.begin(), jac_.end(), lu_.data());
+    ++st.factorisations;
     lu_.factorise_shifted(1.0 / (k::gamma * h));
     auto& g = stepper.stage;
     for (std::size_t i = 0; i < M; ++i) g[0][i] = dxdt[i] + (k::d[0] * h) * dfdt_[i];

@@ -65,6 +65,7 @@ struct adaptive_stepper<rosenbrock4, std::array<T, M>> {
     S dfdt{}, g1{}, g2{}, g3{}, g4{}, g5{}, xt{}, fx{};
     ++st.jacobian_evals;
     rhs.rhs.jacobian(x, lu.data(), t, dfdt);
+    ++st.factorisations;
     lu.factorise_shifted(1.0 / (k::gamma * h));
     for (std::size_t i = 0; i < M; ++i) g1[i] = dxdt[i] + h * k::d1 * dfdt[i];
     lu.solve(g1);
