@@ -18,21 +18,12 @@
 #include "costate/solve/rosenbrock.hpp"
 #include "costate/solve/solve.hpp"
 #include "costate/system/loss.hpp"
+#include "stiff_problems.hpp"
 
 using namespace costate;
 
 namespace {
-// y' = -K (y - cos t) - sin t, y = cos t (Prothero–Robinson): time-dependent, stiff for large K.
-struct forced {
-  double K;
-  void operator()(const std::array<double, 1>& x, std::array<double, 1>& d, double t) const {
-    d[0] = -K * (x[0] - std::cos(t)) - std::sin(t);
-  }
-  void jacobian(const std::array<double, 1>&, double* J, double t, std::array<double, 1>& dfdt) const {
-    J[0] = -K;
-    dfdt[0] = -K * std::sin(t) - std::cos(t);
-  }
-};
+using stiff_test::forced;
 
 using driver = detail::adaptive_stepper<rodas5p, std::array<double, 1>>;
 
@@ -98,19 +89,8 @@ struct within {
   }
 };
 
-constexpr auto c1 = state<0>;
-constexpr auto c2 = state<1>;
-constexpr auto c3 = state<2>;
-constexpr auto k1 = param<0>;
-constexpr auto k2 = param<1>;
-constexpr auto k3 = param<2>;
-// Robertson's kinetics, θ = (k1, k2, k3) = (0.04, 3e7, 1e4) as in test_rosenbrock.cpp.
-constexpr auto robertson = ode(-k1 * c1 + k3 * c2 * c3,
-                               k1 * c1 - k3 * c2 * c3 - k2 * c2 * c2,
-                               k2 * c2 * c2);
-const std::array z0{1.0, 0.0, 0.0};
-const std::array th{0.04, 3e7, 1e4};
 }  // namespace
+using namespace robertson_problem;
 
 TEST_CASE("rodas5p is of order 5, stiffly accurate and L-stable", "[rodas5p]") {
   // Non-stiff (K = 0, 1): the global error falls as h⁵ (measured slopes 4.99 .. 5.05).

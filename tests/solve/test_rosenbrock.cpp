@@ -14,22 +14,11 @@
 #include "costate/solve/rosenbrock.hpp"
 #include "costate/solve/solve.hpp"
 #include "costate/system/loss.hpp"
+#include "stiff_problems.hpp"
 
 using namespace costate;
 
-namespace {
-constexpr auto c1 = state<0>;
-constexpr auto c2 = state<1>;
-constexpr auto c3 = state<2>;
-constexpr auto k1 = param<0>;
-constexpr auto k2 = param<1>;
-constexpr auto k3 = param<2>;
-constexpr auto robertson = ode(-k1 * c1 + k3 * c2 * c3,
-                               k1 * c1 - k3 * c2 * c3 - k2 * c2 * c2,
-                               k2 * c2 * c2);
-const std::array z0{1.0, 0.0, 0.0};
-const std::array th{0.04, 3e7, 1e4};
-}  // namespace
+using namespace robertson_problem;
 
 TEST_CASE("the coefficients are odeint's, except d4's sign", "[rosenbrock]") {
   const boost::numeric::odeint::default_rosenbrock_coefficients<double> o;
@@ -60,17 +49,7 @@ TEST_CASE("forward_rhs::jacobian is the derived ∂f/∂z and ∂f/∂t", "[rose
 }
 
 namespace {
-// y' = -K (y - cos t) - sin t, y = cos t: time-dependent, stiff for large K.
-struct forced {
-  double K;
-  void operator()(const std::array<double, 1>& x, std::array<double, 1>& d, double t) const {
-    d[0] = -K * (x[0] - std::cos(t)) - std::sin(t);
-  }
-  void jacobian(const std::array<double, 1>&, double* J, double t, std::array<double, 1>& dfdt) const {
-    J[0] = -K;
-    dfdt[0] = -K * std::sin(t) - std::cos(t);
-  }
-};
+using stiff_test::forced;
 }  // namespace
 
 TEST_CASE("rosenbrock4 keeps its order on time-dependent problems (d4 = -0.0362)", "[rosenbrock]") {
