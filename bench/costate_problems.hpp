@@ -79,6 +79,66 @@ struct expressions<robertson> {
   static inline const auto reference_options = costate::options<costate::rosenbrock4>{.rtol = 1e-12, .atol = 1e-20};
 };
 
+// OREGO with θ = (s, q, w) and the weighted loss of problems.hpp. Reference: rodas5p at rtol 1e-12,
+// atol 1e-12 on y1 and y3 (both ≥ 1 throughout) and 1e-15 on y2 (down to 3e-3). Measured: it agrees
+// with rtol 1e-13 (atol ÷ 10) to 6e-11, with CVODES' adjoint at rtol 1e-12 to 3.3e-10 and with
+// fourth-order central differences of CVODES to 2.7e-8, componentwise (bench_cvodes checks the last two).
+template <>
+struct expressions<orego> {
+  static constexpr auto y1 = costate::state<0>;
+  static constexpr auto y2 = costate::state<1>;
+  static constexpr auto y3 = costate::state<2>;
+  static constexpr auto s = costate::param<0>;
+  static constexpr auto q = costate::param<1>;
+  static constexpr auto w = costate::param<2>;
+  static constexpr auto system = costate::ode(s * (y2 + y1 * (costate::constant<1>{} - q * y1 - y2)),
+                                              (y3 - (costate::constant<1>{} + y1) * y2) / s,
+                                              w * (y1 - y3));
+  // ½ (y1² + 1e-6 y2² + 1e-4 y3²): orego::loss_weight.
+  static constexpr auto loss = costate::terminal_loss(
+      costate::constant<1, 2>{} * (y1 * y1 + costate::constant<1, 1000000>{} * (y2 * y2) + costate::constant<1, 10000>{} * (y3 * y3)));
+  static inline const auto reference_options = costate::options<costate::rodas5p>{.rtol = 1e-12, .atol = {1e-12, 1e-15, 1e-12}};
+};
+
+// HIRES with θ = its 12 distinct rate constants (problems.hpp). Reference: rodas5p at rtol 1e-12,
+// atol 1e-14 (the states end between 6e-5 and 6e-3). Measured: it agrees with rtol 1e-13, atol 1e-16
+// to 4e-12, with CVODES' adjoint at rtol 1e-12 to 1.8e-10 and with fourth-order central differences of
+// CVODES to 4.8e-8, componentwise (bench_cvodes checks the last two).
+template <>
+struct expressions<hires> {
+  static constexpr auto y1 = costate::state<0>;
+  static constexpr auto y2 = costate::state<1>;
+  static constexpr auto y3 = costate::state<2>;
+  static constexpr auto y4 = costate::state<3>;
+  static constexpr auto y5 = costate::state<4>;
+  static constexpr auto y6 = costate::state<5>;
+  static constexpr auto y7 = costate::state<6>;
+  static constexpr auto y8 = costate::state<7>;
+  static constexpr auto k1 = costate::param<0>;   // 1.71
+  static constexpr auto k2 = costate::param<1>;   // 0.43
+  static constexpr auto k3 = costate::param<2>;   // 8.32
+  static constexpr auto k4 = costate::param<3>;   // 0.0007
+  static constexpr auto k5 = costate::param<4>;   // 8.75
+  static constexpr auto k6 = costate::param<5>;   // 10.03
+  static constexpr auto k7 = costate::param<6>;   // 0.035
+  static constexpr auto k8 = costate::param<7>;   // 1.12
+  static constexpr auto k9 = costate::param<8>;   // 1.745
+  static constexpr auto k10 = costate::param<9>;  // 280
+  static constexpr auto k11 = costate::param<10>; // 0.69
+  static constexpr auto k12 = costate::param<11>; // 1.81
+  static constexpr auto system = costate::ode(-k1 * y1 + k2 * y2 + k3 * y3 + k4,
+                                              k1 * y1 - k5 * y2,
+                                              -k6 * y3 + k2 * y4 + k7 * y5,
+                                              k3 * y2 + k1 * y3 - k8 * y4,
+                                              -k9 * y5 + k2 * y6 + k2 * y7,
+                                              -k10 * y6 * y8 + k11 * y4 + k1 * y5 - k2 * y6 + k11 * y7,
+                                              k10 * y6 * y8 - k12 * y7,
+                                              -k10 * y6 * y8 + k12 * y7);
+  static constexpr auto loss = costate::terminal_loss(costate::constant<1, 2>{} * (y1 * y1 + y2 * y2 + y3 * y3 + y4 * y4 +
+                                                                                   y5 * y5 + y6 * y6 + y7 * y7 + y8 * y8));
+  static inline const auto reference_options = costate::options<costate::rodas5p>{.rtol = 1e-12, .atol = 1e-14};
+};
+
 template <class P>
 const std::array<double, P::p>& theta_of() {
   if constexpr (requires { P::theta(); }) return P::theta();

@@ -7,6 +7,9 @@
 //   BM_cvodes_gradient_lv_tight             Adams at the tolerances at which CVODES's gradient is at least
 //   BM_cvodes_gradient_nn_tight<H>          as accurate as costate's dopri5 gradient at 1e-8 (below)
 //   BM_cvodes_gradient_lv_tight_polynomial  the same accuracy with CVODES's other interpolation (below)
+//   BM_cvodes_stiff_set<orego_hand>/e       OREGO and HIRES of Hairer & Wanner's stiff test set (stiff),
+//   BM_cvodes_stiff_set<hires_hand>/e       BDF, rtol = atol = 10^-e (e = 6, 10), as bench/stiff.cpp's
+//                                           BM_stiff_set_costate<P>/e (rodas5p)
 //
 // What is timed: one gradient as an optimisation loop computes it, with the CVODES memory, vectors
 // and solvers created once outside the loop: CVodeReInit and CVodeAdjReInit, the forward pass CVodeF
@@ -16,8 +19,8 @@
 //
 // How CVODES is used: as its user guide recommends, nothing switched off.
 //   - Nonstiff problems: CV_ADAMS with the fixed-point nonlinear solver, forward and backward (no
-//     Jacobian, no linear algebra). Robertson: CV_BDF with Newton's method on the dense direct linear
-//     solver and hand-coded Jacobians ∂f/∂z (forward) and -(∂f/∂z)ᵀ (backward).
+//     Jacobian, no linear algebra). Robertson, OREGO, HIRES: CV_BDF with Newton's method on the dense
+//     direct linear solver and hand-coded Jacobians ∂f/∂z (forward) and -(∂f/∂z)ᵀ (backward).
 //   - dθ is a quadrature of the backward problem (CVodeQuadInitB) with its own tolerances, included in
 //     the error test (CVodeSetQuadErrConB). The gradient is what is asked for, so its error is
 //     controlled; otherwise the backward steps follow λ alone and dθ gets whatever accuracy those
@@ -30,6 +33,9 @@
 //   - The step limits are raised from CVODES's default of 500 steps per call, which is meant for a
 //     call per output time, not one call for a whole span; it changes no step.
 //
+// The loss: L = ½|z(t1)|², so λ(t1) = z(t1); OREGO weighs its states (problems.hpp's loss_weight w,
+// L = ½ Σ w_i z_i(t1)², λ(t1) = w ⊙ z(t1)).
+//
 // Why it is fair: f, the adjoint right-hand side λ' = -(∂f/∂z)ᵀλ, the quadrature q' = -(∂f/∂θ)ᵀλ and
 // the Jacobians are written by hand, as plain loops like the hand-written peers of lotka_volterra.cpp
 // and neural_ode.cpp, so CVODES pays nothing for differentiation; main() checks them against
@@ -39,7 +45,7 @@
 // gradient from costate at far tighter tolerances (computed once, outside the timing):
 //   rel_err      max_k |dθ_k - ref_k| / max_k |ref_k|
 //   rel_err_max  max_k |dθ_k - ref_k| / |ref_k|  (Robertson's θ spans 0.04 ... 3e7, so its dθ_k span
-//                nine decades and the normwise error sees only the largest)
+//                nine decades and the normwise error sees only the largest; OREGO's and HIRES's span six)
 //   steps_fwd, steps_bwd  CVodeGetNumSteps of the forward problem after CVodeF and of the backward
 //                problem (the recomputation inside CVodeB comes on top of steps_fwd)
 //
@@ -156,6 +162,7 @@ struct nn_hand {
 struct robertson_hand {
   using problem = bench::robertson;
   static constexpr bool stiff = true;
+  static constexpr std::array<double, 3> state_scale{1.0, 1e-5, 1.0};  // y1 of its size, ~1e-5
   static const std::array<double, problem::p>& theta() { return problem::theta; }
 
   static void jacobian(const double* y, const double* k, double* J) {
@@ -174,6 +181,82 @@ struct robertson_hand {
     dq[0] = y[0] * l01;
     dq[1] = -(y[1] * y[1] * l21);
     dq[2] = -(y[1] * y[2] * l01);
+  }
+};
+
+// OREGO, y = (y1, y2, y3) as y[0..2], θ = (s, q, w):
+//   ∂f/∂y = [[s (1 - 2 q y1 - y2), s (1 - y1), 0], [-y2 / s, -(1 + y1) / s, 1 / s], [w, 0, -w]],
+//   ∂f/∂θ = [[y2 + y1 (1 - q y1 - y2), -s y1², 0], [-(y3 - (1 + y1) y2) / s², 0, 0], [0, 0, y1 - y3]].
+struct orego_hand {
+  using problem = bench::orego;
+  static constexpr bool stiff = true;
+  static constexpr std::array<double, 3> state_scale{1e3, 10.0, 1e3};  // random states for check_derivatives
+  static const std::array<double, problem::p>& theta() { return problem::theta; }
+
+  static void jacobian(const double* y, const double* th, double* J) {
+    const double s = th[0], q = th[1], w = th[2];
+    J[0] = s * (1.0 - 2.0 * q * y[0] - y[1]), J[1] = s * (1.0 - y[0]), J[2] = 0.0;
+    J[3] = -y[1] / s, J[4] = -(1.0 + y[0]) / s, J[5] = 1.0 / s;
+    J[6] = w, J[7] = 0.0, J[8] = -w;
+  }
+  static void adjoint(const double* y, const double* l, const double* th, double* dl) {
+    const double s = th[0], q = th[1], w = th[2];
+    dl[0] = -(s * (1.0 - 2.0 * q * y[0] - y[1]) * l[0] - y[1] / s * l[1] + w * l[2]);
+    dl[1] = -(s * (1.0 - y[0]) * l[0] - (1.0 + y[0]) / s * l[1]);
+    dl[2] = -(l[1] / s - w * l[2]);
+  }
+  static void quadrature(const double* y, const double* l, const double* th, double* dq) {
+    const double s = th[0], q = th[1];
+    dq[0] = -((y[1] + y[0] * (1.0 - q * y[0] - y[1])) * l[0] - (y[2] - (1.0 + y[0]) * y[1]) / (s * s) * l[1]);
+    dq[1] = s * y[0] * y[0] * l[0];
+    dq[2] = -((y[0] - y[2]) * l[2]);
+  }
+};
+
+// HIRES, y = y[0..7], θ = k[0..11] = (1.71, 0.43, 8.32, 0.0007, 8.75, 10.03, 0.035, 1.12, 1.745, 280,
+// 0.69, 1.81) (problems.hpp), r = k10 y6 y8 (1-based names: k10 = k[9], y6 = y[5], y8 = y[7]).
+struct hires_hand {
+  using problem = bench::hires;
+  static constexpr bool stiff = true;
+  static constexpr std::array<double, 8> state_scale{1.0, 0.1, 0.01, 0.1, 0.01, 0.1, 0.01, 0.01};
+  static const std::array<double, problem::p>& theta() { return problem::theta; }
+
+  static void jacobian(const double* y, const double* k, double* J) {
+    std::fill(J, J + 64, 0.0);
+    const auto at = [J](int i, int j) -> double& { return J[8 * i + j]; };
+    at(0, 0) = -k[0], at(0, 1) = k[1], at(0, 2) = k[2];
+    at(1, 0) = k[0], at(1, 1) = -k[4];
+    at(2, 2) = -k[5], at(2, 3) = k[1], at(2, 4) = k[6];
+    at(3, 1) = k[2], at(3, 2) = k[0], at(3, 3) = -k[7];
+    at(4, 4) = -k[8], at(4, 5) = k[1], at(4, 6) = k[1];
+    at(5, 3) = k[10], at(5, 4) = k[0], at(5, 5) = -k[9] * y[7] - k[1], at(5, 6) = k[10], at(5, 7) = -k[9] * y[5];
+    at(6, 5) = k[9] * y[7], at(6, 6) = -k[11], at(6, 7) = k[9] * y[5];
+    at(7, 5) = -k[9] * y[7], at(7, 6) = k[11], at(7, 7) = -k[9] * y[5];
+  }
+  static void adjoint(const double* y, const double* l, const double* k, double* dl) {
+    const double l567 = l[5] - l[6] + l[7];
+    dl[0] = k[0] * (l[0] - l[1]);
+    dl[1] = -(k[1] * l[0] - k[4] * l[1] + k[2] * l[3]);
+    dl[2] = -(k[2] * l[0] - k[5] * l[2] + k[0] * l[3]);
+    dl[3] = -(k[1] * l[2] - k[7] * l[3] + k[10] * l[5]);
+    dl[4] = -(k[6] * l[2] - k[8] * l[4] + k[0] * l[5]);
+    dl[5] = -(k[1] * (l[4] - l[5]) - k[9] * y[7] * l567);
+    dl[6] = -(k[1] * l[4] + k[10] * l[5] + k[11] * (l[7] - l[6]));
+    dl[7] = k[9] * y[5] * l567;
+  }
+  static void quadrature(const double* y, const double* l, const double* /*k*/, double* dq) {
+    dq[0] = -(y[0] * (l[1] - l[0]) + y[2] * l[3] + y[4] * l[5]);
+    dq[1] = -(y[1] * l[0] + y[3] * l[2] + (y[5] + y[6]) * l[4] - y[5] * l[5]);
+    dq[2] = -(y[2] * l[0] + y[1] * l[3]);
+    dq[3] = -l[0];
+    dq[4] = y[1] * l[1];
+    dq[5] = y[2] * l[2];
+    dq[6] = -(y[4] * l[2]);
+    dq[7] = y[3] * l[3];
+    dq[8] = y[4] * l[4];
+    dq[9] = y[5] * y[7] * (l[5] - l[6] + l[7]);
+    dq[10] = -((y[3] + y[6]) * l[5]);
+    dq[11] = y[6] * (l[6] - l[7]);
   }
 };
 
@@ -308,12 +391,12 @@ class cvodes_adjoint {
     check_zero(SUNContext_Free(&ctx_), "SUNContext_Free");
   }
 
-  // The forward pass alone: L = ½|z(t1)|² (for finite differences).
+  // The forward pass alone: L = ½ Σ w_i z_i(t1)² (for finite differences).
   double loss() {
     forward();
     const double* z = N_VGetArrayPointer(z_);
     double s = 0.0;
-    for (std::size_t i = 0; i < n; ++i) s += z[i] * z[i];
+    for (std::size_t i = 0; i < n; ++i) s += weight(i) * z[i] * z[i];
     return 0.5 * s;
   }
 
@@ -322,7 +405,8 @@ class cvodes_adjoint {
     r.checkpoints = forward();
     check_cv(CVodeGetNumSteps(mem_, &r.steps_fwd), "CVodeGetNumSteps");
 
-    N_VScale(1.0, z_, lambda_);  // λ(t1) = ∂L/∂z(t1) = z(t1)
+    for (std::size_t i = 0; i < n; ++i)  // λ(t1) = ∂L/∂z(t1) = w ⊙ z(t1)
+      N_VGetArrayPointer(lambda_)[i] = weight(i) * N_VGetArrayPointer(z_)[i];
     N_VConst(0.0, q_);
     check_cv(CVodeReInitB(mem_, which_, problem::t1, lambda_), "CVodeReInitB");
     check_cv(CVodeQuadReInitB(mem_, which_, q_), "CVodeQuadReInitB");
@@ -348,6 +432,11 @@ class cvodes_adjoint {
   SUNNonlinearSolver nls_ = nullptr, nls_b_ = nullptr;
 
   void load_z0() { std::copy(problem::z0.begin(), problem::z0.end(), N_VGetArrayPointer(z_)); }
+  // The loss's weight w_i of z_i(t1)² (problems.hpp: 1, except where a problem lists loss_weight).
+  static constexpr double weight(std::size_t i) {
+    if constexpr (requires { problem::loss_weight; }) return problem::loss_weight[i];
+    else return 1.0;
+  }
 
   // z0 at t0 to z(t1) in z_, storing checkpoints; returns their number.
   int forward() {
@@ -416,6 +505,13 @@ constexpr settings nn_tight_settings = adams(H == 16 ? 1e-10 : 1e-11);
 constexpr settings robertson_settings{.lmm = CV_BDF, .rtol = 1e-6, .atol = 1e-10, .rtol_q = 1e-6, .atol_q = 1e-10,
                                       .atol_q_per_theta = true};
 
+// Hairer & Wanner's stiff test set (OREGO, HIRES): everything at rtol = atol = tol, as costate's
+// rodas5p benchmarks in bench/stiff.cpp: BDF with the dense Newton solver and hand-coded Jacobians, λ
+// and the quadrature q = dL/dθ (in the error test) at the same rtol and atol.
+constexpr settings stiff_set_settings(double tol) {
+  return {.lmm = CV_BDF, .rtol = tol, .atol = tol, .rtol_q = tol, .atol_q = tol};
+}
+
 // ---------------------------------------------------------------------------------------------------
 // The same problems in costate: reference gradients (computed once) and the derived derivatives the
 // hand-written ones are checked against.
@@ -436,7 +532,8 @@ std::array<double, Hand::problem::p> gradient_with(const Opt& opt) {
 }
 
 // bench::reference: dopri5 at 1e-13 for the nonstiff problems; rosenbrock4 at 1e-12 for Robertson,
-// with atol below every dθ_k (main() checks it against finite differences).
+// with atol below every dθ_k; rodas5p at rtol 1e-12 for OREGO and HIRES (main() checks them against
+// finite differences, and OREGO's and HIRES's against CVODES at 1e-12 too).
 template <class Hand>
 const std::array<double, Hand::problem::p>& dtheta() {
   return bench::reference<typename Hand::problem>().dtheta;
@@ -491,6 +588,13 @@ BENCHMARK(BM_cvodes_gradient_lv_tight)->Unit(benchmark::kMicrosecond);
 BENCHMARK_TEMPLATE(BM_cvodes_gradient_nn_tight, 16)->Unit(benchmark::kMicrosecond);
 BENCHMARK_TEMPLATE(BM_cvodes_gradient_nn_tight, 64)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_cvodes_gradient_lv_tight_polynomial)->Unit(benchmark::kMicrosecond);
+
+// The stiff test set at rtol = atol = 10^-e, e = 6 and 10 (the benchmark argument).
+double tolerance_of(long e) { return 1.0 / std::pow(10.0, static_cast<double>(e)); }
+template <class Hand>
+void BM_cvodes_stiff_set(benchmark::State& st) { run_gradient<Hand>(st, stiff_set_settings(tolerance_of(st.range(0)))); }
+BENCHMARK_TEMPLATE(BM_cvodes_stiff_set, orego_hand)->Arg(6)->Arg(10)->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_cvodes_stiff_set, hires_hand)->Arg(6)->Arg(10)->Unit(benchmark::kMicrosecond);
 
 // ---------------------------------------------------------------------------------------------------
 // SUNDIALS' own example cvsRoberts_ASAi_dns (examples/cvodes/serial/cvsRoberts_ASAi_dns.c, whose
@@ -722,9 +826,12 @@ void check_derivatives(const char* name) {
   std::uniform_real_distribution<double> unit(-1.0, 1.0);
   double worst = 0.0;
   for (int trial = 0; trial < 1000; ++trial) {
-    // Robertson's state: concentrations in [0, 1] with y1 of its size, ~1e-5.
+    // A stiff problem's state: each component in [0, state_scale_i] (concentrations, of their sizes).
     std::array<double, n> z{};
-    for (std::size_t i = 0; i < n; ++i) z[i] = Hand::stiff ? (i == 1 ? 1e-5 : 1.0) * (0.5 + 0.5 * unit(rng)) : 2.0 * unit(rng);
+    for (std::size_t i = 0; i < n; ++i) {
+      if constexpr (Hand::stiff) z[i] = Hand::state_scale[i] * (0.5 + 0.5 * unit(rng));
+      else z[i] = 2.0 * unit(rng);
+    }
     std::array<double, 2 * n + p + 1> s{}, ds{};  // costate's adjoint state [z, λ, g_θ, g_t]
     std::copy(z.begin(), z.end(), s.begin());
     for (std::size_t i = n; i < 2 * n; ++i) s[i] = 2.0 * unit(rng);
@@ -782,6 +889,42 @@ void check_robertson_reference() {
   }
 }
 
+// A stiff-set problem's reference (bench::reference, rodas5p at rtol 1e-12) against CVODES's adjoint at
+// rtol 1e-12 (atol `atol` on z and λ, atol / |θ_k| on dL/dθ_k) and against fourth-order central
+// differences (L(θ ± h), L(θ ± 2h), h = step θ_k) of CVODES's forward solve at rtol 1e-13, atol
+// atol / 10, componentwise; abort above `limit`. Second-order differences are not enough for HIRES:
+// their error on k1 and k9 falls as h² from 2.5e-2 at step 1e-4 to 2.5e-6 at 1e-6, where the solver's
+// noise takes over on k10.
+template <class Hand>
+void check_stiff_set_reference(const char* name, double atol, double step, double limit) {
+  const auto& ref = reference::dtheta<Hand>();
+  constexpr std::size_t p = Hand::problem::p;
+  cvodes_adjoint<Hand> solver(
+      {.lmm = CV_BDF, .rtol = 1e-12, .atol = atol, .rtol_q = 1e-12, .atol_q = atol, .atol_q_per_theta = true});
+  const auto r = solver.gradient();
+  const double adjoint = bench::rel_err_max(r.dtheta, ref);
+  cvodes_adjoint<Hand> fine({.lmm = CV_BDF, .rtol = 1e-13, .atol = 0.1 * atol, .rtol_q = 1e-13, .atol_q = atol});
+  std::array<double, p> fd{};
+  for (std::size_t k = 0; k < p; ++k) {
+    const double th = fine.theta[k], h = step * th;
+    const auto at = [&](double m) {
+      fine.theta[k] = th + m * h;
+      return fine.loss();
+    };
+    fd[k] = (8.0 * (at(1.0) - at(-1.0)) - (at(2.0) - at(-2.0))) / (12.0 * h);
+    fine.theta[k] = th;
+  }
+  const double differences = bench::rel_err_max(fd, ref);
+  std::fprintf(stderr,
+               "check: %s: reference dL/dθ = CVODES's adjoint at rtol 1e-12 (steps %ld + %ld) to %.2g, = central "
+               "differences to %.2g (componentwise)\n",
+               name, r.steps_fwd, r.steps_bwd, adjoint, differences);
+  if (!(adjoint <= limit && differences <= limit)) {
+    std::fprintf(stderr, "bench_cvodes: %s's reference gradient disagrees with CVODES at 1e-12 or with finite differences\n", name);
+    std::abort();
+  }
+}
+
 // One CVODES gradient against the reference; abort above `limit` (normwise); report against `target`.
 template <class Hand>
 void check_gradient(const char* name, const settings& s, double limit, double target = 0.0) {
@@ -830,6 +973,10 @@ int main(int argc, char** argv) {
   check_derivatives<nn_hand<64>>("neural ODE H = 64");
   check_derivatives<robertson_hand>("Robertson");
   check_robertson_reference();
+  check_derivatives<orego_hand>("OREGO");
+  check_derivatives<hires_hand>("HIRES");
+  check_stiff_set_reference<orego_hand>("OREGO", 1e-14, 1e-4, 1e-6);  // measured 3.3e-10 and 2.7e-8
+  check_stiff_set_reference<hires_hand>("HIRES", 1e-16, 1e-5, 1e-6);  // measured 1.8e-10 and 4.8e-8
   check_roberts_asai();
 
   const double lv = costate_dopri5_accuracy<lv_hand>("Lotka-Volterra");

@@ -9,7 +9,17 @@
 //                   the gradient, and any backward re-integration of z, grow like e^{1.7 t})
 //   Robertson       the stiff chemical kinetics y' = (-k1 y0 + k3 y1 y2, k1 y0 - k2 y1² - k3 y1 y2, k2 y1²),
 //                   θ = (k1, k2, k3) = (0.04, 3e7, 1e4), y0 = (1, 0, 0), t ∈ [0, 40]
-// Every problem's loss is L = ½|z(t1)|².
+//   OREGO           the Oregonator (Hairer & Wanner's stiff test set, Mazzia & Magherini's IVP test
+//                   set): y' = (s (y2 + y1 (1 - q y1 - y2)), (y3 - (1 + y1) y2) / s, w (y1 - y3)),
+//                   θ = (s, q, w) = (77.27, 8.375e-6, 0.161), y0 = (1, 2, 3), t ∈ [0, 360]
+//                   (y1 ∈ [1, 1.2e5], y2 ∈ [3e-3, 1.8e3], y3 ∈ [1, 3.2e4] on the way)
+//   HIRES           Schäfer's "High Irradiance RESponse" kinetics, 8 species (the same test sets), θ =
+//                   the 12 distinct rate constants (1.71, 0.43, 8.32, 0.0007, 8.75, 10.03, 0.035, 1.12,
+//                   1.745, 280, 0.69, 1.81), each occurrence of a value reading the same θ_k,
+//                   y0 = (1, 0, 0, 0, 0, 0, 0, 0.0057), t ∈ [0, 321.8122]
+// Every problem's loss is L = ½|z(t1)|², except OREGO's: L = ½ Σ w_i z_i(t1)² with w = (1, 1e-6, 1e-4)
+// (loss_weight), since z(t1) ≈ (1.0, 1228, 132) and y2 alone would be 99 % of ½|z(t1)|²; the weights
+// give each species a term of order 1.
 //
 // The right-hand sides are templates on the scalar type so that a tape-based tool can record them
 // with its own active type (T = adouble); S is the type θ is read as (double, or active too).
@@ -104,6 +114,42 @@ struct robertson {
     dy[0] = r3 - r1;
     dy[1] = r1 - r2 - r3;
     dy[2] = r2;
+  }
+};
+
+struct orego {
+  static constexpr std::size_t n = 3, p = 3;
+  static constexpr std::array<double, n> z0{1.0, 2.0, 3.0};
+  static constexpr std::array<double, p> theta{77.27, 8.375e-6, 0.161};
+  static constexpr double t0 = 0.0, t1 = 360.0;
+  static constexpr std::array<double, n> loss_weight{1.0, 1e-6, 1e-4};  // L = ½ Σ w_i z_i(t1)²
+
+  template <class T, class S>
+  static void f(const T* y, const S* th, T* dy) {
+    const S s = th[0], q = th[1], w = th[2];
+    dy[0] = s * (y[1] + y[0] * (1.0 - q * y[0] - y[1]));
+    dy[1] = (y[2] - (1.0 + y[0]) * y[1]) / s;
+    dy[2] = w * (y[0] - y[2]);
+  }
+};
+
+struct hires {
+  static constexpr std::size_t n = 8, p = 12;
+  static constexpr std::array<double, n> z0{1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0057};
+  static constexpr std::array<double, p> theta{1.71, 0.43, 8.32, 0.0007, 8.75, 10.03, 0.035, 1.12, 1.745, 280.0, 0.69, 1.81};
+  static constexpr double t0 = 0.0, t1 = 321.8122;
+
+  template <class T, class S>
+  static void f(const T* y, const S* k, T* dy) {
+    const T r = k[9] * y[5] * y[7];
+    dy[0] = -k[0] * y[0] + k[1] * y[1] + k[2] * y[2] + k[3];
+    dy[1] = k[0] * y[0] - k[4] * y[1];
+    dy[2] = -k[5] * y[2] + k[1] * y[3] + k[6] * y[4];
+    dy[3] = k[2] * y[1] + k[0] * y[2] - k[7] * y[3];
+    dy[4] = -k[8] * y[4] + k[1] * y[5] + k[1] * y[6];
+    dy[5] = -r + k[10] * y[3] + k[0] * y[4] - k[1] * y[5] + k[10] * y[6];
+    dy[6] = r - k[11] * y[6];
+    dy[7] = -r + k[11] * y[6];
   }
 };
 
