@@ -22,21 +22,19 @@ namespace {
 
 const auto tight = options<rodas5p>{.rtol = 1e-10, .atol = 1e-10};
 
-// One gradient (rtol = atol = 1e-10 unless given): it finishes, the adjoint pass takes at most twice
-// the forward pass's steps, and max_k |dθ_k − ref_k| / |ref_k| ≤ tol. `steps_known_over`: the step
-// ratio is known to exceed 2 (reported by CHECK_NOFAIL, not failed; see ROBER).
+// One gradient (rtol = atol = 1e-10 unless given): it finishes, the adjoint pass takes at most
+// `step_ratio` (2) times the forward pass's steps, and max_k |dθ_k − ref_k| / |ref_k| ≤ tol.
 template <class Sys, class Loss, std::size_t N, std::size_t P>
 void check_stiff_gradient(const Sys& sys, const std::array<double, N>& z0, const std::array<double, P>& theta, time_span span,
                           const Loss& loss, const std::array<double, P>& ref, double tol,
-                          const options<rodas5p>& o = tight, bool steps_known_over = false) {
+                          const options<rodas5p>& o = tight, double step_ratio = 2.0) {
   const auto g = gradient(sys, z0, theta, span, loss, o);  // max_steps would throw costate::error
   double worst = 0.0;
   for (std::size_t k = 0; k < P; ++k) worst = std::max(worst, std::abs(g.dtheta[k] - ref[k]) / std::abs(ref[k]));
   INFO("steps " << g.stats.forward.steps << " + " << g.stats.backward.steps << " (rejected " << g.stats.forward.rejected
                 << " + " << g.stats.backward.rejected << "), largest relative error of dL/dθ " << worst);
   CHECK(g.stats.forward.steps + g.stats.forward.rejected < o.max_steps);
-  if (steps_known_over) CHECK_NOFAIL(g.stats.backward.steps <= 2 * g.stats.forward.steps);
-  else CHECK(g.stats.backward.steps <= 2 * g.stats.forward.steps);
+  CHECK(static_cast<double>(g.stats.backward.steps) <= step_ratio * static_cast<double>(g.stats.forward.steps));
   CHECK(worst <= tol);
 }
 
@@ -63,30 +61,32 @@ TEST_CASE("stiff test set: ROBER to t = 40 with rodas5p at 1e-10", "[rodas5p][st
   // rtol. With y2's atol on its scale (below) the forward pass takes 9 times the steps. On longer spans
   // the ratio is below 2 (t1 = 400: 166 + 208; 4e3: 223 + 234; 1e5: 330 + 259).
   check_stiff_gradient(rober, std::array{1.0, 0.0, 0.0}, std::array{0.04, 3e7, 1e4}, {0.0, 40.0}, loss, ref, 1e-8, tight,
-                       true);
+                       3.0);
   // The same with y2's atol on its own scale, (1e-10, 1e-15, 1e-10): 947 + 330 steps, error 7e-12.
   check_stiff_gradient(rober, std::array{1.0, 0.0, 0.0}, std::array{0.04, 3e7, 1e4}, {0.0, 40.0}, loss, ref, 1e-10,
                        options<rodas5p>{.rtol = 1e-10, .atol = {1e-10, 1e-15, 1e-10}});
 }
 
-TEST_CASE("stiff test set: ROBER to t = 1e11 (the test sets' span) with rodas5p at 1e-10",
-          "[rodas5p][stiff_set][!mayfail]") {
-  // Known to fail (measured on the stiffbench branch): the forward pass takes 504 steps, but the adjoint
-  // pass stops at its start with "step size underflow" at t = 1e11 (|dt| = 2.8e-4 < 16 ε t = 3.6e-4),
-  // after rejecting its first steps there: presumably λ(t1) = y(t1) relaxes in a layer of width
-  // ~1 / (k3 y3) = 1e-4 that the error control wants resolved, and t = 1e11 cannot resolve it. At
-  // rtol = atol = 1e-6 it passes (102 + 43 steps), and at 1e-10 up to t1 = 1e10 (496 + 182); with
-  // the running loss ∫ y2 dt it passes on [0, 1e11] (638 + 953). CVODES' BDF at 1e-10 gives
-  // dL/dθ = (1.0419e-6, 6.9476e-16, -4.1676e-12) (1520 + 748 steps; at 1e-6 it returns 2.3e17 for dL/dk1).
+TEST_CASE("stiff test set: ROBER to t = 1e11 (the test sets' span) with rodas5p at 1e-10", "[rodas5p][stiff_set]") {
+  // The adjoint pass starts at t = 1e11, where λ(t1) = y(t1) relaxes in a layer of width ~1/(k3 y3)
+  // = 1e-4, narrower than the spacing of doubles there allows steps of (1.5e-5 apart): the step loop
+  // keeps the time as t0 + an offset (solve/integrate.hpp) and crosses it. Reference dL/dk1 =
+  // 1.0416693e-6: rodas5p at rtol 1e-12, atol (1e-12, 1e-18, 1e-12) (1e-13 agrees to 2e-7). CVODES'
+  // BDF at rtol = atol = 1e-10 gives 1.0419e-6 (bench/stiff_set: 1520 + 748 steps).
   constexpr auto k1 = param<0>;
   constexpr auto k2 = param<1>;
   constexpr auto k3 = param<2>;
   constexpr auto rober = ode(-k1 * c1 + k3 * c2 * c3, k1 * c1 - k2 * c2 * c2 - k3 * c2 * c3, k2 * c2 * c2);
-  const auto g = gradient(rober, std::array{1.0, 0.0, 0.0}, std::array{0.04, 3e7, 1e4}, {0.0, 1e11},
-                          terminal_loss(0.5_c * (c1 * c1 + c2 * c2 + c3 * c3)), tight);
+  const auto loss = terminal_loss(0.5_c * (c1 * c1 + c2 * c2 + c3 * c3));
+  // y2 ends near 1e-12 there: its atol on its scale. Measured: 1809 + 992 steps, 3e-8 from the reference.
+  const auto g = gradient(rober, std::array{1.0, 0.0, 0.0}, std::array{0.04, 3e7, 1e4}, {0.0, 1e11}, loss,
+                          options<rodas5p>{.rtol = 1e-10, .atol = {1e-10, 1e-16, 1e-10}});
   INFO("steps " << g.stats.forward.steps << " + " << g.stats.backward.steps << ", dL/dk1 " << g.dtheta[0]);
   CHECK(g.stats.backward.steps <= 2 * g.stats.forward.steps);
-  CHECK(g.dtheta[0] == Approx(1.0419e-6).epsilon(1e-3));
+  CHECK(g.dtheta[0] == Approx(1.0416693e-6).epsilon(1e-6));
+  // rtol = atol = 1e-10 too (y2 then uncontrolled at the end: 5e-4 off, as CVODES is at 3e-4).
+  const auto loose = gradient(rober, std::array{1.0, 0.0, 0.0}, std::array{0.04, 3e7, 1e4}, {0.0, 1e11}, loss, tight);
+  CHECK(loose.dtheta[0] == Approx(1.0416693e-6).epsilon(1e-3));
 }
 
 TEST_CASE("stiff test set: OREGO to t = 360 with rodas5p at 1e-10", "[rodas5p][stiff_set]") {

@@ -122,6 +122,9 @@ class dense_segment {
   template <class Stepper, class S, class Rhs>
   [[gnu::noinline]] void record(const Stepper& stepper, double t0, const S& z0, const S& f0, double t1, const S& z1,
                                 const S& f1, double, Rhs& rhs) {
+    // A step shorter than the spacing of doubles at t (the step loop adds such steps up in an offset,
+    // solve/integrate.hpp) leaves t where it was: there is no interval to interpolate over.
+    if (t1 == t0) return;
     if constexpr (HasContinuousExtension<Stepper, S>) {
       const double h = t1 - t0;
       double* d = push_step(t0, h);
