@@ -182,6 +182,8 @@ double rel_err(const A& a, const std::array<double, K>& ref) {
 // [0, 4e7], p = (0.04, 1e4, 3e7), converged: costate's rosenbrock4 at rtol 1e-11 and 1e-12 (atol
 // 1e-8 rtol) agree to 1e-9; bench_cvodes checks CVODES at 1e-12 against it.
 inline constexpr std::array<double, 3> roberts_asai_reference{7.683773270e5, -3.068920919, 5.114889977e-4};
+// dG/dy0, the same way (rodas5p at rtol 1e-12 and 1e-13 agree to 11 digits).
+inline constexpr std::array<double, 3> roberts_asai_reference_y0{3.9967183670e7, 3.9967208669e7, 3.9967208667e7};
 
 // max_k |a_k − ref_k| / |ref_k|: every component on its own scale (Robertson's dθ span nine decades).
 template <class A, std::size_t K>

@@ -777,6 +777,7 @@ void BM_cvodes_roberts_asai(benchmark::State& st) {
     benchmark::DoNotOptimize(r);
   }
   st.counters["rel_err_max"] = bench::rel_err_max(r.dp, bench::roberts_asai_reference);
+  st.counters["rel_err_y0"] = bench::rel_err_max(r.dy0, bench::roberts_asai_reference_y0);
   st.counters["steps_fwd"] = static_cast<double>(r.steps_fwd);
   st.counters["steps_bwd"] = static_cast<double>(r.steps_bwd);
 }

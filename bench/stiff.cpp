@@ -76,6 +76,7 @@ void BM_roberts_asai_costate(benchmark::State& st) {
     benchmark::DoNotOptimize(g);
   }
   st.counters["rel_err_max"] = bench::rel_err_max(g.dtheta, bench::roberts_asai_reference);
+  st.counters["rel_err_y0"] = bench::rel_err_max(g.dz0, bench::roberts_asai_reference_y0);
   st.counters["steps_fwd"] = static_cast<double>(g.stats.forward.steps);
   st.counters["steps_bwd"] = static_cast<double>(g.stats.backward.steps);
 }
