@@ -248,8 +248,8 @@ class dense_segment {
     }
   }
 
-  // The nearest step boundary beyond t in direction dir (t itself where there is none): a stiff
-  // adjoint ends its steps there (solve/integrate.hpp), so that no step straddles two polynomials.
+  // The nearest step boundary beyond t in direction dir (t itself where there is none): where the
+  // interpolant changes polynomial (its higher derivatives jump there).
   double next_node(double t, double dir) const {
     if (steps_ == 0) return t;
     const std::size_t k = find(t);

@@ -335,10 +335,6 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
     adaptive_stepper<Tag, S> stepper;
     constexpr int q = adaptive_stepper<Tag, S>::order;
     constexpr bool fsal = adaptive_stepper<Tag, S>::fsal;
-    constexpr bool stops_at_nodes = requires(const Rhs& r) {
-      requires adaptive_stepper<Tag, S>::stops_at_nodes;
-      r.next_node(t0, t1);
-    };
     constexpr bool predictive = predictive_controller<adaptive_stepper<Tag, S>>;
     [[maybe_unused]] double h_acc = 0.0, e_acc = 0.0;  // (predictive) the last accepted step and its error
     const double expo = 1.0 / (q + 1);
@@ -377,18 +373,7 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
       const double remaining = std::abs(span - s);
       // Stretch the step by up to 1% to reach t1 rather than leave a sliver of a last step.
       const bool last = h * 1.01 >= remaining;
-      double step = dir * (last ? remaining : h);
-      // Steppers that stop at the right-hand side's nodes (stiff adjoints, see stops_at_nodes) end a
-      // step that would cross one there, and take the next from it.
-      [[maybe_unused]] double node = t;
-      if constexpr (stops_at_nodes) {
-        if (!last) {
-          node = rhs_in.next_node(t, dir);
-          const double to_node = dir * (node - t);
-          if (to_node > 0 && h * 1.01 >= to_node) step = dir * to_node;
-          else node = t;
-        }
-      }
+      const double step = dir * (last ? remaining : h);
       // Underflow: the controller's step no longer moves the offset s (a solution blowing up at t0 + s;
       // at s = 0, once rejections have shrunk the step to zero).
       if (!last && (h <= 2 * std::numeric_limits<double>::epsilon() * std::abs(s) || s + step == s))
@@ -397,9 +382,8 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
       const double e = error_norm(err, x, xnew, tol);
       if (e <= 1.0) {
         const double t_old = t;
-        const bool at_node = node != t;
-        s = last ? span : at_node ? node - t0 : s + step;
-        t = last ? t1 : at_node ? node : t0 + s;
+        s = last ? span : s + step;
+        t = last ? t1 : t0 + s;
         double fac = accepted_factor(e, last_rejected);
         if constexpr (predictive) {
           if (h_acc > 0)
@@ -408,11 +392,8 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
           h_acc = std::abs(step);
           e_acc = std::max(1e-2, e);
         }
-        // After a shortened last step keep the step the controller wanted, not the shortened one; after
-        // one shortened to a node, the larger of the two.
-        const double h_next = last ? std::max(h, std::abs(step)) * fac
-                              : at_node ? std::max(h, std::abs(step) * fac)
-                                        : std::abs(step) * fac;
+        // After a shortened last step keep the step the controller wanted, not the shortened one.
+        const double h_next = (last ? std::max(h, std::abs(step)) : std::abs(step)) * fac;
         if constexpr (recorder) {
           if constexpr (!fsal) rhs(xnew, dxdt_new, t);
           for (std::size_t i = 0; i < x.size(); ++i)

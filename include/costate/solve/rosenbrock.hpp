@@ -54,7 +54,6 @@ struct adaptive_stepper<rosenbrock4, std::array<T, M>> {
   static_assert(std::is_same_v<T, double>, "costate: rosenbrock4 integrates real (double) states only (no complex step)");
   using S = std::array<T, M>;
   static constexpr bool fsal = false;
-  static constexpr bool stops_at_nodes = false;  // (see integrate(); measured: more backward steps, not fewer)
   using k = rosenbrock4_coefficients;
   static constexpr int order = k::error_order;
   dense_lu<M> lu;   // W = I/(γh) − J, factorised in place

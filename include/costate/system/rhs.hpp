@@ -295,15 +295,6 @@ struct interpolated_adjoint_rhs {
     plan_type::template run_direct_to<T>(c, bases, outs{});
   }
 
-  // For stiff steppers, which end their steps at the source's step boundaries: z(t) is one
-  // polynomial per forward step, smooth within it but not across (its higher derivatives jump), and
-  // a step across a boundary loses the method's order and is rejected or shortened for it.
-  double next_node(double t, double dir) const
-    requires requires(const ZSource& s) { s.next_node(t, dir); }
-  {
-    return zsource->next_node(t, dir);
-  }
-
   // For stiff steppers: J = ∂(dx/dt)/∂x, and dfdt = the derivative of dx/dt along t with x fixed,
   //   d/dt (-λᵀ∂f/∂X)(z(t), t) = -λᵀ(∂²f/∂X∂z · ż + ∂²f/∂X∂t),  X = z, θ, t.
   // The first term is exact (a complex step of the VJPs in the direction ż of the interpolated z(t),
