@@ -101,6 +101,21 @@ TEST_CASE("index maps are read in place by the loops that use them", "[plan]") {
   }
 }
 
+TEST_CASE("the zeros of an embed are not added", "[plan]") {
+  constexpr auto x = state_vector<5>;
+  constexpr auto head = node<embed_op<0, 5>, decltype(slice<0, 2>(x))>{};  // (x0, x1, 0, 0, 0)
+  constexpr auto tail = node<embed_op<3, 5>, decltype(slice<3, 2>(x))>{};  // (0, 0, 0, x3, x4)
+  constexpr auto e = (head - tail) * (tail - x) + (x - head);  // 0 - b, a - 0, b - a and a + 0 in its pieces
+  const std::array z{0.5, -1.25, 2.0, 3.5, -0.75};
+  std::array<double, 5> direct{}, via_run{};
+  run_both<decltype(e)>(context<double>{z.data()}, direct, via_run);
+  for (std::size_t i = 0; i < 5; ++i) {
+    const double h = i < 2 ? z[i] : 0.0, t = i >= 3 ? z[i] : 0.0;
+    CHECK(direct[i] == (h - t) * (t - z[i]) + (z[i] - h));
+    CHECK(via_run[i] == direct[i]);
+  }
+}
+
 TEST_CASE("an index map read by a tensor operation, or shared, is still exact", "[plan]") {
   constexpr auto x = state_vector<3>;
   constexpr auto W = params(matrix<3, 3>).get<0>();

@@ -22,6 +22,10 @@
 
 namespace costate {
 
+struct add_op;
+struct sub_op;
+struct neg_op;
+
 // Where leaf values come from. T is the scalar (double, float, std::complex<double>); inputs and
 // time are real data and are converted to T on read.
 template <class T>
@@ -157,23 +161,42 @@ struct cut_list {
 };
 
 // segmented<R>::element<SR, Lo, Hi>(v, c, i): element i of operand reference R in a loop of shape SR,
-// for i in a segment [Lo, Hi) that none of R's cuts divides; cuts(lo, hi): R's cuts inside (lo, hi).
+// for i in a segment [Lo, Hi) that none of R's cuts divides; cuts(lo, hi): R's cuts inside (lo, hi);
+// zero(lo, hi): whether R is zero throughout [lo, hi), a range no cut divides (the zeros of an embed).
 template <class R> struct segmented {
   template <class SR, std::size_t Lo, std::size_t Hi, class T>
   [[gnu::always_inline]] static T element(const T* v, const context<T>& c, std::size_t i) {
     return ref<R>::template element<SR>(v, c, i);
   }
   static constexpr cut_list cuts(std::size_t, std::size_t) { return {}; }
+  static constexpr bool zero(std::size_t, std::size_t) { return false; }
 };
+// A sum or difference with a zero term is the other term (-b for 0 - b): the zeros an embed adds to a
+// sum of embeds (a VJP of concatenated slices) are not added. Only the sign of a zero result can
+// differ from adding them (0 + -0 is +0).
 template <class Op, class S, class... R> struct segmented<fused_ref<Op, S, R...>> {
   template <class SR, std::size_t Lo, std::size_t Hi, class T>
   [[gnu::always_inline]] static T element(const T* v, const context<T>& c, std::size_t i) {
-    return Op::eval(segmented<R>::template element<S, Lo, Hi>(v, c, i)...);
+    if constexpr (__is_same(Op, add_op) || __is_same(Op, sub_op)) return sum<Lo, Hi>(v, c, i, segmented<R>{}...);
+    else return Op::eval(segmented<R>::template element<S, Lo, Hi>(v, c, i)...);
+  }
+  template <std::size_t Lo, std::size_t Hi, class T, class A, class B>
+  [[gnu::always_inline]] static T sum(const T* v, const context<T>& c, std::size_t i, A, B) {
+    if constexpr (B::zero(Lo, Hi)) return A::template element<S, Lo, Hi>(v, c, i);
+    else if constexpr (A::zero(Lo, Hi) && __is_same(Op, add_op)) return B::template element<S, Lo, Hi>(v, c, i);
+    else if constexpr (A::zero(Lo, Hi)) return -B::template element<S, Lo, Hi>(v, c, i);
+    else return Op::eval(A::template element<S, Lo, Hi>(v, c, i), B::template element<S, Lo, Hi>(v, c, i));
   }
   static constexpr cut_list cuts(std::size_t lo, std::size_t hi) {
     cut_list out;
     (out.add(segmented<R>::cuts(lo, hi), 0, 0), ...);
     return out;
+  }
+  static constexpr bool zero(std::size_t lo, std::size_t hi) {
+    if constexpr (__is_same(Op, add_op) || __is_same(Op, sub_op) || __is_same(Op, neg_op))
+      return (segmented<R>::zero(lo, hi) && ...);
+    else
+      return false;
   }
 };
 template <class Op, class S, class... A> struct segmented<view_ref<Op, S, A...>> {
@@ -228,6 +251,25 @@ template <class Op, class S, class... A> struct segmented<view_ref<Op, S, A...>>
   }
   static constexpr cut_list cuts(std::size_t lo, std::size_t hi) {
     return cuts_of(lo, hi, std::make_index_sequence<pieces.size()>{});
+  }
+  template <std::size_t P>
+  static constexpr bool piece_zero(std::size_t lo, std::size_t hi) {
+    constexpr index_piece p = pieces[P];
+    if (!(p.begin <= lo && hi <= p.end)) return false;
+    if constexpr (p.operand < 0) {
+      return true;
+    } else {
+      using a = typename at<static_cast<std::size_t>(p.operand), tlist<A...>>::type;
+      if constexpr (a::shape::rank == 0) return false;
+      else return segmented<typename a::ref>::zero(lo - p.begin + p.from, hi - p.begin + p.from);
+    }
+  }
+  template <std::size_t... P>
+  static constexpr bool zero_of(std::size_t lo, std::size_t hi, std::index_sequence<P...>) {
+    return (piece_zero<P>(lo, hi) || ...);
+  }
+  static constexpr bool zero(std::size_t lo, std::size_t hi) {
+    return lo < hi && zero_of(lo, hi, std::make_index_sequence<pieces.size()>{});
   }
 };
 
