@@ -254,8 +254,17 @@ struct adaptive_stepper {
   stepper_t stepper;
   template <class Rhs>
   void attempt(Rhs& rhs, pass_stats&, const S& x, const S& dxdt, double t, S& xnew, S& dxdt_new, double h, S& err) {
-    if constexpr (fsal) step_flat(stepper, rhs, x, dxdt, t, xnew, dxdt_new, h, err);
-    else step_flat(stepper, rhs, x, dxdt, t, xnew, h, err);
+    attempt_flat(stepper, rhs, x, dxdt, t, xnew, dxdt_new, h, err);
+  }
+  // step_flat for an error step, its arrays declared distinct (restrict: the step loop passes its own
+  // arrays): odeint's loops over the state, which write one array from others, can then be vectorised
+  // at -O2 without run-time overlap checks, as they are where odeint's controlled stepper passes its
+  // own members (Lorenz-96's adjoint at n = 40: 20 % more instructions per step without).
+  template <class Rhs>
+  [[gnu::flatten]] static void attempt_flat(stepper_t& st, Rhs& rhs, const S& __restrict x, const S& __restrict dxdt, double t,
+                                            S& __restrict xnew, S& __restrict dxdt_new, double h, S& __restrict err) {
+    if constexpr (fsal) st.do_step(std::ref(rhs), x, dxdt, t, xnew, dxdt_new, h, err);
+    else st.do_step(std::ref(rhs), x, dxdt, t, xnew, h, err);
   }
 };
 template <class Tag, class S>
