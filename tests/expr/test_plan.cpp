@@ -101,6 +101,27 @@ TEST_CASE("index maps are read in place by the loops that use them", "[plan]") {
   }
 }
 
+TEST_CASE("one operation on index maps is repeated in the loops that use it rather than stored", "[plan]") {
+  constexpr auto x = state_vector<4>;
+  constexpr auto d = concat(slice<1, 3>(x), slice<0, 1>(x)) - x;  // x_{i+1} - x_i
+  constexpr auto y = symbol<symbol_kind::param, 0, shape<4>>{};
+  using P = plan<decltype(d * y), decltype(exp(d) + y)>;
+  STATIC_REQUIRE(P::fused_nodes == P::slots - 2);  // only the two outputs keep their slots
+  using Q = plan<decltype(exp(d) * y), decltype(exp(d) + y)>;
+  STATIC_REQUIRE(Q::fused_nodes == Q::slots - 3);  // exp(d) is not repeated: it keeps its slot
+  const std::array z{0.5, -1.25, 2.0, 3.5};
+  const std::array th{1.5, 0.25, -2.0, 1.0};
+  std::array<double, 4> a{}, b{};
+  P::run(context<double>{z.data(), nullptr, th.data()}, [&](auto i, const auto& val) {
+    if constexpr (decltype(i)::value == 0) store<shape<4>>(a.data(), val);
+    else store<shape<4>>(b.data(), val);
+  });
+  for (std::size_t i = 0; i < 4; ++i) {
+    CHECK(a[i] == (z[(i + 1) % 4] - z[i]) * th[i]);
+    CHECK(b[i] == std::exp(z[(i + 1) % 4] - z[i]) + th[i]);
+  }
+}
+
 TEST_CASE("the zeros of an embed are not added", "[plan]") {
   constexpr auto x = state_vector<5>;
   constexpr auto head = node<embed_op<0, 5>, decltype(slice<0, 2>(x))>{};  // (x0, x1, 0, 0, 0)

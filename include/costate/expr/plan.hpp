@@ -24,6 +24,7 @@ namespace costate {
 
 struct add_op;
 struct sub_op;
+struct mul_op;
 struct neg_op;
 
 // Where leaf values come from. T is the scalar (double, float, std::complex<double>); inputs and
@@ -82,6 +83,10 @@ template <class E> struct elementwise_tensor : std::false_type {};
 template <class Op, class... A>
 struct elementwise_tensor<node<Op, A...>>
     : std::bool_constant<!tensor_operation<Op> && shape_of_t<node<Op, A...>>::rank != 0> {};
+template <class E> struct arithmetic_node : std::false_type {};  // +, -, *, negation
+template <class Op, class... A>
+struct arithmetic_node<node<Op, A...>>
+    : std::bool_constant<__is_same(Op, add_op) || __is_same(Op, sub_op) || __is_same(Op, mul_op) || __is_same(Op, neg_op)> {};
 template <class E> struct index_map_node : std::false_type {};
 template <class Op, class... A> struct index_map_node<node<Op, A...>> : std::bool_constant<index_map_operation<Op>> {};
 
@@ -342,7 +347,7 @@ struct plan_layout {
 };
 template <std::size_t Size, std::size_t Outs>
 constexpr plan_layout<Size> make_layout(const std::size_t (&sizes)[Size + 1], const bool (&elementwise)[Size + 1],
-                                        const bool (&index_map)[Size + 1],
+                                        const bool (&index_map)[Size + 1], const bool (&arithmetic)[Size + 1],
                                         const std::size_t (&arity)[Size + 1], const std::size_t (&s0)[Size + 1],
                                         const bool (&f0)[Size + 1], const std::size_t (&s1)[Size + 1],
                                         const bool (&f1)[Size + 1], const std::size_t (&s2)[Size + 1],
@@ -362,13 +367,18 @@ constexpr plan_layout<Size> make_layout(const std::size_t (&sizes)[Size + 1], co
       }
   for (std::size_t i = 0; i + 1 < Outs; ++i)
     if (outs[i] < Size) ++l.output_uses[outs[i]];
-  // Users before operands (the walk's order is topological). loops[i]: how many loops would compute
-  // node i if it were fused. An elementwise node is fused only into one loop (its arithmetic is not
-  // repeated); an index map, which only reads, into any number of them.
+  // Users before operands (the walk's order is topological). loops[i]: how many times the loops would
+  // compute node i if it were fused. An index map, which only reads, is fused into any number of them;
+  // one +, -, * or negation of leaves and index maps (x_{i+1} - x_{i-2}) into up to max_repeats, where
+  // repeating it costs less than a loop that stores it and loads it back; other elementwise nodes into
+  // one loop only (their arithmetic is not repeated).
+  constexpr std::size_t max_repeats = 4;
   std::array<std::size_t, Size + 1> loops{};
   for (std::size_t j = Size; j-- > 0;) {
+    bool cheap = arithmetic[j];
+    for (std::size_t k = 0; k < arity[j]; ++k) cheap = cheap && (slot[k][j] == Size || index_map[slot[k][j]]);
     l.fused[j] = (elementwise[j] || index_map[j]) && l.node_uses[j] > 0 && l.output_uses[j] == 0 && ok[j] &&
-                 (index_map[j] || loops[j] == 1);
+                 (index_map[j] || loops[j] == 1 || (cheap && loops[j] <= max_repeats));
     for (std::size_t k = 0; k < arity[j]; ++k)
       if (slot[k][j] < Size) loops[slot[k][j]] += l.fused[j] ? loops[j] : 1;
   }
@@ -386,7 +396,8 @@ template <class Idx, class... N, class... O>
 struct plan_nodes<Idx, tlist<N...>, tlist<O...>> {
   static constexpr plan_layout<sizeof...(N)> layout = make_layout<sizeof...(N)>(
       {shape_of_t<N>::size..., 0}, {elementwise_tensor<N>::value..., false},
-      {(index_map_node<N>::value && shape_of_t<N>::rank == 1)..., false}, {std::size_t{N::arity}..., 0},
+      {(index_map_node<N>::value && shape_of_t<N>::rank == 1)..., false}, {arithmetic_node<N>::value..., false},
+      {std::size_t{N::arity}..., 0},
       {slot_of<Idx, typename operand_at<N, 0>::type>::value..., 0}, {fusable_operand<N, 0>::value..., false},
       {slot_of<Idx, typename operand_at<N, 1>::type>::value..., 0}, {fusable_operand<N, 1>::value..., false},
       {slot_of<Idx, typename operand_at<N, 2>::type>::value..., 0}, {fusable_operand<N, 2>::value..., false},
