@@ -138,10 +138,11 @@ class dense_segment {
 
   // (Out of line, as is operator(): the step loops that call them are flattened, and inlining the
   // interpolation into every stage evaluation of the adjoint doubled the object code and the compile
-  // time of a gradient.)
+  // time of a gradient. Flattened itself: with odeint's calc_state inlined, its loops write the local
+  // ya, yb, which nothing else can alias, and are vectorised.)
   template <class Stepper, class S, class Rhs>
-  [[gnu::noinline]] void record(const Stepper& stepper, double t0, const S& z0, const S& f0, double t1, const S& z1,
-                                const S& f1, double, Rhs& rhs) {
+  [[gnu::noinline, gnu::flatten]] void record(const Stepper& stepper, double t0, const S& z0, const S& f0, double t1,
+                                              const S& z1, const S& f1, double, Rhs& rhs) {
     if constexpr (HasContinuousExtension<Stepper, S>) {
       const double h = t1 - t0;
       double* d = push_step(t0, h);
