@@ -56,6 +56,16 @@ template <std::intmax_t N, std::intmax_t D> struct is_constant<constant<N, D>> :
 template <class T> struct is_node : std::false_type {};
 template <class Op, class... A> struct is_node<node<Op, A...>> : std::true_type {};
 
+// One piece of the result of an index map (slice, concat, embed, scatter: operations that only move
+// values): elements [begin, end) of the result are operand `operand`'s elements from `from` on (a
+// scalar operand fills its one element), or zeros where operand < 0. expr/plan.hpp reads such
+// operations element by element inside the loops that use them instead of copying them.
+struct index_piece {
+  std::size_t begin, end;
+  int operand;
+  std::size_t from;
+};
+
 // A small type list; big bookkeeping is done with packs and folds, not with recursive lists.
 // (size lives in a base named after the count only: a static data member of a long list would be a
 // symbol named after the whole list, and GCC names and registers every one it instantiates.)

@@ -22,6 +22,11 @@
 
 namespace costate {
 
+struct add_op;
+struct sub_op;
+struct mul_op;
+struct neg_op;
+
 // Where leaf values come from. T is the scalar (double, float, std::complex<double>); inputs and
 // time are real data and are converted to T on read.
 template <class T>
@@ -55,6 +60,10 @@ template <class T, symbol_kind K, std::size_t I>
 // Operations that are not elementwise evaluate themselves into their slot (matrix products, sums...).
 template <class Op>
 concept tensor_operation = requires { Op::tensor; };
+// Tensor operations that only move values (slice, concat, embed, scatter; see index_piece): computed
+// like elementwise ones, element by element in the loop that reads them.
+template <class Op>
+concept index_map_operation = tensor_operation<Op> && requires { Op::index_map; };
 
 // Element i of an operand of an elementwise operation: scalars broadcast.
 template <class V>
@@ -74,6 +83,12 @@ template <class E> struct elementwise_tensor : std::false_type {};
 template <class Op, class... A>
 struct elementwise_tensor<node<Op, A...>>
     : std::bool_constant<!tensor_operation<Op> && shape_of_t<node<Op, A...>>::rank != 0> {};
+template <class E> struct arithmetic_node : std::false_type {};  // +, -, *, negation
+template <class Op, class... A>
+struct arithmetic_node<node<Op, A...>>
+    : std::bool_constant<__is_same(Op, add_op) || __is_same(Op, sub_op) || __is_same(Op, mul_op) || __is_same(Op, neg_op)> {};
+template <class E> struct index_map_node : std::false_type {};
+template <class Op, class... A> struct index_map_node<node<Op, A...>> : std::bool_constant<index_map_operation<Op>> {};
 
 // A plan's facts about operand K of every node (per-node values are types).
 template <class Idx, class E> struct slot_of : std::integral_constant<std::size_t, Idx::size> {};  // leaves: none
@@ -83,17 +98,21 @@ template <class P, std::size_t K, bool In = (K < P::arity)>
 struct fusable_operand : std::false_type {};  // past the node's operands
 template <class Op, class... A, std::size_t K>
 struct fusable_operand<node<Op, A...>, K, true>
-    : std::bool_constant<!tensor_operation<Op> && __is_same(shape_of_t<typename at<K, tlist<A...>>::type>, shape_of_t<node<Op, A...>>)> {};
+    : std::bool_constant<(!tensor_operation<Op> &&
+                          __is_same(shape_of_t<typename at<K, tlist<A...>>::type>, shape_of_t<node<Op, A...>>)) ||
+                         (index_map_operation<Op> && shape_of_t<typename at<K, tlist<A...>>::type>::rank == 1)> {};
 
 // What the plan compiles each node to: small types whose names do not carry the whole plan (a
 // function named after the plan's full list of outputs, once per node, makes symbol names and
 // compile time grow quadratically).
 //   slot_ref<Off, S>           a node's value in the buffer at offset Off (shape S)
 //   fused_ref<Op, S, R...>     a fused elementwise node, computed inside the loop that reads it
+//   view_ref<Op, S, A...>      an index map read inside the loops that read it (A: shaped operands)
 //   symbol<...>, constant<...> leaves, read from the context
 //   instr<Op, S, Off, R...>    compute a node of shape S into the buffer at Off from operands R...
 template <std::size_t Off, class S> struct slot_ref {};
 template <class Op, class S, class... R> struct fused_ref {};
+template <class Op, class S, class... A> struct view_ref {};
 template <class Op, class S, std::size_t Off, class... R> struct instr {};
 struct no_instr {};  // a fused node (computed by its user) or a deferred output
 
@@ -122,23 +141,193 @@ template <std::size_t Off, class S> struct ref<slot_ref<Off, S>> {
     return T(element_as<S, SR>(get(v, c), i));
   }
 };
-template <class Op, class S, class... R> struct ref<fused_ref<Op, S, R...>> {
-  template <class SR, class T> [[gnu::always_inline]] static T element(const T* v, const context<T>& c, std::size_t i) {
-    return Op::eval(ref<R>::template element<S>(v, c, i)...);
+
+// Loops over the elements of a node run in segments between the pieces of the index maps they read
+// (their cuts), so that inside a segment each index map reads one operand at a fixed offset, the way
+// hand-written code wraps cyclic indices at the ends only: no test per element, and the same arithmetic
+// as the copies the index maps would otherwise make into their slots. A loop with more than max_cuts
+// cuts runs in one segment and picks each element's piece by tests.
+inline constexpr std::size_t max_cuts = 16;
+struct cut_list {
+  std::size_t n = 0;
+  bool overflow = false;
+  std::size_t at[max_cuts] = {};
+  constexpr void add(std::size_t x) {
+    for (std::size_t k = 0; k < n; ++k)
+      if (at[k] == x) return;
+    if (n == max_cuts) overflow = true;
+    else at[n++] = x;
+  }
+  // o's cuts moved by + up - down (an operand's indices into its user's).
+  constexpr void add(const cut_list& o, std::size_t up, std::size_t down) {
+    overflow = overflow || o.overflow;
+    for (std::size_t k = 0; k < o.n; ++k) add(o.at[k] + up - down);
   }
 };
+
+// segmented<R>::element<SR, Lo, Hi>(v, c, i): element i of operand reference R in a loop of shape SR,
+// for i in a segment [Lo, Hi) that none of R's cuts divides; cuts(lo, hi): R's cuts inside (lo, hi);
+// zero(lo, hi): whether R is zero throughout [lo, hi), a range no cut divides (the zeros of an embed).
+template <class R> struct segmented {
+  template <class SR, std::size_t Lo, std::size_t Hi, class T>
+  [[gnu::always_inline]] static T element(const T* v, const context<T>& c, std::size_t i) {
+    return ref<R>::template element<SR>(v, c, i);
+  }
+  static constexpr cut_list cuts(std::size_t, std::size_t) { return {}; }
+  static constexpr bool zero(std::size_t, std::size_t) { return false; }
+};
+// A sum or difference with a zero term is the other term (-b for 0 - b): the zeros an embed adds to a
+// sum of embeds (a VJP of concatenated slices) are not added. Only the sign of a zero result can
+// differ from adding them (0 + -0 is +0).
+template <class Op, class S, class... R> struct segmented<fused_ref<Op, S, R...>> {
+  template <class SR, std::size_t Lo, std::size_t Hi, class T>
+  [[gnu::always_inline]] static T element(const T* v, const context<T>& c, std::size_t i) {
+    if constexpr (__is_same(Op, add_op) || __is_same(Op, sub_op)) return sum<Lo, Hi>(v, c, i, segmented<R>{}...);
+    else return Op::eval(segmented<R>::template element<S, Lo, Hi>(v, c, i)...);
+  }
+  template <std::size_t Lo, std::size_t Hi, class T, class A, class B>
+  [[gnu::always_inline]] static T sum(const T* v, const context<T>& c, std::size_t i, A, B) {
+    if constexpr (B::zero(Lo, Hi)) return A::template element<S, Lo, Hi>(v, c, i);
+    else if constexpr (A::zero(Lo, Hi) && __is_same(Op, add_op)) return B::template element<S, Lo, Hi>(v, c, i);
+    else if constexpr (A::zero(Lo, Hi)) return -B::template element<S, Lo, Hi>(v, c, i);
+    else return Op::eval(A::template element<S, Lo, Hi>(v, c, i), B::template element<S, Lo, Hi>(v, c, i));
+  }
+  static constexpr cut_list cuts(std::size_t lo, std::size_t hi) {
+    cut_list out;
+    (out.add(segmented<R>::cuts(lo, hi), 0, 0), ...);
+    return out;
+  }
+  static constexpr bool zero(std::size_t lo, std::size_t hi) {
+    if constexpr (__is_same(Op, add_op) || __is_same(Op, sub_op) || __is_same(Op, neg_op))
+      return (segmented<R>::zero(lo, hi) && ...);
+    else
+      return false;
+  }
+};
+template <class Op, class S, class... A> struct segmented<view_ref<Op, S, A...>> {
+  static constexpr auto pieces = Op::template pieces<typename A::shape...>();
+  template <std::size_t P, std::size_t Lo, std::size_t Hi, class T>
+  [[gnu::always_inline]] static T in_piece(const T* v, const context<T>& c, std::size_t i) {
+    constexpr index_piece p = pieces[P];
+    if constexpr (p.operand < 0) {
+      static_cast<void>(v), static_cast<void>(c), static_cast<void>(i);
+      return T(0);
+    } else {
+      using a = typename at<static_cast<std::size_t>(p.operand), tlist<A...>>::type;
+      if constexpr (a::shape::rank == 0) {
+        static_cast<void>(i);
+        return T(ref<typename a::ref>::get(v, c));
+      } else {
+        return segmented<typename a::ref>::template element<typename a::shape, (Lo > p.begin ? Lo : p.begin) - p.begin + p.from,
+                                                            (Hi < p.end ? Hi : p.end) - p.begin + p.from>(v, c, i - p.begin + p.from);
+      }
+    }
+  }
+  // From the first piece that reaches into [Lo, Hi) on (a test only where a piece ends inside it).
+  template <std::size_t P, std::size_t Lo, std::size_t Hi, class T>
+  [[gnu::always_inline]] static T from(const T* v, const context<T>& c, std::size_t i) {
+    constexpr index_piece p = pieces[P];
+    if constexpr (p.end <= Lo || p.begin == p.end) return from<P + 1, Lo, Hi>(v, c, i);
+    else if constexpr (p.end >= Hi) return in_piece<P, Lo, Hi>(v, c, i);
+    else return i < p.end ? in_piece<P, Lo, Hi>(v, c, i) : from<P + 1, Lo, Hi>(v, c, i);
+  }
+  template <class SR, std::size_t Lo, std::size_t Hi, class T>
+  [[gnu::always_inline]] static T element(const T* v, const context<T>& c, std::size_t i) {
+    return from<0, Lo, Hi>(v, c, i);
+  }
+  template <std::size_t P>
+  static constexpr void piece_cuts(cut_list& out, std::size_t lo, std::size_t hi) {
+    constexpr index_piece p = pieces[P];
+    if (p.begin == p.end) return;
+    if (p.begin > lo && p.begin < hi) out.add(p.begin);
+    if constexpr (p.operand >= 0) {
+      using a = typename at<static_cast<std::size_t>(p.operand), tlist<A...>>::type;
+      if constexpr (a::shape::rank != 0) {
+        const std::size_t b = lo > p.begin ? lo : p.begin, e = hi < p.end ? hi : p.end;
+        if (b < e) out.add(segmented<typename a::ref>::cuts(b - p.begin + p.from, e - p.begin + p.from), p.begin, p.from);
+      }
+    }
+  }
+  template <std::size_t... P>
+  static constexpr cut_list cuts_of(std::size_t lo, std::size_t hi, std::index_sequence<P...>) {
+    cut_list out;
+    (piece_cuts<P>(out, lo, hi), ...);
+    return out;
+  }
+  static constexpr cut_list cuts(std::size_t lo, std::size_t hi) {
+    return cuts_of(lo, hi, std::make_index_sequence<pieces.size()>{});
+  }
+  template <std::size_t P>
+  static constexpr bool piece_zero(std::size_t lo, std::size_t hi) {
+    constexpr index_piece p = pieces[P];
+    if (!(p.begin <= lo && hi <= p.end)) return false;
+    if constexpr (p.operand < 0) {
+      return true;
+    } else {
+      using a = typename at<static_cast<std::size_t>(p.operand), tlist<A...>>::type;
+      if constexpr (a::shape::rank == 0) return false;
+      else return segmented<typename a::ref>::zero(lo - p.begin + p.from, hi - p.begin + p.from);
+    }
+  }
+  template <std::size_t... P>
+  static constexpr bool zero_of(std::size_t lo, std::size_t hi, std::index_sequence<P...>) {
+    return (piece_zero<P>(lo, hi) || ...);
+  }
+  static constexpr bool zero(std::size_t lo, std::size_t hi) {
+    return lo < hi && zero_of(lo, hi, std::make_index_sequence<pieces.size()>{});
+  }
+};
+
+// The segments of a loop of N elements: [at[k], at[k + 1]) for k < count.
+struct segment_bounds {
+  std::size_t count = 1;
+  std::size_t at[max_cuts + 2] = {};
+};
+constexpr segment_bounds bounds_of(cut_list cuts, std::size_t n) {
+  segment_bounds b;
+  if (!cuts.overflow) {
+    for (std::size_t k = 1; k < cuts.n; ++k)  // (insertion sort: a few cuts)
+      for (std::size_t j = k; j > 0 && cuts.at[j - 1] > cuts.at[j]; --j) {
+        const std::size_t x = cuts.at[j];
+        cuts.at[j] = cuts.at[j - 1];
+        cuts.at[j - 1] = x;
+      }
+    for (std::size_t k = 0; k < cuts.n; ++k) b.at[k + 1] = cuts.at[k];
+    b.count = cuts.n + 1;
+  }
+  b.at[b.count] = n;
+  return b;
+}
+template <class R, class S, std::size_t Lo, std::size_t Hi, class T>
+[[gnu::always_inline]] inline void run_segment(T* dst, const T* v, const context<T>& c) {
+  for (std::size_t i = Lo; i < Hi; ++i) dst[i] = segmented<R>::template element<S, Lo, Hi>(v, c, i);
+}
+template <class R, class S, class T, std::size_t... K>
+[[gnu::always_inline]] inline void run_segments(T* dst, const T* v, const context<T>& c, std::index_sequence<K...>) {
+  constexpr segment_bounds b = bounds_of(segmented<R>::cuts(0, S::size), S::size);
+  using in_order = int[];
+  static_cast<void>(in_order{0, (detail::run_segment<R, S, b.at[K], b.at[K + 1]>(dst, v, c), 0)...});
+}
+// dst[i] = element i of R (a fused elementwise node or an index map, of shape S), for every i.
+template <class R, class S, class T>
+[[gnu::always_inline]] inline void run_loop(T* dst, const T* v, const context<T>& c) {
+  constexpr std::size_t count = bounds_of(segmented<R>::cuts(0, S::size), S::size).count;
+  detail::run_segments<R, S>(dst, v, c, std::make_index_sequence<count>{});
+}
 
 template <class I> struct exec {
   template <class T> [[gnu::always_inline]] static void run(T*, const context<T>&) {}
 };
 template <class Op, class S, std::size_t Off, class... R> struct exec<instr<Op, S, Off, R...>> {
   template <class T> [[gnu::always_inline]] static void run(T* v, const context<T>& c) {
-    if constexpr (tensor_operation<Op>) {
+    if constexpr (index_map_operation<Op>) {
+      detail::run_loop<view_ref<Op, S, R...>, S>(v + Off, v, c);
+    } else if constexpr (tensor_operation<Op>) {
       Op::template eval<T, typename R::shape...>(v + Off, ref<typename R::ref>::get(v, c)...);
     } else if constexpr (S::rank == 0) {
       v[Off] = Op::eval(ref<R>::get(v, c)...);
     } else {
-      for (std::size_t i = 0; i < S::size; ++i) v[Off + i] = Op::eval(ref<R>::template element<S>(v, c, i)...);
+      detail::run_loop<fused_ref<Op, S, R...>, S>(v + Off, v, c);
     }
   }
 };
@@ -146,8 +335,9 @@ template <class Op, class S, std::size_t Off, class... R> struct exec<instr<Op, 
 template <class R, class S> struct shaped { using ref = R; using shape = S; };
 
 // The plan's layout: each node's offset in the buffer, how often it is an operand of another node and
-// an output, and whether it is fused (see plan_impl). One constexpr object per plan, computed from
-// arrays passed in place (a static array per fact would be one more symbol named after the plan).
+// an output, and whether it is fused (computed inside the loops that read it, without a slot). One
+// constexpr object per plan, computed from arrays passed in place (a static array per fact would be one
+// more symbol named after the plan).
 template <std::size_t Size>
 struct plan_layout {
   std::array<std::size_t, Size + 1> offsets{};
@@ -157,6 +347,7 @@ struct plan_layout {
 };
 template <std::size_t Size, std::size_t Outs>
 constexpr plan_layout<Size> make_layout(const std::size_t (&sizes)[Size + 1], const bool (&elementwise)[Size + 1],
+                                        const bool (&index_map)[Size + 1], const bool (&arithmetic)[Size + 1],
                                         const std::size_t (&arity)[Size + 1], const std::size_t (&s0)[Size + 1],
                                         const bool (&f0)[Size + 1], const std::size_t (&s1)[Size + 1],
                                         const bool (&f1)[Size + 1], const std::size_t (&s2)[Size + 1],
@@ -164,19 +355,34 @@ constexpr plan_layout<Size> make_layout(const std::size_t (&sizes)[Size + 1], co
                                         const bool (&f3)[Size + 1], const std::size_t (&outs)[Outs]) {
   static_assert(dag_max_arity == 4);
   plan_layout<Size> l{};
-  for (std::size_t i = 0; i < Size; ++i) l.offsets[i + 1] = l.offsets[i] + sizes[i];
-  std::array<bool, Size + 1> ok{};  // whether the node's last use could compute it in its own loop
+  std::array<bool, Size + 1> ok{};  // whether every use of the node could compute it in its own loop
+  ok.fill(true);
   const std::size_t* slot[] = {s0, s1, s2, s3};
   const bool* fusable[] = {f0, f1, f2, f3};
   for (std::size_t j = 0; j < Size; ++j)
     for (std::size_t k = 0; k < arity[j]; ++k)
       if (slot[k][j] < Size) {
         ++l.node_uses[slot[k][j]];
-        ok[slot[k][j]] = fusable[k][j];
+        ok[slot[k][j]] = ok[slot[k][j]] && fusable[k][j];
       }
   for (std::size_t i = 0; i + 1 < Outs; ++i)
     if (outs[i] < Size) ++l.output_uses[outs[i]];
-  for (std::size_t i = 0; i < Size; ++i) l.fused[i] = elementwise[i] && l.node_uses[i] == 1 && l.output_uses[i] == 0 && ok[i];
+  // Users before operands (the walk's order is topological). loops[i]: how many times the loops would
+  // compute node i if it were fused. An index map, which only reads, is fused into any number of them;
+  // one +, -, * or negation of leaves and index maps (x_{i+1} - x_{i-2}) into up to max_repeats, where
+  // repeating it costs less than a loop that stores it and loads it back; other elementwise nodes into
+  // one loop only (their arithmetic is not repeated).
+  constexpr std::size_t max_repeats = 4;
+  std::array<std::size_t, Size + 1> loops{};
+  for (std::size_t j = Size; j-- > 0;) {
+    bool cheap = arithmetic[j];
+    for (std::size_t k = 0; k < arity[j]; ++k) cheap = cheap && (slot[k][j] == Size || index_map[slot[k][j]]);
+    l.fused[j] = (elementwise[j] || index_map[j]) && l.node_uses[j] > 0 && l.output_uses[j] == 0 && ok[j] &&
+                 (index_map[j] || loops[j] == 1 || (cheap && loops[j] <= max_repeats));
+    for (std::size_t k = 0; k < arity[j]; ++k)
+      if (slot[k][j] < Size) loops[slot[k][j]] += l.fused[j] ? loops[j] : 1;
+  }
+  for (std::size_t i = 0; i < Size; ++i) l.offsets[i + 1] = l.offsets[i] + (l.fused[i] ? 0 : sizes[i]);
   return l;
 }
 template <std::size_t N>
@@ -189,7 +395,9 @@ template <class Idx, class Nodes, class Roots> struct plan_nodes;
 template <class Idx, class... N, class... O>
 struct plan_nodes<Idx, tlist<N...>, tlist<O...>> {
   static constexpr plan_layout<sizeof...(N)> layout = make_layout<sizeof...(N)>(
-      {shape_of_t<N>::size..., 0}, {elementwise_tensor<N>::value..., false}, {std::size_t{N::arity}..., 0},
+      {shape_of_t<N>::size..., 0}, {elementwise_tensor<N>::value..., false},
+      {(index_map_node<N>::value && shape_of_t<N>::rank == 1)..., false}, {arithmetic_node<N>::value..., false},
+      {std::size_t{N::arity}..., 0},
       {slot_of<Idx, typename operand_at<N, 0>::type>::value..., 0}, {fusable_operand<N, 0>::value..., false},
       {slot_of<Idx, typename operand_at<N, 1>::type>::value..., 0}, {fusable_operand<N, 1>::value..., false},
       {slot_of<Idx, typename operand_at<N, 2>::type>::value..., 0}, {fusable_operand<N, 2>::value..., false},
@@ -219,7 +427,9 @@ template <class P, class Op, class... A> struct node_ref<P, node<Op, A...>, fals
   using type = slot_ref<P::facts::layout.offsets[slot::value], shape_of_t<node<Op, A...>>>;
 };
 template <class P, class Op, class... A> struct node_ref<P, node<Op, A...>, true> {
-  using type = fused_ref<Op, shape_of_t<node<Op, A...>>, typename ref_of<P, A>::type...>;
+  using type = pick_t<index_map_operation<Op>,
+                      view_ref<Op, shape_of_t<node<Op, A...>>, shaped<typename ref_of<P, A>::type, shape_of_t<A>>...>,
+                      fused_ref<Op, shape_of_t<node<Op, A...>>, typename ref_of<P, A>::type...>>;
 };
 template <class P, class Op, class... A> struct ref_of<P, node<Op, A...>> {
   using type = typename node_ref<P, node<Op, A...>, P::facts::layout.fused[node_index_of<typename P::index, node<Op, A...>>::value]>::type;
@@ -277,8 +487,9 @@ template <class T, class... B>
   static_cast<void>(in_order{0, (detail::run_block<T, B>(v, c), 0)...});
 }
 
-// A tensor-operation output that no node uses, evaluated straight into its destination
-// (plan::run_direct).
+// A tensor output that no node uses, evaluated straight into its destination (plan::run_direct): a
+// tensor operation by its eval, an elementwise node or an index map by its loop (R: fused_ref or
+// view_ref).
 template <class T, class Op, class... R>
 struct deferred {
   static constexpr bool is_deferred = true;
@@ -292,9 +503,23 @@ template <class Op, class... R> struct deferred_ref {};
 template <class Op, class... R> struct ref<deferred_ref<Op, R...>> {
   template <class T> [[gnu::always_inline]] static deferred<T, Op, R...> get(const T* v, const context<T>& c) { return {v, c}; }
 };
+template <class T, class R, class S>
+struct deferred_loop {
+  static constexpr bool is_deferred = true;
+  const T* v;
+  const context<T>& c;
+  [[gnu::always_inline]] void write(T* dst) const { detail::run_loop<R, S>(dst, v, c); }
+};
+template <class R, class S> struct deferred_loop_ref {};
+template <class R, class S> struct ref<deferred_loop_ref<R, S>> {
+  template <class T> [[gnu::always_inline]] static deferred_loop<T, R, S> get(const T* v, const context<T>& c) { return {v, c}; }
+};
 template <class P, class E> struct deferred_of;
 template <class P, class Op, class... A> struct deferred_of<P, node<Op, A...>> {
-  using type = deferred_ref<Op, shaped<ref_t<P, A>, shape_of_t<A>>...>;
+  using S = shape_of_t<node<Op, A...>>;
+  using type = pick_t<index_map_operation<Op>, deferred_loop_ref<view_ref<Op, S, shaped<ref_t<P, A>, shape_of_t<A>>...>, S>,
+                      pick_t<tensor_operation<Op>, deferred_ref<Op, shaped<ref_t<P, A>, shape_of_t<A>>...>,
+                             deferred_loop_ref<fused_ref<Op, S, ref_t<P, A>...>, S>>>;
 };
 
 template <class T, class Sink, class... R, std::size_t... I>
@@ -417,13 +642,13 @@ template <class T, class... B>
   static_cast<void>(in_order{0, (detail::emit_block<T, B>(v, c, bases), 0)...});
 }
 
-// An output that is a tensor operation no node uses (and that is one output only) can be deferred:
-// plan::run_direct hands it over unevaluated, and its write(dst) evaluates it straight into its
-// destination (store and accumulate below take it). Saves a copy of, e.g., the weight gradient λzᵀ
-// on every right-hand-side call.
+// A tensor output that no node uses (and that is one output only) can be deferred: plan::run_direct
+// hands it over unevaluated, and its write(dst) evaluates it straight into its destination (store and
+// accumulate below take it). Saves a copy of, e.g., the weight gradient λzᵀ, or of f itself, on every
+// right-hand-side call.
 template <class P, class E> struct deferrable_in : std::false_type {};  // (struct, not a lambda: see dag.hpp)
 template <class P, class Op, class... A>
-  requires(tensor_operation<Op> && shape_of_t<node<Op, A...>>::rank != 0)
+  requires(shape_of_t<node<Op, A...>>::rank != 0)
 struct deferrable_in<P, node<Op, A...>>
     : std::bool_constant<P::facts::layout.node_uses[node_index_of<typename P::index, node<Op, A...>>::value] == 0 &&
                          P::facts::layout.output_uses[node_index_of<typename P::index, node<Op, A...>>::value] == 1> {};

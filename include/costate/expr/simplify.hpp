@@ -178,6 +178,18 @@ template <class A, class B> struct pull_negation<node<add_op, node<neg_op, A>, B
 template <class A, class B> struct pull_negation<node<add_op, node<neg_op, A>, node<neg_op, B>>> { using type = node<neg_op, node<add_op, A, B>>; };
 template <class A, class B> struct pull_negation<node<sub_op, A, node<neg_op, B>>> { using type = node<add_op, A, B>; };
 template <class A, class B> struct pull_negation<node<neg_op, node<sub_op, A, B>>> { using type = node<sub_op, B, A>; };
+// Index maps move values only: slice(-a) → -slice(a), embed(-a) → -embed(a), concat(-a, -b) → -concat(a, b),
+// ..., so that the negation meets the sum it ends in (the VJP of a - concat(slices) is a sum of embeds of -λ).
+template <std::size_t O, std::size_t N, class A>
+struct pull_negation<node<slice_op<O, N>, node<neg_op, A>>> { using type = node<neg_op, node<slice_op<O, N>, A>>; };
+template <std::size_t O, std::size_t N, class A>
+struct pull_negation<node<embed_op<O, N>, node<neg_op, A>>> { using type = node<neg_op, node<embed_op<O, N>, A>>; };
+template <std::size_t I, std::size_t N, class A>
+struct pull_negation<node<scatter_op<I, N>, node<neg_op, A>>> { using type = node<neg_op, node<scatter_op<I, N>, A>>; };
+template <std::size_t I, class A>
+struct pull_negation<node<component_op<I>, node<neg_op, A>>> { using type = node<neg_op, node<component_op<I>, A>>; };
+template <class A, class B>
+struct pull_negation<node<concat_op, node<neg_op, A>, node<neg_op, B>>> { using type = node<neg_op, node<concat_op, A, B>>; };
 
 // x + x → 2·x
 template <class E> struct add_same { using type = E; };

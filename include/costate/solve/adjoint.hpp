@@ -176,6 +176,10 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
   // z(t) on [t_j, t_{j+1}] from a forward re-integration from checkpoint j, then λ, g_θ along it.
   const auto interpolated_interval = [&](std::size_t j) {
     seg.clear();
+    // Automatic checkpoints are `every` forward steps apart (or fewer, at stops): the segment's storage
+    // at once, reused by every interval (grown by doubling, it was allocated and faulted in again on
+    // every gradient).
+    if (automatic) seg.reserve_steps(cp.every + 2);
     std::array<double, n> z;
     std::copy_n(zc(j), n, z.begin());
     accumulate(r.stats.recompute, integrate(opt.stepper, f, z, ct[j], ct[j + 1], ftol,

@@ -27,6 +27,9 @@
 #include <cmath>
 #include <cstddef>
 #include <functional>
+#include <memory>
+#include <new>
+#include <utility>
 #include <vector>
 
 namespace costate::detail {
@@ -73,6 +76,18 @@ concept HasPolynomialExtension = requires(const Stepper& st, const S& z, double*
 template <class Stepper>
 concept needs_inner_nodes = requires { Stepper::order_value; } && (Stepper::order_value > 5);
 
+// std::allocator, except that a value-initialised element is left uninitialised: push_step grows the
+// coefficients by a row that record() then writes whole, and zeroing it first cost 5 % of a
+// checkpointed gradient's instructions (Lorenz-96, n = 1000).
+template <class T>
+struct uninitialised_allocator : std::allocator<T> {
+  using value_type = T;
+  uninitialised_allocator() = default;
+  template <class U> uninitialised_allocator(const uninitialised_allocator<U>&) noexcept {}  // NOLINT: rebinding
+  template <class U> void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) { ::new (static_cast<void*>(p)) U; }
+  template <class U, class... A> void construct(U* p, A&&... a) { ::new (static_cast<void*>(p)) U(std::forward<A>(a)...); }
+};
+
 template <std::size_t N>
 class dense_segment {
  public:
@@ -98,11 +113,16 @@ class dense_segment {
     points_ = {};
   }
 
+  // Room for the coefficients of `steps` steps (a re-integration knows how many the forward pass took).
+  void reserve_steps(std::size_t steps) {
+    if (coef_.capacity() < steps * stride) coef_.reserve(steps * stride);
+  }
+
   // record() unless the segment would then hold more than max_values doubles (counting what
   // finalize() will make of recorded points): returns false, recording nothing, where it would. The
-  // vector a stepper records into grows by doubling up to its share of max_values and no further (for
-  // points, the share that leaves room for finalize()'s coefficients), so the allocation stays within
-  // max_values plus one step.
+  // vector a stepper records into takes its share of max_values at once (up to first_reserve values,
+  // doubling beyond) and no more (for points, the share that leaves room for finalize()'s
+  // coefficients), so the allocation stays within max_values plus one step.
   template <class Stepper, class S, class Rhs>
   [[gnu::always_inline]] bool record_within(std::size_t max_values, const Stepper& stepper, double t0, const S& z0,
                                             const S& f0, double t1, const S& z1, const S& f1, double h, Rhs& rhs) {
@@ -118,10 +138,11 @@ class dense_segment {
 
   // (Out of line, as is operator(): the step loops that call them are flattened, and inlining the
   // interpolation into every stage evaluation of the adjoint doubled the object code and the compile
-  // time of a gradient.)
+  // time of a gradient. Flattened itself: with odeint's calc_state inlined, its loops write the local
+  // ya, yb, which nothing else can alias, and are vectorised.)
   template <class Stepper, class S, class Rhs>
-  [[gnu::noinline]] void record(const Stepper& stepper, double t0, const S& z0, const S& f0, double t1, const S& z1,
-                                const S& f1, double, Rhs& rhs) {
+  [[gnu::noinline, gnu::flatten]] void record(const Stepper& stepper, double t0, const S& z0, const S& f0, double t1,
+                                              const S& z1, const S& f1, double, Rhs& rhs) {
     // A step shorter than the spacing of doubles at t (the step loop adds such steps up in an offset,
     // solve/integrate.hpp) leaves t where it was: there is no interval to interpolate over.
     if (t1 == t0) return;
@@ -132,15 +153,7 @@ class dense_segment {
       S ya{}, yb{};
       stepper.calc_state(t0 + h / 3, ya, z0, f0, t0, z1, f1, t1);
       stepper.calc_state(t0 + 2 * h / 3, yb, z0, f0, t0, z1, f1, t1);
-      for (std::size_t i = 0; i < N; ++i) {
-        const double c0 = z0[i], c1 = h * f0[i];
-        c[i] = c0;
-        c[N + i] = c1;
-        const double r[4] = {z1[i] - c0 - c1, h * f1[i] - c1, ya[i] - c0 - c1 / 3, yb[i] - c0 - 2 * c1 / 3};
-        for (std::size_t j = 0; j < 4; ++j)
-          c[(j + 2) * N + i] = quintic_inverse[j][0] * r[0] + quintic_inverse[j][1] * r[1] + quintic_inverse[j][2] * r[2] +
-                               quintic_inverse[j][3] * r[3];
-      }
+      fit_quintic(c, z0.data(), f0.data(), z1.data(), f1.data(), ya.data(), yb.data(), h);
       ++steps_;
     } else if constexpr (HasPolynomialExtension<Stepper, S>) {
       stepper.dense_coefficients(z0, z1, push_step(t0, t1 - t0) + 2);
@@ -239,13 +252,7 @@ class dense_segment {
   template <class T>
   [[gnu::noinline]] void operator()(double t, T* z) const {
     const double* d = coef_.data() + find(t) * stride;
-    const double th = std::clamp((t - d[0]) / d[1], 0.0, 1.0);
-    const double* c = d + 2;
-    for (std::size_t i = 0; i < N; ++i) {
-      double v = c[5 * N + i];
-      for (std::size_t j = 5; j-- > 0;) v = v * th + c[j * N + i];
-      z[i] = T(v);
-    }
+    horner(d + 2, z, std::clamp((t - d[0]) / d[1], 0.0, 1.0));
   }
 
   // The nearest step boundary beyond t in direction dir (t itself where there is none): where the
@@ -275,12 +282,52 @@ class dense_segment {
   }
 
  private:
+  // z = Σ_j c_j θ^j by Horner's rule, every component at once: the degree written out and z known not
+  // to alias the coefficients (restrict), so that the loop over components is vectorised at -O2 (with
+  // an inner loop over the degree it ran one component at a time, the checkpointed adjoint's largest
+  // cost on Lorenz-96 at n = 40).
+  template <class T>
+  [[gnu::always_inline]] static void horner(const double* __restrict c, T* __restrict z, double th) {
+    for (std::size_t i = 0; i < N; ++i) {
+      double v = c[5 * N + i];
+      v = v * th + c[4 * N + i];
+      v = v * th + c[3 * N + i];
+      v = v * th + c[2 * N + i];
+      v = v * th + c[N + i];
+      v = v * th + c[i];
+      z[i] = T(v);
+    }
+  }
+  // The quintic's coefficients c_0 .. c_5 from z and f at both ends of a step and z at θ = 1/3, 2/3.
+  // (Restrict and the 4×4 product written out: vectorised over the components at -O2.)
+  static void fit_quintic(double* __restrict c, const double* __restrict z0, const double* __restrict f0,
+                          const double* __restrict z1, const double* __restrict f1, const double* __restrict ya,
+                          const double* __restrict yb, double h) {
+    constexpr auto& q = quintic_inverse;
+    for (std::size_t i = 0; i < N; ++i) {
+      const double c0 = z0[i], c1 = h * f0[i];
+      c[i] = c0;
+      c[N + i] = c1;
+      const double r0 = z1[i] - c0 - c1, r1 = h * f1[i] - c1, r2 = ya[i] - c0 - c1 / 3, r3 = yb[i] - c0 - 2 * c1 / 3;
+      c[2 * N + i] = q[0][0] * r0 + q[0][1] * r1 + q[0][2] * r2 + q[0][3] * r3;
+      c[3 * N + i] = q[1][0] * r0 + q[1][1] * r1 + q[1][2] * r2 + q[1][3] * r3;
+      c[4 * N + i] = q[2][0] * r0 + q[2][1] * r1 + q[2][2] * r2 + q[2][3] * r3;
+      c[5 * N + i] = q[3][0] * r0 + q[3][1] * r1 + q[3][2] * r2 + q[3][3] * r3;
+    }
+  }
   // The most one recorded step adds: 3 pieces (steppers with inner nodes), each a coefficient row and a point.
   static constexpr std::size_t room = 3 * (stride + 1 + 2 * N) + 1 + 2 * N;
-  static void reserve_within(std::vector<double>& v, std::size_t limit) {
+  template <class V>
+  static void reserve_within(V& v, std::size_t limit) {
     if (v.capacity() - v.size() >= room) return;
-    v.reserve(std::min(std::max(2 * v.capacity(), v.size() + room), std::max(limit, v.size() + room)));
+    const std::size_t grown = v.capacity() == 0 ? std::min(limit, first_reserve) : 2 * v.capacity();
+    v.reserve(std::min(std::max(grown, v.size() + room), std::max(limit, v.size() + room)));
   }
+  // One allocation of the whole budget (1 MiB by default) rather than a doubling sequence: no copies,
+  // and glibc hands the same block to the next gradient, where it returned the growing blocks to the
+  // system and faulted them in again on every gradient (Lorenz-96, n = 40, in a plain program: 200
+  // page faults and 40 % of a checkpointed gradient's time). Pages are touched only as steps fill them.
+  static constexpr std::size_t first_reserve = (std::size_t{4} << 20) / sizeof(double);
   double* push_step(double t, double h) {
     const std::size_t base = coef_.size();
     coef_.resize(base + stride);
@@ -308,7 +355,7 @@ class dense_segment {
     return cursor_ = lo;
   }
 
-  std::vector<double> coef_;    // per step: [t_k, h_k, c_0 .. c_5]
+  std::vector<double, uninitialised_allocator<double>> coef_;  // per step: [t_k, h_k, c_0 .. c_5]
   std::vector<double> points_;  // recorded points awaiting finalize() (steppers without an extension)
   std::size_t steps_ = 0;
   bool neighbour_ = false;

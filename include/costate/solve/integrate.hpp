@@ -254,8 +254,17 @@ struct adaptive_stepper {
   stepper_t stepper;
   template <class Rhs>
   void attempt(Rhs& rhs, pass_stats&, const S& x, const S& dxdt, double t, S& xnew, S& dxdt_new, double h, S& err) {
-    if constexpr (fsal) step_flat(stepper, rhs, x, dxdt, t, xnew, dxdt_new, h, err);
-    else step_flat(stepper, rhs, x, dxdt, t, xnew, h, err);
+    attempt_flat(stepper, rhs, x, dxdt, t, xnew, dxdt_new, h, err);
+  }
+  // step_flat for an error step, its arrays declared distinct (restrict: the step loop passes its own
+  // arrays): odeint's loops over the state, which write one array from others, can then be vectorised
+  // at -O2 without run-time overlap checks, as they are where odeint's controlled stepper passes its
+  // own members (Lorenz-96's adjoint at n = 40: 20 % more instructions per step without).
+  template <class Rhs>
+  [[gnu::flatten]] static void attempt_flat(stepper_t& st, Rhs& rhs, const S& __restrict x, const S& __restrict dxdt, double t,
+                                            S& __restrict xnew, S& __restrict dxdt_new, double h, S& __restrict err) {
+    if constexpr (fsal) st.do_step(std::ref(rhs), x, dxdt, t, xnew, dxdt_new, h, err);
+    else st.do_step(std::ref(rhs), x, dxdt, t, xnew, h, err);
   }
 };
 template <class Tag, class S>
@@ -294,9 +303,9 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
   pass_stats st;
   counted<Rhs> rhs{rhs_in, st.rhs_evals};
   const double span = t1 - t0, dir = span < 0 ? -1.0 : 1.0;
-  const auto check_state = [&](double t) {
-    for (std::size_t i = 0; i < x.size(); ++i)
-      if (!is_finite(x[i])) fail_non_finite(pass, i, t, t0, t1);
+  const auto check_state = [&](const S& state, double t) {
+    for (std::size_t i = 0; i < state.size(); ++i)
+      if (!is_finite(state[i])) fail_non_finite(pass, i, t, t0, t1);
   };
 
   if constexpr (!uses_adaptive_driver<Tag, S>::value) {
@@ -320,13 +329,13 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
         step_flat(stepper, rhs, x, dxdt, t, h);
         rhs(x, dxdt_new, tn);
         ++st.steps;
-        check_state(tn);
+        check_state(x, tn);
         observe.record(stepper, t, xold, dxdt, tn, x, dxdt_new, std::abs(h), rhs);
         dxdt = dxdt_new;
       } else {
         step_flat(stepper, rhs, x, t, h);
         ++st.steps;
-        check_state(tn);
+        check_state(x, tn);
         observe(tn, x);
       }
     }
@@ -354,18 +363,22 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
       if (e < e_grow_max) return fac_max;  // (e == 0 among them)
       return std::clamp(safety * std::pow(e, -expo), fac_min, fac_max);
     };
-    S dxdt{}, xnew{}, dxdt_new{}, err{};
+    // The state and its derivative live in two pairs of arrays that trade places after an accepted
+    // step (x itself or x_b holds the current state), rather than being copied (32 KB a step for
+    // Lorenz-96's adjoint at n = 1000).
+    S x_b{}, dxdt_a{}, dxdt_b{}, err{};
+    S *xc = &x, *xn = &x_b, *fc = &dxdt_a, *fn = &dxdt_b;
     // The time is kept as t0 + s: the offset s resolves steps that t alone cannot. A pass that starts
     // at t0 = 1e11 (Robertson's adjoint over the test set's span) must cross a layer of width 1e-4
     // in λ there, in steps below the spacing of doubles near 1e11 (1.5e-5); t0 + s rounds them for the
     // right-hand side (whose t is always that precise), and s adds them up exactly enough.
     double t = t0, s = 0.0;
-    rhs(x, dxdt, t);
+    rhs(x, *fc, t);
     for (std::size_t i = 0; i < x.size(); ++i)
-      if (!is_finite(dxdt[i])) fail_non_finite_rhs(pass, i, t, t0, t1);
+      if (!is_finite((*fc)[i])) fail_non_finite_rhs(pass, i, t, t0, t1);
     double h = h0 > 0 ? std::min(h0, std::abs(span))
                : tag.dt > 0 ? std::min(tag.dt, std::abs(span))
-                            : starting_step(rhs, x, dxdt, t, span, q, tol);
+                            : starting_step(rhs, x, *fc, t, span, q, tol);
     bool last_rejected = false;
     std::size_t attempts = 0;
     while (dir * (span - s) > 0) {
@@ -378,8 +391,8 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
       // at s = 0, once rejections have shrunk the step to zero).
       if (!last && (h <= 2 * std::numeric_limits<double>::epsilon() * std::abs(s) || s + step == s))
         fail_underflow(pass, step, t, t0, t1);
-      stepper.attempt(rhs, st, x, dxdt, t, xnew, dxdt_new, step, err);
-      const double e = error_norm(err, x, xnew, tol);
+      stepper.attempt(rhs, st, *xc, *fc, t, *xn, *fn, step, err);
+      const double e = error_norm(err, *xc, *xn, tol);
       if (e <= 1.0) {
         const double t_old = t;
         s = last ? span : s + step;
@@ -395,19 +408,18 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
         // After a shortened last step keep the step the controller wanted, not the shortened one.
         const double h_next = (last ? std::max(h, std::abs(step)) : std::abs(step)) * fac;
         if constexpr (recorder) {
-          if constexpr (!fsal) rhs(xnew, dxdt_new, t);
-          for (std::size_t i = 0; i < x.size(); ++i)
-            if (!is_finite(xnew[i])) fail_non_finite(pass, i, t, t0, t1);
-          observe.record(stepper.stepper, t_old, x, dxdt, t, xnew, dxdt_new, h_next, rhs);
-          x = xnew;
-          dxdt = dxdt_new;
+          if constexpr (!fsal) rhs(*xn, *fn, t);
+          check_state(*xn, t);
+          observe.record(stepper.stepper, t_old, *xc, *fc, t, *xn, *fn, h_next, rhs);
+          std::swap(xc, xn);
+          std::swap(fc, fn);
           ++st.steps;
         } else {
-          x = xnew;
-          if constexpr (fsal) dxdt = dxdt_new; else if (!last) rhs(x, dxdt, t);
+          std::swap(xc, xn);
+          if constexpr (fsal) std::swap(fc, fn); else if (!last) rhs(*xc, *fc, t);
           ++st.steps;
-          check_state(t);
-          observe(t, x);
+          check_state(*xc, t);
+          observe(t, *xc);
         }
         h = h_next;
         last_rejected = false;
@@ -418,6 +430,7 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
         last_rejected = true;
       }
     }
+    if (xc != &x) x = *xc;
     if (h_next_out) *h_next_out = h;
     return st;
   }

@@ -1,5 +1,6 @@
 // concat(a, b): vector<n> and vector<m> → vector<n + m>. Scalars count as vectors of length 1.
 #pragma once
+#include <array>
 #include <cstddef>
 #include "costate/expr/node.hpp"
 #include "costate/expr/notation.hpp"
@@ -21,6 +22,7 @@ struct concat_shape_mismatch {
 struct concat_op {
   static constexpr int id = 41;
   static constexpr bool tensor = true;
+  static constexpr bool index_map = true;  // (detail::index_piece)
   static constexpr bool commutative = false;
   static constexpr notation note{notation::function, "concat", "\\operatorname{concat}", precedence::atom};
   template <class SA, class SB> using result_shape = typename detail::concat_shape_mismatch<SA, SB>::type;
@@ -28,6 +30,9 @@ struct concat_op {
   [[gnu::always_inline]] static void eval(T* out, const A& a, const B& b) {
     if constexpr (SA::rank == 0) out[0] = T(a); else for (std::size_t i = 0; i < SA::size; ++i) out[i] = T(a[i]);
     if constexpr (SB::rank == 0) out[SA::size] = T(b); else for (std::size_t i = 0; i < SB::size; ++i) out[SA::size + i] = T(b[i]);
+  }
+  template <class SA, class SB> static constexpr std::array<detail::index_piece, 2> pieces() {
+    return {{{0, SA::size, 0, 0}, {SA::size, SA::size + SB::size, 1, 0}}};  // (a scalar's size is 1)
   }
   // The part of λ that belongs to each operand: a slice, or one component for a scalar operand.
   template <std::size_t Offset, class X, class Adj>

@@ -1,5 +1,6 @@
 // embed<offset, n>(v): a vector<n> of zeros with v placed from offset on (appears in VJPs of slice).
 #pragma once
+#include <array>
 #include <cstddef>
 #include "costate/expr/node.hpp"
 #include "costate/expr/notation.hpp"
@@ -15,6 +16,7 @@ struct embed_op {
   static constexpr int id = 43;
   static constexpr int exponent = static_cast<int>(Offset * 65536 + N);
   static constexpr bool tensor = true;
+  static constexpr bool index_map = true;  // (detail::index_piece)
   static constexpr bool multilinear = true;  // zero if any operand is zero
   static constexpr bool commutative = false;
   static constexpr notation note{notation::function, "embed", "\\operatorname{embed}", precedence::atom};
@@ -23,6 +25,9 @@ struct embed_op {
   [[gnu::always_inline]] static void eval(T* out, const V& v) {
     for (std::size_t i = 0; i < N; ++i) out[i] = T(0);
     if constexpr (S::rank == 0) out[Offset] = T(v); else for (std::size_t i = 0; i < S::size; ++i) out[Offset + i] = T(v[i]);
+  }
+  template <class S> static constexpr std::array<detail::index_piece, 3> pieces() {
+    return {{{0, Offset, -1, 0}, {Offset, Offset + S::size, 0, 0}, {Offset + S::size, N, -1, 0}}};
   }
   template <std::size_t K, class Self, class Adj, class V>
   using vjp = std::conditional_t<detail::shape_of_impl<V>::type::rank == 0, node<component_op<Offset>, Adj>,

@@ -1,6 +1,7 @@
 // slice<offset, n>(v): elements offset .. offset + n of a vector (n = 1 gives a vector<1>; use
 // component<i> for a scalar). Appears in VJPs of concat.
 #pragma once
+#include <array>
 #include <cstddef>
 #include "costate/expr/node.hpp"
 #include "costate/expr/notation.hpp"
@@ -23,6 +24,7 @@ struct slice_op {
   static constexpr int id = 42;
   static constexpr int exponent = static_cast<int>(Offset * 65536 + N);
   static constexpr bool tensor = true;
+  static constexpr bool index_map = true;  // (detail::index_piece)
   static constexpr bool multilinear = true;  // zero if any operand is zero
   static constexpr bool commutative = false;
   static constexpr notation note{notation::function, "slice", "\\operatorname{slice}", precedence::atom};
@@ -31,6 +33,7 @@ struct slice_op {
   [[gnu::always_inline]] static void eval(T* out, const V& v) {
     for (std::size_t i = 0; i < N; ++i) out[i] = T(v[Offset + i]);
   }
+  template <class S> static constexpr std::array<detail::index_piece, 1> pieces() { return {{{0, N, 0, Offset}}}; }
   template <std::size_t K, class Self, class Adj, class V>
   using vjp = node<embed_op<Offset, detail::shape_of_impl<V>::type::size>, Adj>;
 };
