@@ -150,10 +150,10 @@ template <class R, class S> struct shaped { using ref = R; using shape = S; };
 // arrays passed in place (a static array per fact would be one more symbol named after the plan).
 template <std::size_t Size>
 struct plan_layout {
-  std::array<std::size_t, Size + 1> offsets{};
-  std::array<int, Size + 1> node_uses{};
-  std::array<int, Size + 1> output_uses{};
-  std::array<bool, Size + 1> fused{};
+  std::size_t offsets[Size + 1] = {};  // (plain arrays: see expr/dag.hpp's key_table)
+  int node_uses[Size + 1] = {};
+  int output_uses[Size + 1] = {};
+  bool fused[Size + 1] = {};
 };
 template <std::size_t Size, std::size_t Outs>
 constexpr plan_layout<Size> make_layout(const std::size_t (&sizes)[Size + 1], const bool (&elementwise)[Size + 1],
@@ -165,7 +165,7 @@ constexpr plan_layout<Size> make_layout(const std::size_t (&sizes)[Size + 1], co
   static_assert(dag_max_arity == 4);
   plan_layout<Size> l{};
   for (std::size_t i = 0; i < Size; ++i) l.offsets[i + 1] = l.offsets[i] + sizes[i];
-  std::array<bool, Size + 1> ok{};  // whether the node's last use could compute it in its own loop
+  bool ok[Size + 1] = {};  // whether the node's last use could compute it in its own loop
   const std::size_t* slot[] = {s0, s1, s2, s3};
   const bool* fusable[] = {f0, f1, f2, f3};
   for (std::size_t j = 0; j < Size; ++j)
@@ -180,7 +180,7 @@ constexpr plan_layout<Size> make_layout(const std::size_t (&sizes)[Size + 1], co
   return l;
 }
 template <std::size_t N>
-constexpr std::size_t count_true(const std::array<bool, N>& a) {
+constexpr std::size_t count_true(const bool (&a)[N]) {
   std::size_t k = 0;
   for (bool b : a) k += b ? 1 : 0;
   return k;
@@ -540,9 +540,9 @@ struct scalar_code {
 template <std::size_t Size, std::size_t Outs>
 struct scalar_program {
   bool ok = true;  // every operand found in the walk and confirmed by its check hash
-  std::array<std::size_t, Size + 1> arity{};
-  std::array<scalar_code, Size + 1> a{}, b{};
-  std::array<scalar_code, Outs + 1> out{};
+  std::size_t arity[Size + 1] = {};  // (plain arrays: see expr/dag.hpp's key_table)
+  scalar_code a[Size + 1] = {}, b[Size + 1] = {};
+  scalar_code out[Outs + 1] = {};
 };
 // Kind, index, num, den, hash and check hash of operands 0 and 1 of every node and of every output;
 // `check` holds every node's check hash, `by_hash` the walk's hashes sorted.
@@ -587,7 +587,7 @@ struct scalar_plan_data<Idx, tlist<N...>, tlist<O...>> {
       {type_hash_of<typename operand_at<N, 1>::type>::value..., 0}, {type_check_of<typename operand_at<N, 1>::type>::value..., 0},
       {scalar_code_of<O>::kind..., 0}, {scalar_code_of<O>::index..., 0}, {scalar_code_of<O>::num..., 0},
       {scalar_code_of<O>::den..., 1}, {type_hash_of<O>::value..., 0}, {type_check_of<O>::value..., 0},
-      {type_check_of<N>::value..., 0}, dag_tables<Idx>::by_hash.data());
+      {type_check_of<N>::value..., 0}, dag_tables<Idx>::by_hash.k);
   static_assert(program.ok, "costate: two expression nodes have the same hash (internal error; please report)");
 };
 
