@@ -227,8 +227,128 @@ template <> struct rules_for<div_op> {
 template <> struct rules_for<neg_op> {
   using type = rule_list<rules::fold_constants, rules::mul_zero, rules::double_negation, rules::pull_negation>;
 };
+// The scalar arithmetic of a large system (+, -, ·, /, negation) is offered only the rules whose
+// pattern its operands could match, decided from a few facts about each operand: a node that none
+// could change is not rewritten at all (may_rewrite below), and one that one rule changes instantiates
+// that rule only. The facts and the rules they admit (a superset of the rules that change the node):
+//   fold_constants   both operands constants          (negation: its operand)
+//   mul_zero         · a zero operand; / a zero numerator; negation of a zero
+//   add_zero         + a zero operand
+//   sub_zero         - equal operands or a zero operand
+//   mul_one          · a one or -1 operand; / a one denominator
+//   double_negation  negation of a negation
+//   pull_negation    · or + a negated operand; / a negated numerator; - a negated subtrahend;
+//                    negation of a difference
+//   add_same         + equal operands
+//   merge_constant_factors  · a constant times a product with a constant first
+//   canonical_order  + or · operands out of canonical order
+// (tests/expr/test_simplify.cpp checks that these pick what the whole rule list picks.)
+template <template <class> class R> struct rule_bit;
+template <> struct rule_bit<rules::fold_constants> : std::integral_constant<unsigned, 1u << 0> {};
+template <> struct rule_bit<rules::mul_zero> : std::integral_constant<unsigned, 1u << 1> {};
+template <> struct rule_bit<rules::tensor_zero> : std::integral_constant<unsigned, 1u << 2> {};
+template <> struct rule_bit<rules::add_zero> : std::integral_constant<unsigned, 1u << 3> {};
+template <> struct rule_bit<rules::sub_zero> : std::integral_constant<unsigned, 1u << 4> {};
+template <> struct rule_bit<rules::mul_one> : std::integral_constant<unsigned, 1u << 5> {};
+template <> struct rule_bit<rules::power_zero_one> : std::integral_constant<unsigned, 1u << 6> {};
+template <> struct rule_bit<rules::double_negation> : std::integral_constant<unsigned, 1u << 7> {};
+template <> struct rule_bit<rules::pull_negation> : std::integral_constant<unsigned, 1u << 8> {};
+template <> struct rule_bit<rules::add_same> : std::integral_constant<unsigned, 1u << 9> {};
+template <> struct rule_bit<rules::merge_constant_factors> : std::integral_constant<unsigned, 1u << 10> {};
+template <> struct rule_bit<rules::canonical_order> : std::integral_constant<unsigned, 1u << 11> {};
+
+// The rules of List whose bit is in Mask, in List's order (one instantiation per list and mask: a
+// large system's arithmetic has a handful of masks).
+template <unsigned Mask, class List, class Kept = rule_list<>> struct masked_rules { using type = Kept; };
+template <unsigned Mask, template <class> class R0, template <class> class... R, template <class> class... K>
+struct masked_rules<Mask, rule_list<R0, R...>, rule_list<K...>>
+    : masked_rules<Mask, rule_list<R...>, pick_t<(Mask & rule_bit<R0>::value) != 0, rule_list<K..., R0>, rule_list<K...>>> {};
+
+// The facts about an operand, as bits (one instantiation per operand type).
+// (Variables, not enumerators: an enumerator in an expression is looked up for an overloaded operator.)
+inline constexpr unsigned fact_constant = 1, fact_zero = 2, fact_one = 4, fact_minus_one = 8, fact_negation = 16,
+                          fact_difference = 32, fact_constant_product = 64;
+template <class X> struct arith_facts : std::integral_constant<unsigned, 0> {};
+template <std::intmax_t N, std::intmax_t D>
+struct arith_facts<constant<N, D>>
+    : std::integral_constant<unsigned, fact_constant | (N == 0 ? fact_zero : 0u) | (N == D ? fact_one : 0u) |
+                                           (N == -D ? fact_minus_one : 0u)> {};
+template <class S> struct arith_facts<node<broadcast_op<S>, zero>> : std::integral_constant<unsigned, fact_zero> {};
+template <class S> struct arith_facts<node<broadcast_op<S>, one>> : std::integral_constant<unsigned, fact_one> {};
+template <class X> struct arith_facts<node<neg_op, X>> : std::integral_constant<unsigned, fact_negation> {};
+template <class A, class B> struct arith_facts<node<sub_op, A, B>> : std::integral_constant<unsigned, fact_difference> {};
+template <std::intmax_t N, std::intmax_t D, class X>
+struct arith_facts<node<mul_op, constant<N, D>, X>> : std::integral_constant<unsigned, fact_constant_product> {};
+
+// The rules admitted for operation Op given the facts about its operands, whether they are equal and
+// whether they are out of canonical order (one instantiation per combination, a handful in all: the
+// per-node work is forming this type).
+template <class Op, unsigned FA, unsigned FB, bool Same, bool OutOfOrder> struct arith_table {
+  static constexpr unsigned mask = 0;
+  using type = rule_list<>;
+};
+template <unsigned FA, unsigned FB, bool Same, bool OutOfOrder> struct arith_table<add_op, FA, FB, Same, OutOfOrder> {
+  static constexpr unsigned mask = ((FA & FB & fact_constant) != 0 ? rule_bit<rules::fold_constants>::value : 0u) |
+                                   (((FA | FB) & fact_zero) != 0 ? rule_bit<rules::add_zero>::value : 0u) |
+                                   (((FA | FB) & fact_negation) != 0 ? rule_bit<rules::pull_negation>::value : 0u) |
+                                   (Same ? rule_bit<rules::add_same>::value : 0u) |
+                                   (OutOfOrder ? rule_bit<rules::canonical_order>::value : 0u);
+  using type = typename masked_rules<mask, rules_for<add_op>::type>::type;
+};
+template <unsigned FA, unsigned FB, bool Same, bool OutOfOrder> struct arith_table<sub_op, FA, FB, Same, OutOfOrder> {
+  static constexpr unsigned mask = ((FA & FB & fact_constant) != 0 ? rule_bit<rules::fold_constants>::value : 0u) |
+                                   (Same || ((FA | FB) & fact_zero) != 0 ? rule_bit<rules::sub_zero>::value : 0u) |
+                                   ((FB & fact_negation) != 0 ? rule_bit<rules::pull_negation>::value : 0u);
+  using type = typename masked_rules<mask, rules_for<sub_op>::type>::type;
+};
+template <unsigned FA, unsigned FB, bool Same, bool OutOfOrder> struct arith_table<mul_op, FA, FB, Same, OutOfOrder> {
+  static constexpr unsigned mask = ((FA & FB & fact_constant) != 0 ? rule_bit<rules::fold_constants>::value : 0u) |
+                                   (((FA | FB) & fact_zero) != 0 ? rule_bit<rules::mul_zero>::value : 0u) |
+                                   (((FA | FB) & (fact_one | fact_minus_one)) != 0 ? rule_bit<rules::mul_one>::value : 0u) |
+                                   (((FA | FB) & fact_negation) != 0 ? rule_bit<rules::pull_negation>::value : 0u) |
+                                   ((FA & fact_constant) != 0 && (FB & fact_constant_product) != 0
+                                        ? rule_bit<rules::merge_constant_factors>::value
+                                        : 0u) |
+                                   (OutOfOrder ? rule_bit<rules::canonical_order>::value : 0u);
+  using type = typename masked_rules<mask, rules_for<mul_op>::type>::type;
+};
+template <unsigned FA, unsigned FB, bool Same, bool OutOfOrder> struct arith_table<div_op, FA, FB, Same, OutOfOrder> {
+  static constexpr unsigned mask = ((FA & FB & fact_constant) != 0 ? rule_bit<rules::fold_constants>::value : 0u) |
+                                   ((FA & fact_zero) != 0 ? rule_bit<rules::mul_zero>::value : 0u) |
+                                   ((FB & fact_one) != 0 ? rule_bit<rules::mul_one>::value : 0u) |
+                                   ((FA & fact_negation) != 0 ? rule_bit<rules::pull_negation>::value : 0u);
+  using type = typename masked_rules<mask, rules_for<div_op>::type>::type;
+};
+template <unsigned FA, unsigned FB, bool Same, bool OutOfOrder> struct arith_table<neg_op, FA, FB, Same, OutOfOrder> {
+  static constexpr unsigned mask = ((FA & fact_constant) != 0 ? rule_bit<rules::fold_constants>::value : 0u) |
+                                   ((FA & fact_zero) != 0 ? rule_bit<rules::mul_zero>::value : 0u) |
+                                   ((FA & fact_negation) != 0 ? rule_bit<rules::double_negation>::value : 0u) |
+                                   ((FA & fact_difference) != 0 ? rule_bit<rules::pull_negation>::value : 0u);
+  using type = typename masked_rules<mask, rules_for<neg_op>::type>::type;
+};
+// A node's table: + and · compare their operands (canonical order), - and / do not.
+template <class E> struct arith_table_of;
+template <class A, class B> struct arith_table_of<node<add_op, A, B>> {
+  using type = arith_table<add_op, arith_facts<A>::value, arith_facts<B>::value, __is_same(A, B), (compare<B, A>::value < 0)>;
+};
+template <class A, class B> struct arith_table_of<node<mul_op, A, B>> {
+  using type = arith_table<mul_op, arith_facts<A>::value, arith_facts<B>::value, __is_same(A, B), (compare<B, A>::value < 0)>;
+};
+template <class A, class B> struct arith_table_of<node<sub_op, A, B>> {
+  using type = arith_table<sub_op, arith_facts<A>::value, arith_facts<B>::value, __is_same(A, B), false>;
+};
+template <class A, class B> struct arith_table_of<node<div_op, A, B>> {
+  using type = arith_table<div_op, arith_facts<A>::value, arith_facts<B>::value, false, false>;
+};
+template <class A> struct arith_table_of<node<neg_op, A>> { using type = arith_table<neg_op, arith_facts<A>::value, 0, false, false>; };
+
 template <class E> struct rules_of;
 template <class Op, class... A> struct rules_of<node<Op, A...>> : rules_for<Op> {};
+template <class A, class B> struct rules_of<node<add_op, A, B>> : arith_table_of<node<add_op, A, B>>::type {};
+template <class A, class B> struct rules_of<node<sub_op, A, B>> : arith_table_of<node<sub_op, A, B>>::type {};
+template <class A, class B> struct rules_of<node<mul_op, A, B>> : arith_table_of<node<mul_op, A, B>>::type {};
+template <class A, class B> struct rules_of<node<div_op, A, B>> : arith_table_of<node<div_op, A, B>>::type {};
+template <class A> struct rules_of<node<neg_op, A>> : arith_table_of<node<neg_op, A>>::type {};
 
 // The result of the first rule that changes E, or E. Every rule is tried on E; the first that
 // changes it is picked by position (one instantiation per E, not one per rule tried: a large system
@@ -269,6 +389,12 @@ template <class Op, class A, class B>
 struct may_rewrite<node<Op, A, B>>
     : std::bool_constant<op_triggers_rules<Op>::value || triggers_rules<A>::value || triggers_rules<B>::value ||
                          __is_same(A, B) || out_of_order<Op, A, B>::value> {};
+// Arithmetic: whether any rule is admitted (see arith_table).
+template <class A, class B> struct may_rewrite<node<add_op, A, B>> : std::bool_constant<arith_table_of<node<add_op, A, B>>::type::mask != 0> {};
+template <class A, class B> struct may_rewrite<node<sub_op, A, B>> : std::bool_constant<arith_table_of<node<sub_op, A, B>>::type::mask != 0> {};
+template <class A, class B> struct may_rewrite<node<mul_op, A, B>> : std::bool_constant<arith_table_of<node<mul_op, A, B>>::type::mask != 0> {};
+template <class A, class B> struct may_rewrite<node<div_op, A, B>> : std::bool_constant<arith_table_of<node<div_op, A, B>>::type::mask != 0> {};
+template <class A> struct may_rewrite<node<neg_op, A>> : std::bool_constant<arith_table_of<node<neg_op, A>>::type::mask != 0> {};
 
 template <class E, int Depth> struct simplify_impl { using type = E; };  // leaves
 
