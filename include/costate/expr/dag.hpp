@@ -12,6 +12,7 @@
 
 #include "costate/expr/hash.hpp"
 #include "costate/expr/node.hpp"
+#include "costate/expr/shape_of.hpp"
 
 namespace costate::detail {
 
@@ -33,11 +34,13 @@ namespace costate::detail {
 // arrays, and the constexpr work is done by functions templated on sizes only.
 inline constexpr std::uint32_t dag_none = 0xffffffffu;
 
+struct dag_node_info;
 struct dag_record {
   std::uint64_t hash = 0;
   std::uint32_t parent = dag_none;  // the node through which the walk reached this one (dag_none: a root)
   std::uint32_t operand = 0;        // ... as its operand number `operand`
   std::uint32_t root = 0;           // a root's position among the roots (dag_index only)
+  const dag_node_info* info = nullptr;  // the node's object
 };
 
 template <std::size_t N>
@@ -60,20 +63,36 @@ constexpr std::size_t pow2_at_least(std::size_t m) {
 
 // Every expression type's facts as one constexpr object linked to its operands' objects: the walk is
 // a constexpr depth-first search over these, visiting each distinct node once — O(nodes + edges), and
-// one small object per node type. (Leaves have an object too, marked as such.)
+// one small object per node type. (Leaves have an object too, marked as such, with what a table of the
+// DAG needs to know of a leaf: a symbol's kind and index, a constant's value.) The walk keeps each
+// node's object, so that the tables of a DAG (its edges, its leaves, a scalar program) are computed
+// from the walk by constexpr functions, with no per-node pack expansion; and since there is one object
+// per type, two objects are the same type exactly when they are the same object.
 inline constexpr std::size_t dag_max_arity = 4;
 struct dag_node_info {
   std::uint64_t hash = 0;
   bool leaf = true;
   std::uint32_t arity = 0;
   const dag_node_info* operand[dag_max_arity] = {};
+  int kind = -1;  // a symbol's symbol_kind, -1 otherwise
+  bool constant = false;
+  bool scalar = false;  // a scalar leaf, or an elementwise operation of scalars (a node of a scalar program)
+  std::size_t index = 0;  // a symbol's index
+  std::intmax_t num = 0, den = 1;  // a constant's value
 };
 template <class E> struct node_info {
   static constexpr dag_node_info self{type_hash_of<E>::value, true, 0, {}};
 };
+template <symbol_kind K, std::size_t I, class S> struct node_info<symbol<K, I, S>> {
+  static constexpr dag_node_info self{type_hash_of<symbol<K, I, S>>::value, true, 0, {}, static_cast<int>(K), false, S::rank == 0, I};
+};
+template <std::intmax_t N, std::intmax_t D> struct node_info<constant<N, D>> {
+  static constexpr dag_node_info self{type_hash_of<constant<N, D>>::value, true, 0, {}, -1, true, true, 0, N, D};
+};
 template <class Op, class... A> struct node_info<node<Op, A...>> {
   static_assert(sizeof...(A) <= dag_max_arity, "costate::dag: an operation with more operands than dag_max_arity");
-  static constexpr dag_node_info self{type_hash_of<node<Op, A...>>::value, false, sizeof...(A), {&node_info<A>::self...}};
+  static constexpr dag_node_info self{type_hash_of<node<Op, A...>>::value, false, sizeof...(A), {&node_info<A>::self...}, -1, false,
+                                      !requires { Op::tensor; } && ((shape_of_t<A>::rank == 0) && ...)};
 };
 
 // The constexpr code below is written for GCC's constant evaluator, whose cost is per evaluated call
@@ -152,7 +171,7 @@ constexpr void dag_dfs(const dag_node_info* const* roots, std::size_t count, Out
         if (!c->leaf && seen.insert(c->hash)) push(c, k);
         continue;
       }
-      const std::uint32_t pos = out.add(dag_record{f.node->hash, dag_none, f.operand, static_cast<std::uint32_t>(r)});
+      const std::uint32_t pos = out.add(dag_record{f.node->hash, dag_none, f.operand, static_cast<std::uint32_t>(r), f.node});
       for (std::uint32_t j = 0; j < f.nkids; ++j) out.set_parent(f.kids[j], pos);
       --top;
       if (top != 0) {
@@ -329,56 +348,38 @@ struct node_index_of
                 "costate: two expression nodes have the same hash (internal error; please report)");
 };
 
-// Facts about operand K of every node of a node list, as one array per (list, K).
+// Operand K of a node (void past its operands).
 template <class E, std::size_t K, bool In = (K < E::arity)> struct operand_at {
-  using type = void;  // past the node's operands
+  using type = void;
 };
 template <class Op, class... A, std::size_t K> struct operand_at<node<Op, A...>, K, true> {
   using type = typename at<K, tlist<A...>>::type;
 };
-template <class E> struct leaf_of {
-  enum : int { kind = -1 };
-  enum : std::size_t { index = 0 };
-};
-template <symbol_kind K, std::size_t I, class S> struct leaf_of<symbol<K, I, S>> {
-  enum : int { kind = static_cast<int>(K) };
-  enum : std::size_t { index = I };
-};
-template <class Nodes, std::size_t K> struct operand_row;
-template <class... N, std::size_t K>
-struct operand_row<tlist<N...>, K> {
-  static constexpr std::uint64_t hash[] = {type_hash_of<typename operand_at<N, K>::type>::value..., 0};
-  static constexpr int kind[] = {leaf_of<typename operand_at<N, K>::type>::kind..., -1};
-  static constexpr std::size_t index[] = {leaf_of<typename operand_at<N, K>::type>::index..., 0};
-};
-template <class Nodes, class Ks> struct operand_rows;
-template <class Nodes, std::size_t... K>
-struct operand_rows<Nodes, std::index_sequence<K...>> {
-  static constexpr const std::uint64_t* hash[] = {operand_row<Nodes, K>::hash..., nullptr};
-  static constexpr const int* kind[] = {operand_row<Nodes, K>::kind..., nullptr};
-  static constexpr const std::size_t* index[] = {operand_row<Nodes, K>::index..., nullptr};
-};
+
 // Every (parent, operand) edge of the walk, keyed by the operand's hash, then in walk order of the
 // parents and operand order: parent_edges<Idx, X> are the uses of X, the only parents a reverse
 // sweep visits for X.
-template <std::size_t E>
-constexpr key_table<E + 1> edge_keys(const std::size_t* arity, const std::uint64_t* const* rows, std::size_t n) {
+template <std::size_t Cap>
+constexpr std::size_t count_edges(const dag_walk<Cap>& w, std::size_t n) {
+  std::size_t e = 0;
+  for (std::size_t i = 0; i < n; ++i) e += w.out[i].info->arity;
+  return e;
+}
+template <std::size_t E, std::size_t Cap>
+constexpr key_table<E + 1> edge_keys(const dag_walk<Cap>& w, std::size_t n) {
   key_table<E + 1> e{};
   std::size_t j = 0;
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t k = 0; k < arity[i]; ++k, ++j)
-      e.k[j] = {rows[k][i], static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(k)};
+  for (std::size_t i = 0; i < n; ++i) {
+    const dag_node_info* node = w.out[i].info;
+    for (std::uint32_t k = 0; k < node->arity; ++k, ++j) e.k[j] = {node->operand[k]->hash, static_cast<std::uint32_t>(i), k};
+  }
   sort_keys(e.k, E);
   return e;
 }
-template <class Nodes> struct dag_edges;
-template <class... N>
-struct dag_edges<tlist<N...>> {
-  enum : std::size_t { max_arity = max_of({std::size_t{0}, std::size_t{N::arity}...}) };
-  using rows = operand_rows<tlist<N...>, std::make_index_sequence<max_arity>>;
-  static constexpr std::size_t count = sum_of({std::size_t{N::arity}..., std::size_t{0}});
-  static constexpr std::size_t arity[] = {N::arity..., 0};
-  static constexpr key_table<count + 1> edges = edge_keys<count>(arity, rows::hash, sizeof...(N));
+template <class Idx>
+struct dag_edges {
+  static constexpr std::size_t count = count_edges(Idx::walk, Idx::size);
+  static constexpr key_table<count + 1> edges = edge_keys<count>(Idx::walk, Idx::size);
 };
 
 // One use of X: operand K of node P.
@@ -392,7 +393,7 @@ auto parent_edge_list(Idx*, Table*, std::integral_constant<std::size_t, B>, std:
     -> tlist<edge<typename dag_node_type<Idx, Table::edges.k[B + M].pos>::type, Table::edges.k[B + M].operand>...>;
 template <class Idx, class X>
 struct parent_edges {
-  using table = dag_edges<typename Idx::nodes>;
+  using table = dag_edges<Idx>;
   using type = decltype(detail::parent_edge_list(  // qualified: no ADL through the whole DAG's types
       static_cast<Idx*>(nullptr), static_cast<table*>(nullptr),
       std::integral_constant<std::size_t, lower_key(table::edges.k, table::count, type_hash_of<X>::value)>{},
@@ -437,11 +438,9 @@ struct leaf_picks {
   leaf_pick p[Max + 1] = {};
   std::size_t n = 0;
 };
-template <std::size_t Max>
-constexpr leaf_picks<Max> pick_leaves(int kind, std::size_t roots, const int* root_kind, const std::size_t* root_index,
-                                      const std::uint64_t* root_hash, std::size_t nodes, const std::size_t* arity,
-                                      const int* const* op_kind, const std::size_t* const* op_index,
-                                      const std::uint64_t* const* op_hash) {
+template <std::size_t Max, std::size_t Cap>
+constexpr leaf_picks<Max> pick_leaves(int kind, const dag_node_info* const* roots, std::size_t nroots, const dag_walk<Cap>& w,
+                                      std::size_t nodes) {
   leaf_picks<Max> r{};
   constexpr std::size_t table_size = pow2_at_least(2 * Max + 2);
   std::uint64_t* seen = new std::uint64_t[table_size]();  // 0 marks an empty slot
@@ -455,11 +454,13 @@ constexpr leaf_picks<Max> pick_leaves(int kind, std::size_t roots, const int* ro
     seen[i] = key;
     r.p[r.n++] = leaf_pick{h, index, node, operand};
   };
-  for (std::size_t i = 0; i < roots; ++i)
-    if (root_kind[i] == kind) add(root_hash[i], root_index[i], dag_none, static_cast<std::uint32_t>(i));
-  for (std::size_t g = 0; g < nodes; ++g)
-    for (std::size_t k = 0; k < arity[g]; ++k)
-      if (op_kind[k][g] == kind) add(op_hash[k][g], op_index[k][g], static_cast<std::uint32_t>(g), static_cast<std::uint32_t>(k));
+  for (std::size_t i = 0; i < nroots; ++i)
+    if (roots[i]->kind == kind) add(roots[i]->hash, roots[i]->index, dag_none, static_cast<std::uint32_t>(i));
+  for (std::size_t g = 0; g < nodes; ++g) {
+    const dag_node_info* node = w.out[g].info;
+    for (std::uint32_t k = 0; k < node->arity; ++k)
+      if (node->operand[k]->kind == kind) add(node->operand[k]->hash, node->operand[k]->index, static_cast<std::uint32_t>(g), k);
+  }
   delete[] seen;
   // By index, ties in order of first occurrence.
   dag_key* by_index = new dag_key[r.n + 1];
@@ -471,20 +472,10 @@ constexpr leaf_picks<Max> pick_leaves(int kind, std::size_t roots, const int* ro
   sorted.n = r.n;
   return sorted;
 }
-template <class Roots> struct root_leaves;
-template <class... F> struct root_leaves<tlist<F...>> {
-  static constexpr int kind[] = {leaf_of<F>::kind..., -1};
-  static constexpr std::size_t index[] = {leaf_of<F>::index..., 0};
-  static constexpr std::uint64_t hash[] = {type_hash_of<F>::value..., 0};
-};
 template <symbol_kind K, class Idx>
 struct leaves_of {
-  using edges = dag_edges<typename Idx::nodes>;
-  using rows = typename edges::rows;
-  using roots = root_leaves<typename Idx::roots>;
-  static constexpr leaf_picks<Idx::roots::size + edges::count> picks = pick_leaves<Idx::roots::size + edges::count>(
-      static_cast<int>(K), Idx::roots::size, roots::kind, roots::index, roots::hash, Idx::size, edges::arity, rows::kind,
-      rows::index, rows::hash);
+  static constexpr std::size_t max = Idx::roots::size + dag_edges<Idx>::count;
+  static constexpr leaf_picks<max> picks = pick_leaves<max>(static_cast<int>(K), Idx::root_info, Idx::roots::size, Idx::walk, Idx::size);
   template <std::size_t J, bool Root = picks.p[J].node == dag_none> struct pick {
     using type = typename long_at<picks.p[J].operand, typename Idx::roots>::type;
   };

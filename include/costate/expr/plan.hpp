@@ -504,34 +504,17 @@ struct general_plan {
 // operand codes (see scalar_value: a buffer slot, a leaf, a constant) come from one constexpr
 // function over the DAG's tables, and the blocks of 64 read them as integer sequences. Node g's value
 // is in slot g.
-template <class E> struct scalar_code_of {  // a node: read from the buffer
-  enum : int { kind = 0 };
-  enum : std::size_t { index = 0 };
-  enum : std::intmax_t { num = 0, den = 1 };
-};
-template <symbol_kind K, std::size_t I> struct scalar_code_of<symbol<K, I, shape<>>> {
-  enum : int { kind = 1 + static_cast<int>(K) };
-  enum : std::size_t { index = I };
-  enum : std::intmax_t { num = 0, den = 1 };
-};
-template <std::intmax_t N, std::intmax_t D> struct scalar_code_of<constant<N, D>> {
-  enum : int { kind = 6 };
-  enum : std::size_t { index = 0 };
-  enum : std::intmax_t { num = N, den = D };
-};
-// A node of a scalar program: an elementwise operation of one or two scalars.
-template <class E> struct scalar_node : std::false_type {};
-template <class Op, class A>
-struct scalar_node<node<Op, A>> : std::bool_constant<!tensor_operation<Op> && shape_of_t<A>::rank == 0> {};
-template <class Op, class A, class B>
-struct scalar_node<node<Op, A, B>>
-    : std::bool_constant<!tensor_operation<Op> && shape_of_t<A>::rank == 0 && shape_of_t<B>::rank == 0> {};
-template <class L> struct all_scalar_nodes;
-template <class... N>
-struct all_scalar_nodes<tlist<N...>> : std::bool_constant<sum_of({std::size_t{!scalar_node<N>::value}..., std::size_t{0}}) == 0> {};
-template <class L> struct all_scalar_roots;
-template <class... O>
-struct all_scalar_roots<tlist<O...>> : std::bool_constant<sum_of({std::size_t{shape_of_t<O>::rank != 0}..., std::size_t{0}}) == 0> {};
+// Whether every node of a DAG is an elementwise operation of scalars and every root a scalar: the
+// DAG of a scalar program.
+template <std::size_t Cap>
+constexpr bool all_scalar(const dag_walk<Cap>& w, std::size_t n, const dag_node_info* const* roots, std::size_t nroots) {
+  for (std::size_t g = 0; g < n; ++g)
+    if (!w.out[g].info->scalar) return false;
+  for (std::size_t r = 0; r < nroots; ++r)
+    if (!roots[r]->scalar) return false;
+  return true;
+}
+template <class Idx> struct scalar_dag : std::bool_constant<all_scalar(Idx::walk, Idx::size, Idx::root_info, Idx::roots::size)> {};
 
 struct scalar_code {
   std::uint64_t code = 6;  // 6 with num = 0: the absent second operand of a unary node
@@ -539,55 +522,40 @@ struct scalar_code {
 };
 template <std::size_t Size, std::size_t Outs>
 struct scalar_program {
-  bool ok = true;  // every operand found in the walk and confirmed by its check hash
+  bool ok = true;  // every operand found in the walk (and it is the operand's own object)
   std::size_t arity[Size + 1] = {};  // (plain arrays: see expr/dag.hpp's key_table)
   scalar_code a[Size + 1] = {}, b[Size + 1] = {};
   scalar_code out[Outs + 1] = {};
 };
-// Kind, index, num, den, hash and check hash of operands 0 and 1 of every node and of every output;
-// `check` holds every node's check hash, `by_hash` the walk's hashes sorted.
-template <std::size_t Size, std::size_t Outs>
-constexpr scalar_program<Size, Outs> make_scalar_program(
-    const std::size_t (&arity)[Size + 1], const int (&k0)[Size + 1], const std::size_t (&i0)[Size + 1],
-    const std::intmax_t (&n0)[Size + 1], const std::intmax_t (&d0)[Size + 1], const std::uint64_t (&h0)[Size + 1],
-    const std::uint64_t (&c0)[Size + 1], const int (&k1)[Size + 1], const std::size_t (&i1)[Size + 1],
-    const std::intmax_t (&n1)[Size + 1], const std::intmax_t (&d1)[Size + 1], const std::uint64_t (&h1)[Size + 1],
-    const std::uint64_t (&c1)[Size + 1], const int (&kr)[Outs + 1], const std::size_t (&ir)[Outs + 1],
-    const std::intmax_t (&nr)[Outs + 1], const std::intmax_t (&dr)[Outs + 1], const std::uint64_t (&hr)[Outs + 1],
-    const std::uint64_t (&cr)[Outs + 1], const std::uint64_t (&check)[Size + 1], const dag_key* by_hash) {
+// The operand codes of every node and every output, read from the walk's node objects (expr/dag.hpp's
+// dag_node_info); `by_hash` holds the walk's hashes sorted. A node operand is found by its hash and
+// confirmed by its object.
+template <std::size_t Size, std::size_t Outs, std::size_t Cap>
+constexpr scalar_program<Size, Outs> make_scalar_program(const dag_walk<Cap>& w, const dag_node_info* const* outs,
+                                                         const dag_key* by_hash) {
   scalar_program<Size, Outs> p{};
-  const auto code = [&](int kind, std::size_t index, std::intmax_t num, std::intmax_t den, std::uint64_t hash,
-                        std::uint64_t check_hash) {
-    if (kind == 6) return scalar_code{6, num, den};
-    if (kind != 0) return scalar_code{std::uint64_t{index} << 8 | static_cast<std::uint64_t>(kind), 0, 1};
-    const std::size_t slot = find_key(by_hash, Size, hash, Size);
-    if (slot == Size || check[slot] != check_hash) p.ok = false;
+  const auto code = [&](const dag_node_info* e) {
+    if (e->constant) return scalar_code{6, e->num, e->den};
+    if (e->leaf) return scalar_code{std::uint64_t{e->index} << 8 | static_cast<std::uint64_t>(1 + e->kind), 0, 1};
+    const std::size_t slot = find_key(by_hash, Size, e->hash, Size);
+    if (slot == Size || w.out[slot].info != e) p.ok = false;
     return scalar_code{std::uint64_t{slot < Size ? slot : 0} << 8, 0, 1};
   };
   for (std::size_t g = 0; g < Size; ++g) {
-    p.arity[g] = arity[g];
-    p.a[g] = code(k0[g], i0[g], n0[g], d0[g], h0[g], c0[g]);
-    if (arity[g] > 1) p.b[g] = code(k1[g], i1[g], n1[g], d1[g], h1[g], c1[g]);
+    const dag_node_info* node = w.out[g].info;
+    p.arity[g] = node->arity;
+    p.a[g] = code(node->operand[0]);
+    if (node->arity > 1) p.b[g] = code(node->operand[1]);
   }
-  for (std::size_t r = 0; r < Outs; ++r) p.out[r] = code(kr[r], ir[r], nr[r], dr[r], hr[r], cr[r]);
+  for (std::size_t r = 0; r < Outs; ++r) p.out[r] = code(outs[r]);
   return p;
 }
-template <class Idx, class Nodes, class Roots> struct scalar_plan_data;
-template <class Idx, class... N, class... O>
-struct scalar_plan_data<Idx, tlist<N...>, tlist<O...>> {
+template <class Idx>
+struct scalar_plan_data {
   using index = Idx;
-  enum : std::size_t { size = sizeof...(N), outputs = sizeof...(O) };
-  static constexpr scalar_program<sizeof...(N), sizeof...(O)> program = make_scalar_program<sizeof...(N), sizeof...(O)>(
-      {std::size_t{N::arity}..., 0},
-      {scalar_code_of<typename operand_at<N, 0>::type>::kind..., 0}, {scalar_code_of<typename operand_at<N, 0>::type>::index..., 0},
-      {scalar_code_of<typename operand_at<N, 0>::type>::num..., 0}, {scalar_code_of<typename operand_at<N, 0>::type>::den..., 1},
-      {type_hash_of<typename operand_at<N, 0>::type>::value..., 0}, {type_check_of<typename operand_at<N, 0>::type>::value..., 0},
-      {scalar_code_of<typename operand_at<N, 1>::type>::kind..., 0}, {scalar_code_of<typename operand_at<N, 1>::type>::index..., 0},
-      {scalar_code_of<typename operand_at<N, 1>::type>::num..., 0}, {scalar_code_of<typename operand_at<N, 1>::type>::den..., 1},
-      {type_hash_of<typename operand_at<N, 1>::type>::value..., 0}, {type_check_of<typename operand_at<N, 1>::type>::value..., 0},
-      {scalar_code_of<O>::kind..., 0}, {scalar_code_of<O>::index..., 0}, {scalar_code_of<O>::num..., 0},
-      {scalar_code_of<O>::den..., 1}, {type_hash_of<O>::value..., 0}, {type_check_of<O>::value..., 0},
-      {type_check_of<N>::value..., 0}, dag_tables<Idx>::by_hash.k);
+  enum : std::size_t { size = Idx::size, outputs = Idx::roots::size };
+  static constexpr scalar_program<size, outputs> program =
+      make_scalar_program<size, outputs>(Idx::walk, Idx::root_info, dag_tables<Idx>::by_hash.k);
   static_assert(program.ok, "costate: two expression nodes have the same hash (internal error; please report)");
 };
 
@@ -651,7 +619,7 @@ template <class T, class D, class Sink, std::size_t... I>
 template <class OutputList>
 struct scalar_plan {
   using index = dag_index<OutputList>;
-  using data = scalar_plan_data<index, typename index::nodes, OutputList>;
+  using data = scalar_plan_data<index>;
   enum : std::size_t { slots = index::size, fused_nodes = 0, values = index::size, outputs = OutputList::size };
   enum : std::size_t { code_size = slots + outputs };
   enum : bool { blocked = true };
@@ -683,8 +651,7 @@ struct scalar_plan {
 
 // The plan of a list of outputs: a scalar program when it is large and scalar throughout, else general.
 template <class OutputList, class Idx = dag_index<OutputList>>
-using plan_kind = pick_t<(Idx::size + OutputList::size > large_plan) && all_scalar_nodes<typename Idx::nodes>::value &&
-                             all_scalar_roots<OutputList>::value,
+using plan_kind = pick_t<(Idx::size + OutputList::size > large_plan) && scalar_dag<Idx>::value,
                          scalar_plan<OutputList>, general_plan<OutputList>>;
 template <class OutputList> struct plan_for : plan_kind<OutputList> {};
 
