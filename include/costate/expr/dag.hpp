@@ -262,6 +262,7 @@ struct dag_key {
   std::uint64_t key = 0;
   std::uint32_t pos = 0;
   std::uint32_t operand = 0;
+  const dag_node_info* target = nullptr;  // edges and roots: the operand's (the root's) object
   constexpr bool operator<(const dag_key& o) const {
     return key != o.key ? key < o.key : pos != o.pos ? pos < o.pos : operand < o.operand;
   }
@@ -327,14 +328,6 @@ constexpr key_table<N + 1> keys_of_walk(const dag_walk<Cap>& w) {
   sort_keys(t.k, N);
   return t;
 }
-template <std::size_t N>
-constexpr key_table<N> keys_of_hashes(const std::uint64_t (&h)[N]) {
-  key_table<N> t{};
-  for (std::size_t i = 0; i + 1 < N; ++i) t.k[i] = {h[i], static_cast<std::uint32_t>(i), 0};
-  sort_keys(t.k, N - 1);
-  return t;
-}
-
 // node_index_of<Idx, X>::value: X's position in the walk (Idx::size if X is no node of it), checked to be X (a
 // hash collision is a compile error, not a wrong slot).
 template <class Idx>
@@ -357,8 +350,8 @@ template <class Op, class... A, std::size_t K> struct operand_at<node<Op, A...>,
 };
 
 // Every (parent, operand) edge of the walk, keyed by the operand's hash, then in walk order of the
-// parents and operand order: parent_edges<Idx, X> are the uses of X, the only parents a reverse
-// sweep visits for X.
+// parents and operand order: the entries of X's hash whose target is X's object are the uses of X,
+// the only parents a reverse sweep visits for X (expr/reverse.hpp).
 template <std::size_t Cap>
 constexpr std::size_t count_edges(const dag_walk<Cap>& w, std::size_t n) {
   std::size_t e = 0;
@@ -371,7 +364,8 @@ constexpr key_table<E + 1> edge_keys(const dag_walk<Cap>& w, std::size_t n) {
   std::size_t j = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const dag_node_info* node = w.out[i].info;
-    for (std::uint32_t k = 0; k < node->arity; ++k, ++j) e.k[j] = {node->operand[k]->hash, static_cast<std::uint32_t>(i), k};
+    for (std::uint32_t k = 0; k < node->arity; ++k, ++j)
+      e.k[j] = {node->operand[k]->hash, static_cast<std::uint32_t>(i), k, node->operand[k]};
   }
   sort_keys(e.k, E);
   return e;
@@ -382,46 +376,19 @@ struct dag_edges {
   static constexpr key_table<count + 1> edges = edge_keys<count>(Idx::walk, Idx::size);
 };
 
-// One use of X: operand K of node P.
-template <class P, std::size_t K> struct edge {};
-
-// (Built by namespace-scope functions whose template arguments are all deduced at once: a member
-// template's pack expansion is partially substituted when its class is instantiated, and GCC then walks
-// the substituted pattern — here, the whole DAG — once per node.)
-template <class Idx, class Table, std::size_t B, std::size_t... M>
-auto parent_edge_list(Idx*, Table*, std::integral_constant<std::size_t, B>, std::index_sequence<M...>)
-    -> tlist<edge<typename dag_node_type<Idx, Table::edges.k[B + M].pos>::type, Table::edges.k[B + M].operand>...>;
-template <class Idx, class X>
-struct parent_edges {
-  using table = dag_edges<Idx>;
-  using type = decltype(detail::parent_edge_list(  // qualified: no ADL through the whole DAG's types
-      static_cast<Idx*>(nullptr), static_cast<table*>(nullptr),
-      std::integral_constant<std::size_t, lower_key(table::edges.k, table::count, type_hash_of<X>::value)>{},
-      std::make_index_sequence<count_key(table::edges.k, table::count, type_hash_of<X>::value)>{}));
+// The roots, keyed by their hashes, in root order among equal hashes (a root type may occur more
+// than once).
+template <std::size_t N>
+constexpr key_table<N + 1> root_keys(const dag_node_info* const* roots) {
+  key_table<N + 1> t{};
+  for (std::size_t i = 0; i < N; ++i) t.k[i] = {roots[i]->hash, static_cast<std::uint32_t>(i), 0, roots[i]};
+  sort_keys(t.k, N);
+  return t;
+}
+template <class Idx>
+struct dag_roots {
+  static constexpr key_table<Idx::roots::size + 1> by_hash = root_keys<Idx::roots::size>(Idx::root_info);
 };
-template <class Idx, class X> using parent_edges_t = typename parent_edges<Idx, X>::type;
-
-// The seeds W_i of the roots F_i that are X (the roots may hold a type more than once), as a tlist in
-// root order.
-template <class Roots> struct root_tables;
-template <class... F>
-struct root_tables<tlist<F...>> {
-  static constexpr key_table<sizeof...(F) + 1> by_hash = keys_of_hashes({type_hash_of<F>::value..., std::uint64_t{0}});
-};
-template <class Roots, class Seeds, class X, std::size_t I>
-using seed_if_root = pick_t<__is_same(typename long_at<I, Roots>::type, X), typename long_at<I, Seeds>::type, zero>;
-template <class Roots, class Seeds, class X, class Table, std::size_t B, std::size_t... M>
-auto seed_list(Roots*, Seeds*, X*, Table*, std::integral_constant<std::size_t, B>, std::index_sequence<M...>)
-    -> tlist<seed_if_root<Roots, Seeds, X, Table::by_hash.k[B + M].pos>...>;
-template <class Roots, class Seeds, class X>
-struct matching_seeds {
-  using tables = root_tables<Roots>;
-  using type = decltype(detail::seed_list(  // qualified: no ADL through every root's types
-      static_cast<Roots*>(nullptr), static_cast<Seeds*>(nullptr), static_cast<X*>(nullptr), static_cast<tables*>(nullptr),
-      std::integral_constant<std::size_t, lower_key(tables::by_hash.k, Roots::size, type_hash_of<X>::value)>{},
-      std::make_index_sequence<count_key(tables::by_hash.k, Roots::size, type_hash_of<X>::value)>{}));
-};
-template <class Roots, class Seeds, class X> using matching_seeds_t = typename matching_seeds<Roots, Seeds, X>::type;
 
 // The distinct symbols of kind K among the roots Es and the operands of their DAG's nodes, sorted by
 // offset (ties in order of first occurrence: roots, then the nodes' operands in walk order): the
