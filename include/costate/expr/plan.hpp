@@ -306,21 +306,33 @@ template <class T, class Sink, class... R, std::size_t... I>
 
 // Scalar operands and operations of the coded blocks below (scalar_plan): an operand code's low byte
 // says where the value is (0 the plan's buffer, 1 + symbol_kind a leaf, 6 a constant num/den), the rest
-// is its offset.
-template <class T>
-[[gnu::always_inline]] inline T scalar_value(const T* v, const context<T>& c, std::uint64_t code, std::intmax_t num,
-                                             std::intmax_t den) {
-  const std::size_t i = static_cast<std::size_t>(code >> 8);
-  switch (code & 0xff) {
-    case 0: return v[i];
-    case 1: return c.state[i];
-    case 2: return c.param[i];
-    case 3: return T(c.input[i]);
-    case 4: return c.adjoint[i];
-    case 5: return T(c.time);
-    default: return T(static_cast<double>(num) / static_cast<double>(den));
+// is its offset. An operand is read by the reader of its kind, a template argument: a coded block
+// inlines only the read it makes, not a switch over every kind for every operand that the optimiser
+// then folds away (a third of the optimisation time of a large plan).
+template <int Kind> struct scalar_operand;
+template <> struct scalar_operand<0> {
+  template <class T> [[gnu::always_inline]] static T get(const T* v, const context<T>&, std::size_t i, std::intmax_t, std::intmax_t) { return v[i]; }
+};
+template <> struct scalar_operand<1> {
+  template <class T> [[gnu::always_inline]] static T get(const T*, const context<T>& c, std::size_t i, std::intmax_t, std::intmax_t) { return c.state[i]; }
+};
+template <> struct scalar_operand<2> {
+  template <class T> [[gnu::always_inline]] static T get(const T*, const context<T>& c, std::size_t i, std::intmax_t, std::intmax_t) { return c.param[i]; }
+};
+template <> struct scalar_operand<3> {
+  template <class T> [[gnu::always_inline]] static T get(const T*, const context<T>& c, std::size_t i, std::intmax_t, std::intmax_t) { return T(c.input[i]); }
+};
+template <> struct scalar_operand<4> {
+  template <class T> [[gnu::always_inline]] static T get(const T*, const context<T>& c, std::size_t i, std::intmax_t, std::intmax_t) { return c.adjoint[i]; }
+};
+template <> struct scalar_operand<5> {
+  template <class T> [[gnu::always_inline]] static T get(const T*, const context<T>& c, std::size_t, std::intmax_t, std::intmax_t) { return T(c.time); }
+};
+template <> struct scalar_operand<6> {
+  template <class T> [[gnu::always_inline]] static T get(const T*, const context<T>&, std::size_t, std::intmax_t num, std::intmax_t den) {
+    return T(static_cast<double>(num) / static_cast<double>(den));
   }
-}
+};
 template <class Op, std::size_t Arity> struct eval_scalar;
 template <class Op> struct eval_scalar<Op, 1> {
   template <class T> [[gnu::always_inline]] static T run(const T& a, const T&) { return Op::eval(a); }
@@ -341,8 +353,8 @@ template <class T, class... Op, std::size_t... Off, std::size_t... Ar, std::uint
                                                     std::integer_sequence<std::intmax_t, D0...>, std::integer_sequence<std::uint64_t, C1...>,
                                                     std::integer_sequence<std::intmax_t, N1...>, std::integer_sequence<std::intmax_t, D1...>>) {
   using in_order = int[];
-  static_cast<void>(in_order{0, (v[Off] = eval_scalar<Op, Ar>::run(detail::scalar_value(v, c, C0, N0, D0),
-                                                                     detail::scalar_value(v, c, C1, N1, D1)),
+  static_cast<void>(in_order{0, (v[Off] = eval_scalar<Op, Ar>::run(scalar_operand<int(C0 & 0xff)>::get(v, c, std::size_t(C0 >> 8), N0, D0),
+                                                                     scalar_operand<int(C1 & 0xff)>::get(v, c, std::size_t(C1 >> 8), N1, D1)),
                                  0)...});
 }
 template <class T, class... B>
@@ -368,7 +380,7 @@ template <class T, std::size_t... Base, std::size_t... Off, bool... Acc, bool...
                                                    std::integer_sequence<std::uint64_t, C...>, std::integer_sequence<std::intmax_t, N...>,
                                                    std::integer_sequence<std::intmax_t, D...>>) {
   using in_order = int[];
-  static_cast<void>(in_order{0, (detail::put_scalar(bases, Base, Off, Acc, Opt, detail::scalar_value(v, c, C, N, D)), 0)...});
+  static_cast<void>(in_order{0, (detail::put_scalar(bases, Base, Off, Acc, Opt, scalar_operand<int(C & 0xff)>::get(v, c, std::size_t(C >> 8), N, D)), 0)...});
 }
 template <class T, class... B>
 [[gnu::always_inline]] inline void put_scalar_blocks(const T* v, const context<T>& c, T* const* bases, tlist<B...>) {
@@ -501,7 +513,7 @@ struct general_plan {
 
 // Large plans of scalar nodes only (a system written one equation per state, its VJPs, a loss summed
 // over hundreds of states) are compiled without a type per node beyond the DAG's own: every node's
-// operand codes (see scalar_value: a buffer slot, a leaf, a constant) come from one constexpr
+// operand codes (see scalar_operand: a buffer slot, a leaf, a constant) come from one constexpr
 // function over the DAG's tables, and the blocks of 64 read them as integer sequences. Node g's value
 // is in slot g.
 // Whether every node of a DAG is an elementwise operation of scalars and every root a scalar: the
@@ -612,7 +624,8 @@ template <class T, class D, class Sink, std::size_t... I>
   static_cast<void>(v), static_cast<void>(c), static_cast<void>(sink);
   using in_order = int[];
   static_cast<void>(in_order{0, (sink(std::integral_constant<std::size_t, I>{},
-                                      detail::scalar_value(v, c, D::program.out[I].code, D::program.out[I].num, D::program.out[I].den)),
+                                      scalar_operand<int(D::program.out[I].code & 0xff)>::get(
+                                          v, c, std::size_t(D::program.out[I].code >> 8), D::program.out[I].num, D::program.out[I].den)),
                                  0)...});
 }
 
