@@ -244,6 +244,17 @@ TEST_CASE("simplification's shortcuts decide as the whole rule list does", "[sim
   STATIC_REQUIRE(shortcuts_agree_on(2_c * (3_c * (x * y)) + (x * y) * 2_c + (1_c + 2_c) * (x / 1_c)));
   STATIC_REQUIRE(shortcuts_agree_on(pow(x - 0_c, 2_c) * pow(y, 1_c) + pow(a, 0_c)));
   STATIC_REQUIRE(shortcuts_agree_on((-x) / (y * 1_c) + 0_c * sin(a) - (-(3_c * (0.5_c * x)))));
+  // Arithmetic is offered only the rules its operands' facts admit (detail::arith_table).
+  STATIC_REQUIRE(shortcuts_agree_on(0.5_c * x + 0.5_c * x));
+  STATIC_REQUIRE(shortcuts_agree_on(2_c * (0.5_c * x) + 3_c * (y * 2_c)));
+  STATIC_REQUIRE(shortcuts_agree_on(1_c * x - x * 1_c + constant<-1>{} * y + 0_c / x + x / 1_c + (2_c + 3_c) * (2_c - 3_c) / (4_c * 5_c)));
+  STATIC_REQUIRE(shortcuts_agree_on(-(-(x - y)) + -(0_c) + -(3_c) + (-x) * y + x / (-y) + (-x) / y + x - (-y) - (x - x)));
+  STATIC_REQUIRE(shortcuts_agree_on(v * x + x * v - v * 0_c + 0_c * v + (v - v) * v + (v * 1_c) / (1_c + 0_c)));
+  STATIC_REQUIRE(!detail::may_rewrite<std::remove_cvref_t<decltype(0.5_c * x)>>::value);
+  STATIC_REQUIRE(!detail::may_rewrite<std::remove_cvref_t<decltype(-x)>>::value);
+  STATIC_REQUIRE(detail::may_rewrite<std::remove_cvref_t<decltype(0.5_c * x + 0.5_c * x)>>::value);
+  STATIC_REQUIRE(std::is_same_v<detail::rules_of<std::remove_cvref_t<decltype(2_c * (0.5_c * x))>>::type,
+                                detail::rule_list<rules::merge_constant_factors>>);
   // The shortcut says "nothing to do" on ordinary arithmetic of symbols in canonical order.
   STATIC_REQUIRE(!detail::may_rewrite<std::remove_cvref_t<decltype(a * x)>>::value);
   STATIC_REQUIRE(detail::may_rewrite<std::remove_cvref_t<decltype(x * a)>>::value);  // out of canonical order

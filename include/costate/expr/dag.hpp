@@ -12,6 +12,7 @@
 
 #include "costate/expr/hash.hpp"
 #include "costate/expr/node.hpp"
+#include "costate/expr/shape_of.hpp"
 
 namespace costate::detail {
 
@@ -33,11 +34,13 @@ namespace costate::detail {
 // arrays, and the constexpr work is done by functions templated on sizes only.
 inline constexpr std::uint32_t dag_none = 0xffffffffu;
 
+struct dag_node_info;
 struct dag_record {
   std::uint64_t hash = 0;
   std::uint32_t parent = dag_none;  // the node through which the walk reached this one (dag_none: a root)
   std::uint32_t operand = 0;        // ... as its operand number `operand`
   std::uint32_t root = 0;           // a root's position among the roots (dag_index only)
+  const dag_node_info* info = nullptr;  // the node's object
 };
 
 template <std::size_t N>
@@ -60,39 +63,70 @@ constexpr std::size_t pow2_at_least(std::size_t m) {
 
 // Every expression type's facts as one constexpr object linked to its operands' objects: the walk is
 // a constexpr depth-first search over these, visiting each distinct node once — O(nodes + edges), and
-// one small object per node type. (Leaves have an object too, marked as such.)
+// one small object per node type. (Leaves have an object too, marked as such, with what a table of the
+// DAG needs to know of a leaf: a symbol's kind and index, a constant's value.) The walk keeps each
+// node's object, so that the tables of a DAG (its edges, its leaves, a scalar program) are computed
+// from the walk by constexpr functions, with no per-node pack expansion; and since there is one object
+// per type, two objects are the same type exactly when they are the same object.
 inline constexpr std::size_t dag_max_arity = 4;
 struct dag_node_info {
   std::uint64_t hash = 0;
   bool leaf = true;
   std::uint32_t arity = 0;
   const dag_node_info* operand[dag_max_arity] = {};
+  int kind = -1;  // a symbol's symbol_kind, -1 otherwise
+  bool constant = false;
+  bool scalar = false;  // a scalar leaf, or an elementwise operation of scalars (a node of a scalar program)
+  std::size_t index = 0;  // a symbol's index
+  std::intmax_t num = 0, den = 1;  // a constant's value
 };
 template <class E> struct node_info {
   static constexpr dag_node_info self{type_hash_of<E>::value, true, 0, {}};
 };
+template <symbol_kind K, std::size_t I, class S> struct node_info<symbol<K, I, S>> {
+  static constexpr dag_node_info self{type_hash_of<symbol<K, I, S>>::value, true, 0, {}, static_cast<int>(K), false, S::rank == 0, I};
+};
+template <std::intmax_t N, std::intmax_t D> struct node_info<constant<N, D>> {
+  static constexpr dag_node_info self{type_hash_of<constant<N, D>>::value, true, 0, {}, -1, true, true, 0, N, D};
+};
 template <class Op, class... A> struct node_info<node<Op, A...>> {
   static_assert(sizeof...(A) <= dag_max_arity, "costate::dag: an operation with more operands than dag_max_arity");
-  static constexpr dag_node_info self{type_hash_of<node<Op, A...>>::value, false, sizeof...(A), {&node_info<A>::self...}};
+  static constexpr dag_node_info self{type_hash_of<node<Op, A...>>::value, false, sizeof...(A), {&node_info<A>::self...}, -1, false,
+                                      !requires { Op::tensor; } && ((shape_of_t<A>::rank == 0) && ...)};
 };
 
-// A set of 64-bit hashes (open addressing in a growing std::vector; constexpr-evaluated).
+// The constexpr code below is written for GCC's constant evaluator, whose cost is per evaluated call
+// and per element copied: raw arrays from new[] rather than std::vector (every operator[], size(),
+// push_back is a call), no std::sort (a sort here is a few hundred thousand calls). The walk of a
+// DAG of n nodes is then a few evaluated operations per node and edge.
+
+// A set of 64-bit hashes: open addressing in a growing array (0 marks an empty slot).
 struct hash_set {
-  std::vector<std::uint64_t> slots = std::vector<std::uint64_t>(16, 0);  // 0 marks an empty slot
-  std::size_t used = 0;
+  std::uint64_t* slots = nullptr;
+  std::size_t size = 0, used = 0;
+  constexpr hash_set() : slots(new std::uint64_t[64]()), size(64) {}
+  hash_set(const hash_set&) = delete;
+  hash_set& operator=(const hash_set&) = delete;
+  constexpr ~hash_set() { delete[] slots; }
   constexpr bool insert(std::uint64_t h) {  // true if h was not in the set
     if (h == 0) h = 1;
-    if (2 * (used + 1) > slots.size()) {
-      std::vector<std::uint64_t> old(slots.size() * 2, 0);
-      old.swap(slots);
-      used = 0;
-      for (std::uint64_t x : old)
-        if (x != 0) insert(x);
+    if (2 * (used + 1) > size) {
+      std::uint64_t* old = slots;
+      const std::size_t old_size = size;
+      size *= 2;
+      slots = new std::uint64_t[size]();
+      for (std::size_t k = 0; k < old_size; ++k)
+        if (old[k] != 0) {
+          std::size_t i = static_cast<std::size_t>(old[k]) & (size - 1);
+          while (slots[i] != 0) i = (i + 1) & (size - 1);
+          slots[i] = old[k];
+        }
+      delete[] old;
     }
-    std::size_t i = static_cast<std::size_t>(h) & (slots.size() - 1);
+    std::size_t i = static_cast<std::size_t>(h) & (size - 1);
     while (slots[i] != 0) {
       if (slots[i] == h) return false;
-      i = (i + 1) & (slots.size() - 1);
+      i = (i + 1) & (size - 1);
     }
     slots[i] = h;
     ++used;
@@ -102,36 +136,51 @@ struct hash_set {
 
 // The walk: post-order, roots in order, operands in order, each node at its first visit. Records go
 // to `out` (out.add(record) returns its position; out.set_parent(i, p) links a record to its parent).
+struct dag_frame {
+  const dag_node_info* node = nullptr;
+  std::uint32_t next = 0, operand = 0, nkids = 0;
+  std::uint32_t kids[dag_max_arity] = {};
+};
 template <class Out>
 constexpr void dag_dfs(const dag_node_info* const* roots, std::size_t count, Out& out) {
-  struct frame {
-    const dag_node_info* node;
-    std::uint32_t next = 0, operand = 0, nkids = 0;
-    std::uint32_t kids[dag_max_arity] = {};
-  };
   hash_set seen;
-  std::vector<frame> stack;
+  std::size_t capacity = 64, top = 0;  // the stack: frames [0, top)
+  dag_frame* stack = new dag_frame[capacity];
+  const auto push = [&](const dag_node_info* node, std::uint32_t operand) {
+    if (top == capacity) {
+      dag_frame* old = stack;
+      stack = new dag_frame[2 * capacity];
+      for (std::size_t k = 0; k < capacity; ++k) stack[k] = old[k];
+      capacity *= 2;
+      delete[] old;
+    }
+    stack[top].node = node;
+    stack[top].next = 0;
+    stack[top].operand = operand;
+    stack[top].nkids = 0;
+    ++top;
+  };
   for (std::size_t r = 0; r < count; ++r) {
     if (roots[r]->leaf || !seen.insert(roots[r]->hash)) continue;
-    stack.push_back(frame{roots[r], 0, static_cast<std::uint32_t>(r), 0, {}});
-    while (!stack.empty()) {
-      frame& f = stack.back();
+    push(roots[r], static_cast<std::uint32_t>(r));
+    while (top != 0) {
+      dag_frame& f = stack[top - 1];
       if (f.next < f.node->arity) {
         const std::uint32_t k = f.next++;
         const dag_node_info* c = f.node->operand[k];
-        if (!c->leaf && seen.insert(c->hash)) stack.push_back(frame{c, 0, k, 0, {}});
+        if (!c->leaf && seen.insert(c->hash)) push(c, k);
         continue;
       }
-      const bool top = stack.size() == 1;
-      const std::uint32_t pos = out.add(dag_record{f.node->hash, dag_none, f.operand, static_cast<std::uint32_t>(r)});
+      const std::uint32_t pos = out.add(dag_record{f.node->hash, dag_none, f.operand, static_cast<std::uint32_t>(r), f.node});
       for (std::uint32_t j = 0; j < f.nkids; ++j) out.set_parent(f.kids[j], pos);
-      stack.pop_back();
-      if (!top) {
-        frame& p = stack.back();
+      --top;
+      if (top != 0) {
+        dag_frame& p = stack[top - 1];
         p.kids[p.nkids++] = pos;
       }
     }
   }
+  delete[] stack;
 }
 struct dag_counter {
   std::uint32_t n = 0;
@@ -140,7 +189,7 @@ struct dag_counter {
 };
 template <std::size_t N>
 struct dag_walk {
-  std::array<dag_record, N + 1> out{};
+  dag_record out[N + 1] = {};
   std::uint32_t n = 0;
   constexpr std::uint32_t add(const dag_record& r) {
     out[n] = r;
@@ -213,10 +262,39 @@ struct dag_key {
   std::uint64_t key = 0;
   std::uint32_t pos = 0;
   std::uint32_t operand = 0;
+  const dag_node_info* target = nullptr;  // edges and roots: the operand's (the root's) object
   constexpr bool operator<(const dag_key& o) const {
     return key != o.key ? key < o.key : pos != o.pos ? pos < o.pos : operand < o.operand;
   }
 };
+// Sorts t[0, n) by (key, pos, operand): a bottom-up merge sort on raw arrays (see the note above
+// hash_set on constexpr code).
+constexpr void sort_keys(dag_key* t, std::size_t n) {
+  if (n < 2) return;
+  dag_key* buf = new dag_key[n];
+  dag_key* a = t;
+  dag_key* b = buf;
+  for (std::size_t width = 1; width < n; width *= 2) {
+    for (std::size_t lo = 0; lo < n; lo += 2 * width) {
+      const std::size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+      std::size_t i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) {
+        const bool right = a[j].key != a[i].key ? a[j].key < a[i].key
+                           : a[j].pos != a[i].pos ? a[j].pos < a[i].pos
+                                                  : a[j].operand < a[i].operand;
+        b[k++] = right ? a[j++] : a[i++];
+      }
+      while (i < mid) b[k++] = a[i++];
+      while (j < hi) b[k++] = a[j++];
+    }
+    dag_key* swap = a;
+    a = b;
+    b = swap;
+  }
+  if (a != t)
+    for (std::size_t k = 0; k < n; ++k) t[k] = a[k];
+  delete[] buf;
+}
 constexpr std::size_t lower_key(const dag_key* t, std::size_t n, std::uint64_t key) {
   std::size_t lo = 0, hi = n;
   while (lo < hi) {
@@ -236,126 +314,81 @@ constexpr std::size_t find_key(const dag_key* t, std::size_t n, std::uint64_t ke
   const std::size_t i = lower_key(t, n, key);
   return i < n && t[i].key == key ? t[i].pos : none;
 }
-template <std::size_t N, std::size_t Cap>
-constexpr std::array<dag_key, N + 1> keys_of_walk(const dag_walk<Cap>& w) {
-  std::array<dag_key, N + 1> t{};
-  for (std::size_t i = 0; i < N; ++i) t[i] = {w.out[i].hash, static_cast<std::uint32_t>(i), 0};
-  std::sort(t.begin(), t.begin() + N);
-  return t;
-}
+// A table of N keys (a plain array: its entries are read in template arguments, where an operator[]
+// would be one more evaluated call per read).
 template <std::size_t N>
-constexpr std::array<dag_key, N> keys_of_hashes(const std::uint64_t (&h)[N]) {
-  std::array<dag_key, N> t{};
-  for (std::size_t i = 0; i + 1 < N; ++i) t[i] = {h[i], static_cast<std::uint32_t>(i), 0};
-  std::sort(t.begin(), t.begin() + (N - 1));
+struct key_table {
+  dag_key k[N] = {};
+  constexpr const dag_key* data() const { return k; }
+};
+template <std::size_t N, std::size_t Cap>
+constexpr key_table<N + 1> keys_of_walk(const dag_walk<Cap>& w) {
+  key_table<N + 1> t{};
+  for (std::size_t i = 0; i < N; ++i) t.k[i] = {w.out[i].hash, static_cast<std::uint32_t>(i), 0};
+  sort_keys(t.k, N);
   return t;
 }
-
 // node_index_of<Idx, X>::value: X's position in the walk (Idx::size if X is no node of it), checked to be X (a
 // hash collision is a compile error, not a wrong slot).
 template <class Idx>
 struct dag_tables {
-  static constexpr std::array<dag_key, Idx::size + 1> by_hash = keys_of_walk<Idx::size>(Idx::walk);
+  static constexpr key_table<Idx::size + 1> by_hash = keys_of_walk<Idx::size>(Idx::walk);
 };
 template <class Idx, class X>
 struct node_index_of
-    : std::integral_constant<std::size_t, find_key(dag_tables<Idx>::by_hash.data(), Idx::size, type_hash_of<X>::value, Idx::size)> {
+    : std::integral_constant<std::size_t, find_key(dag_tables<Idx>::by_hash.k, Idx::size, type_hash_of<X>::value, Idx::size)> {
   static_assert(node_index_of::value == Idx::size || __is_same(typename dag_node_type<Idx, node_index_of::value>::type, X),
                 "costate: two expression nodes have the same hash (internal error; please report)");
 };
 
-// Facts about operand K of every node of a node list, as one array per (list, K).
+// Operand K of a node (void past its operands).
 template <class E, std::size_t K, bool In = (K < E::arity)> struct operand_at {
-  using type = void;  // past the node's operands
+  using type = void;
 };
 template <class Op, class... A, std::size_t K> struct operand_at<node<Op, A...>, K, true> {
   using type = typename at<K, tlist<A...>>::type;
 };
-template <class E> struct leaf_of {
-  enum : int { kind = -1 };
-  enum : std::size_t { index = 0 };
-};
-template <symbol_kind K, std::size_t I, class S> struct leaf_of<symbol<K, I, S>> {
-  enum : int { kind = static_cast<int>(K) };
-  enum : std::size_t { index = I };
-};
-template <class Nodes, std::size_t K> struct operand_row;
-template <class... N, std::size_t K>
-struct operand_row<tlist<N...>, K> {
-  static constexpr std::uint64_t hash[] = {type_hash_of<typename operand_at<N, K>::type>::value..., 0};
-  static constexpr int kind[] = {leaf_of<typename operand_at<N, K>::type>::kind..., -1};
-  static constexpr std::size_t index[] = {leaf_of<typename operand_at<N, K>::type>::index..., 0};
-};
-template <class Nodes, class Ks> struct operand_rows;
-template <class Nodes, std::size_t... K>
-struct operand_rows<Nodes, std::index_sequence<K...>> {
-  static constexpr const std::uint64_t* hash[] = {operand_row<Nodes, K>::hash..., nullptr};
-  static constexpr const int* kind[] = {operand_row<Nodes, K>::kind..., nullptr};
-  static constexpr const std::size_t* index[] = {operand_row<Nodes, K>::index..., nullptr};
-};
+
 // Every (parent, operand) edge of the walk, keyed by the operand's hash, then in walk order of the
-// parents and operand order: parent_edges<Idx, X> are the uses of X, the only parents a reverse
-// sweep visits for X.
-template <std::size_t E>
-constexpr std::array<dag_key, E + 1> edge_keys(const std::size_t* arity, const std::uint64_t* const* rows, std::size_t n) {
-  std::array<dag_key, E + 1> e{};
-  std::size_t j = 0;
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t k = 0; k < arity[i]; ++k, ++j)
-      e[j] = {rows[k][i], static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(k)};
-  std::sort(e.begin(), e.begin() + E);
+// parents and operand order: the entries of X's hash whose target is X's object are the uses of X,
+// the only parents a reverse sweep visits for X (expr/reverse.hpp).
+template <std::size_t Cap>
+constexpr std::size_t count_edges(const dag_walk<Cap>& w, std::size_t n) {
+  std::size_t e = 0;
+  for (std::size_t i = 0; i < n; ++i) e += w.out[i].info->arity;
   return e;
 }
-template <class Nodes> struct dag_edges;
-template <class... N>
-struct dag_edges<tlist<N...>> {
-  enum : std::size_t { max_arity = max_of({std::size_t{0}, std::size_t{N::arity}...}) };
-  using rows = operand_rows<tlist<N...>, std::make_index_sequence<max_arity>>;
-  static constexpr std::size_t count = sum_of({std::size_t{N::arity}..., std::size_t{0}});
-  static constexpr std::size_t arity[] = {N::arity..., 0};
-  static constexpr std::array<dag_key, count + 1> edges = edge_keys<count>(arity, rows::hash, sizeof...(N));
+template <std::size_t E, std::size_t Cap>
+constexpr key_table<E + 1> edge_keys(const dag_walk<Cap>& w, std::size_t n) {
+  key_table<E + 1> e{};
+  std::size_t j = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const dag_node_info* node = w.out[i].info;
+    for (std::uint32_t k = 0; k < node->arity; ++k, ++j)
+      e.k[j] = {node->operand[k]->hash, static_cast<std::uint32_t>(i), k, node->operand[k]};
+  }
+  sort_keys(e.k, E);
+  return e;
+}
+template <class Idx>
+struct dag_edges {
+  static constexpr std::size_t count = count_edges(Idx::walk, Idx::size);
+  static constexpr key_table<count + 1> edges = edge_keys<count>(Idx::walk, Idx::size);
 };
 
-// One use of X: operand K of node P.
-template <class P, std::size_t K> struct edge {};
-
-// (Built by namespace-scope functions whose template arguments are all deduced at once: a member
-// template's pack expansion is partially substituted when its class is instantiated, and GCC then walks
-// the substituted pattern — here, the whole DAG — once per node.)
-template <class Idx, class Table, std::size_t B, std::size_t... M>
-auto parent_edge_list(Idx*, Table*, std::integral_constant<std::size_t, B>, std::index_sequence<M...>)
-    -> tlist<edge<typename dag_node_type<Idx, Table::edges[B + M].pos>::type, Table::edges[B + M].operand>...>;
-template <class Idx, class X>
-struct parent_edges {
-  using table = dag_edges<typename Idx::nodes>;
-  using type = decltype(detail::parent_edge_list(  // qualified: no ADL through the whole DAG's types
-      static_cast<Idx*>(nullptr), static_cast<table*>(nullptr),
-      std::integral_constant<std::size_t, lower_key(table::edges.data(), table::count, type_hash_of<X>::value)>{},
-      std::make_index_sequence<count_key(table::edges.data(), table::count, type_hash_of<X>::value)>{}));
+// The roots, keyed by their hashes, in root order among equal hashes (a root type may occur more
+// than once).
+template <std::size_t N>
+constexpr key_table<N + 1> root_keys(const dag_node_info* const* roots) {
+  key_table<N + 1> t{};
+  for (std::size_t i = 0; i < N; ++i) t.k[i] = {roots[i]->hash, static_cast<std::uint32_t>(i), 0, roots[i]};
+  sort_keys(t.k, N);
+  return t;
+}
+template <class Idx>
+struct dag_roots {
+  static constexpr key_table<Idx::roots::size + 1> by_hash = root_keys<Idx::roots::size>(Idx::root_info);
 };
-template <class Idx, class X> using parent_edges_t = typename parent_edges<Idx, X>::type;
-
-// The seeds W_i of the roots F_i that are X (the roots may hold a type more than once), as a tlist in
-// root order.
-template <class Roots> struct root_tables;
-template <class... F>
-struct root_tables<tlist<F...>> {
-  static constexpr std::array<dag_key, sizeof...(F) + 1> by_hash = keys_of_hashes({type_hash_of<F>::value..., std::uint64_t{0}});
-};
-template <class Roots, class Seeds, class X, std::size_t I>
-using seed_if_root = pick_t<__is_same(typename long_at<I, Roots>::type, X), typename long_at<I, Seeds>::type, zero>;
-template <class Roots, class Seeds, class X, class Table, std::size_t B, std::size_t... M>
-auto seed_list(Roots*, Seeds*, X*, Table*, std::integral_constant<std::size_t, B>, std::index_sequence<M...>)
-    -> tlist<seed_if_root<Roots, Seeds, X, Table::by_hash[B + M].pos>...>;
-template <class Roots, class Seeds, class X>
-struct matching_seeds {
-  using tables = root_tables<Roots>;
-  using type = decltype(detail::seed_list(  // qualified: no ADL through every root's types
-      static_cast<Roots*>(nullptr), static_cast<Seeds*>(nullptr), static_cast<X*>(nullptr), static_cast<tables*>(nullptr),
-      std::integral_constant<std::size_t, lower_key(tables::by_hash.data(), Roots::size, type_hash_of<X>::value)>{},
-      std::make_index_sequence<count_key(tables::by_hash.data(), Roots::size, type_hash_of<X>::value)>{}));
-};
-template <class Roots, class Seeds, class X> using matching_seeds_t = typename matching_seeds<Roots, Seeds, X>::type;
 
 // The distinct symbols of kind K among the roots Es and the operands of their DAG's nodes, sorted by
 // offset (ties in order of first occurrence: roots, then the nodes' operands in walk order): the
@@ -369,18 +402,15 @@ struct leaf_pick {
 };
 template <std::size_t Max>
 struct leaf_picks {
-  std::array<leaf_pick, Max + 1> p{};
+  leaf_pick p[Max + 1] = {};
   std::size_t n = 0;
 };
-template <std::size_t Max>
-constexpr leaf_picks<Max> pick_leaves(int kind, std::size_t roots, const int* root_kind, const std::size_t* root_index,
-                                      const std::uint64_t* root_hash, std::size_t nodes, const std::size_t* arity,
-                                      const int* const* op_kind, const std::size_t* const* op_index,
-                                      const std::uint64_t* const* op_hash) {
+template <std::size_t Max, std::size_t Cap>
+constexpr leaf_picks<Max> pick_leaves(int kind, const dag_node_info* const* roots, std::size_t nroots, const dag_walk<Cap>& w,
+                                      std::size_t nodes) {
   leaf_picks<Max> r{};
   constexpr std::size_t table_size = pow2_at_least(2 * Max + 2);
-  std::array<std::uint64_t, table_size> seen{};  // 0 marks an empty slot
-  std::array<std::size_t, Max + 1> order{};      // first-occurrence order, for ties in index
+  std::uint64_t* seen = new std::uint64_t[table_size]();  // 0 marks an empty slot
   const auto add = [&](std::uint64_t h, std::size_t index, std::uint32_t node, std::uint32_t operand) {
     std::uint64_t key = h == 0 ? 1 : h;
     std::size_t i = static_cast<std::size_t>(key) & (table_size - 1);
@@ -389,37 +419,30 @@ constexpr leaf_picks<Max> pick_leaves(int kind, std::size_t roots, const int* ro
       i = (i + 1) & (table_size - 1);
     }
     seen[i] = key;
-    order[r.n] = r.n;
     r.p[r.n++] = leaf_pick{h, index, node, operand};
   };
-  for (std::size_t i = 0; i < roots; ++i)
-    if (root_kind[i] == kind) add(root_hash[i], root_index[i], dag_none, static_cast<std::uint32_t>(i));
-  for (std::size_t g = 0; g < nodes; ++g)
-    for (std::size_t k = 0; k < arity[g]; ++k)
-      if (op_kind[k][g] == kind) add(op_hash[k][g], op_index[k][g], static_cast<std::uint32_t>(g), static_cast<std::uint32_t>(k));
+  for (std::size_t i = 0; i < nroots; ++i)
+    if (roots[i]->kind == kind) add(roots[i]->hash, roots[i]->index, dag_none, static_cast<std::uint32_t>(i));
+  for (std::size_t g = 0; g < nodes; ++g) {
+    const dag_node_info* node = w.out[g].info;
+    for (std::uint32_t k = 0; k < node->arity; ++k)
+      if (node->operand[k]->kind == kind) add(node->operand[k]->hash, node->operand[k]->index, static_cast<std::uint32_t>(g), k);
+  }
+  delete[] seen;
   // By index, ties in order of first occurrence.
-  std::sort(order.begin(), order.begin() + r.n, [&](std::size_t a, std::size_t b) {
-    return r.p[a].index != r.p[b].index ? r.p[a].index < r.p[b].index : a < b;
-  });
+  dag_key* by_index = new dag_key[r.n + 1];
+  for (std::size_t j = 0; j < r.n; ++j) by_index[j] = {r.p[j].index, static_cast<std::uint32_t>(j), 0};
+  sort_keys(by_index, r.n);
   leaf_picks<Max> sorted{};
-  for (std::size_t j = 0; j < r.n; ++j) sorted.p[j] = r.p[order[j]];
+  for (std::size_t j = 0; j < r.n; ++j) sorted.p[j] = r.p[by_index[j].pos];
+  delete[] by_index;
   sorted.n = r.n;
   return sorted;
 }
-template <class Roots> struct root_leaves;
-template <class... F> struct root_leaves<tlist<F...>> {
-  static constexpr int kind[] = {leaf_of<F>::kind..., -1};
-  static constexpr std::size_t index[] = {leaf_of<F>::index..., 0};
-  static constexpr std::uint64_t hash[] = {type_hash_of<F>::value..., 0};
-};
 template <symbol_kind K, class Idx>
 struct leaves_of {
-  using edges = dag_edges<typename Idx::nodes>;
-  using rows = typename edges::rows;
-  using roots = root_leaves<typename Idx::roots>;
-  static constexpr leaf_picks<Idx::roots::size + edges::count> picks = pick_leaves<Idx::roots::size + edges::count>(
-      static_cast<int>(K), Idx::roots::size, roots::kind, roots::index, roots::hash, Idx::size, edges::arity, rows::kind,
-      rows::index, rows::hash);
+  static constexpr std::size_t max = Idx::roots::size + dag_edges<Idx>::count;
+  static constexpr leaf_picks<max> picks = pick_leaves<max>(static_cast<int>(K), Idx::root_info, Idx::roots::size, Idx::walk, Idx::size);
   template <std::size_t J, bool Root = picks.p[J].node == dag_none> struct pick {
     using type = typename long_at<picks.p[J].operand, typename Idx::roots>::type;
   };

@@ -63,21 +63,4 @@ template <class Op, class... A>
 struct type_hash_of<node<Op, A...>>
     : std::integral_constant<std::uint64_t, hash_all(hash_combine(3, op_hash<Op>), {type_hash_of<A>::value..., 0})> {};
 
-// A second, independent hash of every expression type: where tables are searched by type_hash_of
-// without comparing types (the scalar programs of expr/plan.hpp), a hit is confirmed by this one, so
-// that a collision of one 64-bit hash is a compile error, not a wrong slot.
-template <class E> struct type_check_of : std::integral_constant<std::uint64_t, 0x1ceb00daULL> {};
-template <std::intmax_t N, std::intmax_t D>
-struct type_check_of<constant<N, D>>
-    : std::integral_constant<std::uint64_t, hash_combine(hash_combine(0x3779b97f4a7c15ULL, static_cast<std::uint64_t>(D)),
-                                                         static_cast<std::uint64_t>(N) * 0x9e3779b97f4a7c15ULL)> {};
-template <symbol_kind K, std::size_t I, std::size_t... D>
-struct type_check_of<symbol<K, I, shape<D...>>>
-    : std::integral_constant<std::uint64_t, hash_combine(hash_combine(0x2545f4914f6cdd1dULL, I * 0x9e3779b97f4a7c15ULL + static_cast<std::uint64_t>(K)),
-                                                         fmix64(shape_hash_of<D...>::value ^ 0x6a09e667f3bcc909ULL))> {};
-template <class Op, class... A>
-struct type_check_of<node<Op, A...>>
-    : std::integral_constant<std::uint64_t, fmix64(hash_all(fmix64(op_hash<Op> ^ 0xbb67ae8584caa73bULL) + sizeof...(A),
-                                                            {type_check_of<A>::value..., 0}) ^ 0x3c6ef372fe94f82bULL)> {};
-
 }  // namespace costate::detail

@@ -36,9 +36,19 @@ constexpr node<Op, A...> make() {
 }
 }  // namespace detail
 
-template <Expr A, Expr B> constexpr auto operator+(A, B) { return detail::make<add_op, A, B>(); }
-template <Expr A, Expr B> constexpr auto operator-(A, B) { return detail::make<sub_op, A, B>(); }
-template <Expr A, Expr B> constexpr auto operator/(A, B) { return detail::make<div_op, A, B>(); }
+// (The shape is checked in the operator itself: one function per node, not two.)
+template <Expr A, Expr B> constexpr node<add_op, A, B> operator+(A, B) {
+  static_assert(sizeof(shape_of_t<node<add_op, A, B>>) > 0);
+  return {};
+}
+template <Expr A, Expr B> constexpr node<sub_op, A, B> operator-(A, B) {
+  static_assert(sizeof(shape_of_t<node<sub_op, A, B>>) > 0);
+  return {};
+}
+template <Expr A, Expr B> constexpr node<div_op, A, B> operator/(A, B) {
+  static_assert(sizeof(shape_of_t<node<div_op, A, B>>) > 0);
+  return {};
+}
 template <Expr A> constexpr node<neg_op, A> operator-(A) { return {}; }
 
 // Matrix × vector and matrix × matrix are products; everything else multiplies elementwise,
@@ -47,7 +57,10 @@ template <Expr A, Expr B>
 constexpr auto operator*(A, B) {
   if constexpr (shape_of_t<A>::rank == 2 && shape_of_t<B>::rank == 1) return detail::make<matvec_op, A, B>();
   else if constexpr (shape_of_t<A>::rank == 2 && shape_of_t<B>::rank == 2) return detail::make<matmul_op, A, B>();
-  else return detail::make<mul_op, A, B>();
+  else {
+    static_assert(sizeof(shape_of_t<node<mul_op, A, B>>) > 0);
+    return node<mul_op, A, B>{};
+  }
 }
 // -2_c is the constant -2, not a negation node.
 template <std::intmax_t N, std::intmax_t D> constexpr constant<-N, D> operator-(constant<N, D>) { return {}; }

@@ -340,10 +340,10 @@ template <class R, class S> struct shaped { using ref = R; using shape = S; };
 // more symbol named after the plan).
 template <std::size_t Size>
 struct plan_layout {
-  std::array<std::size_t, Size + 1> offsets{};
-  std::array<int, Size + 1> node_uses{};
-  std::array<int, Size + 1> output_uses{};
-  std::array<bool, Size + 1> fused{};
+  std::size_t offsets[Size + 1] = {};  // (plain arrays: see expr/dag.hpp's key_table)
+  int node_uses[Size + 1] = {};
+  int output_uses[Size + 1] = {};
+  bool fused[Size + 1] = {};
 };
 template <std::size_t Size, std::size_t Outs>
 constexpr plan_layout<Size> make_layout(const std::size_t (&sizes)[Size + 1], const bool (&elementwise)[Size + 1],
@@ -355,8 +355,8 @@ constexpr plan_layout<Size> make_layout(const std::size_t (&sizes)[Size + 1], co
                                         const bool (&f3)[Size + 1], const std::size_t (&outs)[Outs]) {
   static_assert(dag_max_arity == 4);
   plan_layout<Size> l{};
-  std::array<bool, Size + 1> ok{};  // whether every use of the node could compute it in its own loop
-  ok.fill(true);
+  bool ok[Size + 1] = {};  // whether every use of the node could compute it in its own loop
+  for (bool& b : ok) b = true;
   const std::size_t* slot[] = {s0, s1, s2, s3};
   const bool* fusable[] = {f0, f1, f2, f3};
   for (std::size_t j = 0; j < Size; ++j)
@@ -386,7 +386,7 @@ constexpr plan_layout<Size> make_layout(const std::size_t (&sizes)[Size + 1], co
   return l;
 }
 template <std::size_t N>
-constexpr std::size_t count_true(const std::array<bool, N>& a) {
+constexpr std::size_t count_true(const bool (&a)[N]) {
   std::size_t k = 0;
   for (bool b : a) k += b ? 1 : 0;
   return k;
@@ -531,21 +531,33 @@ template <class T, class Sink, class... R, std::size_t... I>
 
 // Scalar operands and operations of the coded blocks below (scalar_plan): an operand code's low byte
 // says where the value is (0 the plan's buffer, 1 + symbol_kind a leaf, 6 a constant num/den), the rest
-// is its offset.
-template <class T>
-[[gnu::always_inline]] inline T scalar_value(const T* v, const context<T>& c, std::uint64_t code, std::intmax_t num,
-                                             std::intmax_t den) {
-  const std::size_t i = static_cast<std::size_t>(code >> 8);
-  switch (code & 0xff) {
-    case 0: return v[i];
-    case 1: return c.state[i];
-    case 2: return c.param[i];
-    case 3: return T(c.input[i]);
-    case 4: return c.adjoint[i];
-    case 5: return T(c.time);
-    default: return T(static_cast<double>(num) / static_cast<double>(den));
+// is its offset. An operand is read by the reader of its kind, a template argument: a coded block
+// inlines only the read it makes, not a switch over every kind for every operand that the optimiser
+// then folds away (a third of the optimisation time of a large plan).
+template <int Kind> struct scalar_operand;
+template <> struct scalar_operand<0> {
+  template <class T> [[gnu::always_inline]] static T get(const T* v, const context<T>&, std::size_t i, std::intmax_t, std::intmax_t) { return v[i]; }
+};
+template <> struct scalar_operand<1> {
+  template <class T> [[gnu::always_inline]] static T get(const T*, const context<T>& c, std::size_t i, std::intmax_t, std::intmax_t) { return c.state[i]; }
+};
+template <> struct scalar_operand<2> {
+  template <class T> [[gnu::always_inline]] static T get(const T*, const context<T>& c, std::size_t i, std::intmax_t, std::intmax_t) { return c.param[i]; }
+};
+template <> struct scalar_operand<3> {
+  template <class T> [[gnu::always_inline]] static T get(const T*, const context<T>& c, std::size_t i, std::intmax_t, std::intmax_t) { return T(c.input[i]); }
+};
+template <> struct scalar_operand<4> {
+  template <class T> [[gnu::always_inline]] static T get(const T*, const context<T>& c, std::size_t i, std::intmax_t, std::intmax_t) { return c.adjoint[i]; }
+};
+template <> struct scalar_operand<5> {
+  template <class T> [[gnu::always_inline]] static T get(const T*, const context<T>& c, std::size_t, std::intmax_t, std::intmax_t) { return T(c.time); }
+};
+template <> struct scalar_operand<6> {
+  template <class T> [[gnu::always_inline]] static T get(const T*, const context<T>&, std::size_t, std::intmax_t num, std::intmax_t den) {
+    return T(static_cast<double>(num) / static_cast<double>(den));
   }
-}
+};
 template <class Op, std::size_t Arity> struct eval_scalar;
 template <class Op> struct eval_scalar<Op, 1> {
   template <class T> [[gnu::always_inline]] static T run(const T& a, const T&) { return Op::eval(a); }
@@ -566,8 +578,8 @@ template <class T, class... Op, std::size_t... Off, std::size_t... Ar, std::uint
                                                     std::integer_sequence<std::intmax_t, D0...>, std::integer_sequence<std::uint64_t, C1...>,
                                                     std::integer_sequence<std::intmax_t, N1...>, std::integer_sequence<std::intmax_t, D1...>>) {
   using in_order = int[];
-  static_cast<void>(in_order{0, (v[Off] = eval_scalar<Op, Ar>::run(detail::scalar_value(v, c, C0, N0, D0),
-                                                                     detail::scalar_value(v, c, C1, N1, D1)),
+  static_cast<void>(in_order{0, (v[Off] = eval_scalar<Op, Ar>::run(scalar_operand<int(C0 & 0xff)>::get(v, c, std::size_t(C0 >> 8), N0, D0),
+                                                                     scalar_operand<int(C1 & 0xff)>::get(v, c, std::size_t(C1 >> 8), N1, D1)),
                                  0)...});
 }
 template <class T, class... B>
@@ -593,7 +605,7 @@ template <class T, std::size_t... Base, std::size_t... Off, bool... Acc, bool...
                                                    std::integer_sequence<std::uint64_t, C...>, std::integer_sequence<std::intmax_t, N...>,
                                                    std::integer_sequence<std::intmax_t, D...>>) {
   using in_order = int[];
-  static_cast<void>(in_order{0, (detail::put_scalar(bases, Base, Off, Acc, Opt, detail::scalar_value(v, c, C, N, D)), 0)...});
+  static_cast<void>(in_order{0, (detail::put_scalar(bases, Base, Off, Acc, Opt, scalar_operand<int(C & 0xff)>::get(v, c, std::size_t(C >> 8), N, D)), 0)...});
 }
 template <class T, class... B>
 [[gnu::always_inline]] inline void put_scalar_blocks(const T* v, const context<T>& c, T* const* bases, tlist<B...>) {
@@ -726,37 +738,20 @@ struct general_plan {
 
 // Large plans of scalar nodes only (a system written one equation per state, its VJPs, a loss summed
 // over hundreds of states) are compiled without a type per node beyond the DAG's own: every node's
-// operand codes (see scalar_value: a buffer slot, a leaf, a constant) come from one constexpr
+// operand codes (see scalar_operand: a buffer slot, a leaf, a constant) come from one constexpr
 // function over the DAG's tables, and the blocks of 64 read them as integer sequences. Node g's value
 // is in slot g.
-template <class E> struct scalar_code_of {  // a node: read from the buffer
-  enum : int { kind = 0 };
-  enum : std::size_t { index = 0 };
-  enum : std::intmax_t { num = 0, den = 1 };
-};
-template <symbol_kind K, std::size_t I> struct scalar_code_of<symbol<K, I, shape<>>> {
-  enum : int { kind = 1 + static_cast<int>(K) };
-  enum : std::size_t { index = I };
-  enum : std::intmax_t { num = 0, den = 1 };
-};
-template <std::intmax_t N, std::intmax_t D> struct scalar_code_of<constant<N, D>> {
-  enum : int { kind = 6 };
-  enum : std::size_t { index = 0 };
-  enum : std::intmax_t { num = N, den = D };
-};
-// A node of a scalar program: an elementwise operation of one or two scalars.
-template <class E> struct scalar_node : std::false_type {};
-template <class Op, class A>
-struct scalar_node<node<Op, A>> : std::bool_constant<!tensor_operation<Op> && shape_of_t<A>::rank == 0> {};
-template <class Op, class A, class B>
-struct scalar_node<node<Op, A, B>>
-    : std::bool_constant<!tensor_operation<Op> && shape_of_t<A>::rank == 0 && shape_of_t<B>::rank == 0> {};
-template <class L> struct all_scalar_nodes;
-template <class... N>
-struct all_scalar_nodes<tlist<N...>> : std::bool_constant<sum_of({std::size_t{!scalar_node<N>::value}..., std::size_t{0}}) == 0> {};
-template <class L> struct all_scalar_roots;
-template <class... O>
-struct all_scalar_roots<tlist<O...>> : std::bool_constant<sum_of({std::size_t{shape_of_t<O>::rank != 0}..., std::size_t{0}}) == 0> {};
+// Whether every node of a DAG is an elementwise operation of scalars and every root a scalar: the
+// DAG of a scalar program.
+template <std::size_t Cap>
+constexpr bool all_scalar(const dag_walk<Cap>& w, std::size_t n, const dag_node_info* const* roots, std::size_t nroots) {
+  for (std::size_t g = 0; g < n; ++g)
+    if (!w.out[g].info->scalar) return false;
+  for (std::size_t r = 0; r < nroots; ++r)
+    if (!roots[r]->scalar) return false;
+  return true;
+}
+template <class Idx> struct scalar_dag : std::bool_constant<all_scalar(Idx::walk, Idx::size, Idx::root_info, Idx::roots::size)> {};
 
 struct scalar_code {
   std::uint64_t code = 6;  // 6 with num = 0: the absent second operand of a unary node
@@ -764,55 +759,40 @@ struct scalar_code {
 };
 template <std::size_t Size, std::size_t Outs>
 struct scalar_program {
-  bool ok = true;  // every operand found in the walk and confirmed by its check hash
-  std::array<std::size_t, Size + 1> arity{};
-  std::array<scalar_code, Size + 1> a{}, b{};
-  std::array<scalar_code, Outs + 1> out{};
+  bool ok = true;  // every operand found in the walk (and it is the operand's own object)
+  std::size_t arity[Size + 1] = {};  // (plain arrays: see expr/dag.hpp's key_table)
+  scalar_code a[Size + 1] = {}, b[Size + 1] = {};
+  scalar_code out[Outs + 1] = {};
 };
-// Kind, index, num, den, hash and check hash of operands 0 and 1 of every node and of every output;
-// `check` holds every node's check hash, `by_hash` the walk's hashes sorted.
-template <std::size_t Size, std::size_t Outs>
-constexpr scalar_program<Size, Outs> make_scalar_program(
-    const std::size_t (&arity)[Size + 1], const int (&k0)[Size + 1], const std::size_t (&i0)[Size + 1],
-    const std::intmax_t (&n0)[Size + 1], const std::intmax_t (&d0)[Size + 1], const std::uint64_t (&h0)[Size + 1],
-    const std::uint64_t (&c0)[Size + 1], const int (&k1)[Size + 1], const std::size_t (&i1)[Size + 1],
-    const std::intmax_t (&n1)[Size + 1], const std::intmax_t (&d1)[Size + 1], const std::uint64_t (&h1)[Size + 1],
-    const std::uint64_t (&c1)[Size + 1], const int (&kr)[Outs + 1], const std::size_t (&ir)[Outs + 1],
-    const std::intmax_t (&nr)[Outs + 1], const std::intmax_t (&dr)[Outs + 1], const std::uint64_t (&hr)[Outs + 1],
-    const std::uint64_t (&cr)[Outs + 1], const std::uint64_t (&check)[Size + 1], const dag_key* by_hash) {
+// The operand codes of every node and every output, read from the walk's node objects (expr/dag.hpp's
+// dag_node_info); `by_hash` holds the walk's hashes sorted. A node operand is found by its hash and
+// confirmed by its object.
+template <std::size_t Size, std::size_t Outs, std::size_t Cap>
+constexpr scalar_program<Size, Outs> make_scalar_program(const dag_walk<Cap>& w, const dag_node_info* const* outs,
+                                                         const dag_key* by_hash) {
   scalar_program<Size, Outs> p{};
-  const auto code = [&](int kind, std::size_t index, std::intmax_t num, std::intmax_t den, std::uint64_t hash,
-                        std::uint64_t check_hash) {
-    if (kind == 6) return scalar_code{6, num, den};
-    if (kind != 0) return scalar_code{std::uint64_t{index} << 8 | static_cast<std::uint64_t>(kind), 0, 1};
-    const std::size_t slot = find_key(by_hash, Size, hash, Size);
-    if (slot == Size || check[slot] != check_hash) p.ok = false;
+  const auto code = [&](const dag_node_info* e) {
+    if (e->constant) return scalar_code{6, e->num, e->den};
+    if (e->leaf) return scalar_code{std::uint64_t{e->index} << 8 | static_cast<std::uint64_t>(1 + e->kind), 0, 1};
+    const std::size_t slot = find_key(by_hash, Size, e->hash, Size);
+    if (slot == Size || w.out[slot].info != e) p.ok = false;
     return scalar_code{std::uint64_t{slot < Size ? slot : 0} << 8, 0, 1};
   };
   for (std::size_t g = 0; g < Size; ++g) {
-    p.arity[g] = arity[g];
-    p.a[g] = code(k0[g], i0[g], n0[g], d0[g], h0[g], c0[g]);
-    if (arity[g] > 1) p.b[g] = code(k1[g], i1[g], n1[g], d1[g], h1[g], c1[g]);
+    const dag_node_info* node = w.out[g].info;
+    p.arity[g] = node->arity;
+    p.a[g] = code(node->operand[0]);
+    if (node->arity > 1) p.b[g] = code(node->operand[1]);
   }
-  for (std::size_t r = 0; r < Outs; ++r) p.out[r] = code(kr[r], ir[r], nr[r], dr[r], hr[r], cr[r]);
+  for (std::size_t r = 0; r < Outs; ++r) p.out[r] = code(outs[r]);
   return p;
 }
-template <class Idx, class Nodes, class Roots> struct scalar_plan_data;
-template <class Idx, class... N, class... O>
-struct scalar_plan_data<Idx, tlist<N...>, tlist<O...>> {
+template <class Idx>
+struct scalar_plan_data {
   using index = Idx;
-  enum : std::size_t { size = sizeof...(N), outputs = sizeof...(O) };
-  static constexpr scalar_program<sizeof...(N), sizeof...(O)> program = make_scalar_program<sizeof...(N), sizeof...(O)>(
-      {std::size_t{N::arity}..., 0},
-      {scalar_code_of<typename operand_at<N, 0>::type>::kind..., 0}, {scalar_code_of<typename operand_at<N, 0>::type>::index..., 0},
-      {scalar_code_of<typename operand_at<N, 0>::type>::num..., 0}, {scalar_code_of<typename operand_at<N, 0>::type>::den..., 1},
-      {type_hash_of<typename operand_at<N, 0>::type>::value..., 0}, {type_check_of<typename operand_at<N, 0>::type>::value..., 0},
-      {scalar_code_of<typename operand_at<N, 1>::type>::kind..., 0}, {scalar_code_of<typename operand_at<N, 1>::type>::index..., 0},
-      {scalar_code_of<typename operand_at<N, 1>::type>::num..., 0}, {scalar_code_of<typename operand_at<N, 1>::type>::den..., 1},
-      {type_hash_of<typename operand_at<N, 1>::type>::value..., 0}, {type_check_of<typename operand_at<N, 1>::type>::value..., 0},
-      {scalar_code_of<O>::kind..., 0}, {scalar_code_of<O>::index..., 0}, {scalar_code_of<O>::num..., 0},
-      {scalar_code_of<O>::den..., 1}, {type_hash_of<O>::value..., 0}, {type_check_of<O>::value..., 0},
-      {type_check_of<N>::value..., 0}, dag_tables<Idx>::by_hash.data());
+  enum : std::size_t { size = Idx::size, outputs = Idx::roots::size };
+  static constexpr scalar_program<size, outputs> program =
+      make_scalar_program<size, outputs>(Idx::walk, Idx::root_info, dag_tables<Idx>::by_hash.k);
   static_assert(program.ok, "costate: two expression nodes have the same hash (internal error; please report)");
 };
 
@@ -869,14 +849,15 @@ template <class T, class D, class Sink, std::size_t... I>
   static_cast<void>(v), static_cast<void>(c), static_cast<void>(sink);
   using in_order = int[];
   static_cast<void>(in_order{0, (sink(std::integral_constant<std::size_t, I>{},
-                                      detail::scalar_value(v, c, D::program.out[I].code, D::program.out[I].num, D::program.out[I].den)),
+                                      scalar_operand<int(D::program.out[I].code & 0xff)>::get(
+                                          v, c, std::size_t(D::program.out[I].code >> 8), D::program.out[I].num, D::program.out[I].den)),
                                  0)...});
 }
 
 template <class OutputList>
 struct scalar_plan {
   using index = dag_index<OutputList>;
-  using data = scalar_plan_data<index, typename index::nodes, OutputList>;
+  using data = scalar_plan_data<index>;
   enum : std::size_t { slots = index::size, fused_nodes = 0, values = index::size, outputs = OutputList::size };
   enum : std::size_t { code_size = slots + outputs };
   enum : bool { blocked = true };
@@ -908,8 +889,7 @@ struct scalar_plan {
 
 // The plan of a list of outputs: a scalar program when it is large and scalar throughout, else general.
 template <class OutputList, class Idx = dag_index<OutputList>>
-using plan_kind = pick_t<(Idx::size + OutputList::size > large_plan) && all_scalar_nodes<typename Idx::nodes>::value &&
-                             all_scalar_roots<OutputList>::value,
+using plan_kind = pick_t<(Idx::size + OutputList::size > large_plan) && scalar_dag<Idx>::value,
                          scalar_plan<OutputList>, general_plan<OutputList>>;
 template <class OutputList> struct plan_for : plan_kind<OutputList> {};
 

@@ -3,8 +3,9 @@
 // Each rule is a class template `rule<E>` whose `type` is the rewritten expression, or E itself
 // when the rule does not apply. `simplify_t<E>` simplifies the operands first, then tries the rules
 // in the order of `rules` below; when one fires, the result is simplified again. Every rule makes
-// the expression smaller or moves it towards the canonical order, so this terminates; a depth
-// guard turns a pair of rules that undo each other into a compile error instead of a hang.
+// the expression smaller or moves it towards the canonical order, so this terminates; a pair of rules
+// that undid each other would make a node's simplification depend on itself, a compile error rather
+// than a hang.
 //
 // Every rule keeps the expression's shape: the zero of a tensor shape S is broadcast<S>(0), not the
 // scalar 0 (a scalar would change what functions of it compute: sum(exp(v - v)) is 3 for a
@@ -29,10 +30,21 @@ template <class S> struct one_of_impl { using type = node<broadcast_op<S>, one>;
 template <> struct one_of_impl<shape<>> { using type = one; };
 
 // X as an expression of shape S: X itself, a scalar X broadcast, or Else when neither fits (a
-// vector standing for the columns of a matrix: the rule does not apply).
+// vector standing for the columns of a matrix: the rule does not apply). Only the alternative chosen
+// is formed (every type named is a specialization GCC records, and the rules below ask this of each
+// of their alternatives).
+template <int Case> struct as_shape_case { template <class S, class X, class Else> using type = X; };
+template <> struct as_shape_case<1> { template <class S, class X, class Else> using type = node<broadcast_op<S>, X>; };
+template <> struct as_shape_case<2> { template <class S, class X, class Else> using type = Else; };
 template <class S, class X, class Else>
-using as_shape = std::conditional_t<__is_same(shape_of_t<X>, S), X,
-                                    std::conditional_t<shape_of_t<X>::rank == 0, node<broadcast_op<S>, X>, Else>>;
+using as_shape = typename as_shape_case<__is_same(shape_of_t<X>, S) ? 0 : shape_of_t<X>::rank == 0 ? 1 : 2>::template type<S, X, Else>;
+// The operand (or a negation of one) a rule rewrites to, formed only once chosen: Which = 0, 1 the
+// first or second operand of a binary node, 2, 3 the negation of the second or first.
+template <int Which> struct operand_pick;
+template <> struct operand_pick<0> { template <class A, class B> using type = A; };
+template <> struct operand_pick<1> { template <class A, class B> using type = B; };
+template <> struct operand_pick<2> { template <class A, class B> using type = node<neg_op, B>; };
+template <> struct operand_pick<3> { template <class A, class B> using type = node<neg_op, A>; };
 }  // namespace detail
 
 // The zero and the one of shape S: a constant for scalars, broadcast<S>(c) for tensors.
@@ -101,7 +113,7 @@ template <class A, class B>
   requires(is_zero_v<A> || is_zero_v<B>)
 struct add_zero<node<add_op, A, B>> {
   using self = node<add_op, A, B>;
-  using type = detail::as_shape<shape_of_t<self>, std::conditional_t<is_zero_v<A>, B, A>, self>;
+  using type = detail::as_shape<shape_of_t<self>, typename detail::operand_pick<is_zero_v<A> ? 1 : 0>::template type<A, B>, self>;
 };
 
 // x - 0 → x, 0 - x → -x, x - x → 0
@@ -111,9 +123,11 @@ template <class A, class B>
 struct sub_zero<node<sub_op, A, B>> {
   using self = node<sub_op, A, B>;
   using S = shape_of_t<self>;
-  using type = std::conditional_t<__is_same(A, B) || (is_zero_v<A> && is_zero_v<B>), zero_of<S>,
-                                  std::conditional_t<is_zero_v<B>, detail::as_shape<S, A, self>,
-                                                     detail::as_shape<S, node<neg_op, B>, self>>>;
+  template <bool Zero, int Which> struct result { using type = zero_of<S>; };
+  template <int Which> struct result<false, Which> {
+    using type = detail::as_shape<S, typename detail::operand_pick<Which>::template type<A, B>, self>;
+  };
+  using type = typename result<__is_same(A, B) || (is_zero_v<A> && is_zero_v<B>), is_zero_v<B> ? 0 : 2>::type;
 };
 
 // 0·x → 0, x·0 → 0, 0/x → 0, -0 → 0
@@ -135,10 +149,8 @@ template <class A, class B>
 struct mul_one<node<mul_op, A, B>> {
   using self = node<mul_op, A, B>;
   using S = shape_of_t<self>;
-  using type = std::conditional_t<is_one_v<A>, detail::as_shape<S, B, self>,
-               std::conditional_t<is_one_v<B>, detail::as_shape<S, A, self>,
-               std::conditional_t<__is_same(A, constant<-1>), detail::as_shape<S, node<neg_op, B>, self>,
-                                  detail::as_shape<S, node<neg_op, A>, self>>>>;
+  using type = detail::as_shape<S, typename detail::operand_pick<is_one_v<A> ? 1 : is_one_v<B> ? 0 : __is_same(A, constant<-1>) ? 2 : 3>::template type<A, B>,
+                                self>;
 };
 template <class A, class B>
   requires(is_one_v<B>)
@@ -239,8 +251,128 @@ template <> struct rules_for<div_op> {
 template <> struct rules_for<neg_op> {
   using type = rule_list<rules::fold_constants, rules::mul_zero, rules::double_negation, rules::pull_negation>;
 };
+// The scalar arithmetic of a large system (+, -, ·, /, negation) is offered only the rules whose
+// pattern its operands could match, decided from a few facts about each operand: a node that none
+// could change is not rewritten at all (may_rewrite below), and one that one rule changes instantiates
+// that rule only. The facts and the rules they admit (a superset of the rules that change the node):
+//   fold_constants   both operands constants          (negation: its operand)
+//   mul_zero         · a zero operand; / a zero numerator; negation of a zero
+//   add_zero         + a zero operand
+//   sub_zero         - equal operands or a zero operand
+//   mul_one          · a one or -1 operand; / a one denominator
+//   double_negation  negation of a negation
+//   pull_negation    · or + a negated operand; / a negated numerator; - a negated subtrahend;
+//                    negation of a difference
+//   add_same         + equal operands
+//   merge_constant_factors  · a constant times a product with a constant first
+//   canonical_order  + or · operands out of canonical order
+// (tests/expr/test_simplify.cpp checks that these pick what the whole rule list picks.)
+template <template <class> class R> struct rule_bit;
+template <> struct rule_bit<rules::fold_constants> : std::integral_constant<unsigned, 1u << 0> {};
+template <> struct rule_bit<rules::mul_zero> : std::integral_constant<unsigned, 1u << 1> {};
+template <> struct rule_bit<rules::tensor_zero> : std::integral_constant<unsigned, 1u << 2> {};
+template <> struct rule_bit<rules::add_zero> : std::integral_constant<unsigned, 1u << 3> {};
+template <> struct rule_bit<rules::sub_zero> : std::integral_constant<unsigned, 1u << 4> {};
+template <> struct rule_bit<rules::mul_one> : std::integral_constant<unsigned, 1u << 5> {};
+template <> struct rule_bit<rules::power_zero_one> : std::integral_constant<unsigned, 1u << 6> {};
+template <> struct rule_bit<rules::double_negation> : std::integral_constant<unsigned, 1u << 7> {};
+template <> struct rule_bit<rules::pull_negation> : std::integral_constant<unsigned, 1u << 8> {};
+template <> struct rule_bit<rules::add_same> : std::integral_constant<unsigned, 1u << 9> {};
+template <> struct rule_bit<rules::merge_constant_factors> : std::integral_constant<unsigned, 1u << 10> {};
+template <> struct rule_bit<rules::canonical_order> : std::integral_constant<unsigned, 1u << 11> {};
+
+// The rules of List whose bit is in Mask, in List's order (one instantiation per list and mask: a
+// large system's arithmetic has a handful of masks).
+template <unsigned Mask, class List, class Kept = rule_list<>> struct masked_rules { using type = Kept; };
+template <unsigned Mask, template <class> class R0, template <class> class... R, template <class> class... K>
+struct masked_rules<Mask, rule_list<R0, R...>, rule_list<K...>>
+    : masked_rules<Mask, rule_list<R...>, pick_t<(Mask & rule_bit<R0>::value) != 0, rule_list<K..., R0>, rule_list<K...>>> {};
+
+// The facts about an operand, as bits (one instantiation per operand type).
+// (Variables, not enumerators: an enumerator in an expression is looked up for an overloaded operator.)
+inline constexpr unsigned fact_constant = 1, fact_zero = 2, fact_one = 4, fact_minus_one = 8, fact_negation = 16,
+                          fact_difference = 32, fact_constant_product = 64;
+template <class X> struct arith_facts : std::integral_constant<unsigned, 0> {};
+template <std::intmax_t N, std::intmax_t D>
+struct arith_facts<constant<N, D>>
+    : std::integral_constant<unsigned, fact_constant | (N == 0 ? fact_zero : 0u) | (N == D ? fact_one : 0u) |
+                                           (N == -D ? fact_minus_one : 0u)> {};
+template <class S> struct arith_facts<node<broadcast_op<S>, zero>> : std::integral_constant<unsigned, fact_zero> {};
+template <class S> struct arith_facts<node<broadcast_op<S>, one>> : std::integral_constant<unsigned, fact_one> {};
+template <class X> struct arith_facts<node<neg_op, X>> : std::integral_constant<unsigned, fact_negation> {};
+template <class A, class B> struct arith_facts<node<sub_op, A, B>> : std::integral_constant<unsigned, fact_difference> {};
+template <std::intmax_t N, std::intmax_t D, class X>
+struct arith_facts<node<mul_op, constant<N, D>, X>> : std::integral_constant<unsigned, fact_constant_product> {};
+
+// The rules admitted for operation Op given the facts about its operands, whether they are equal and
+// whether they are out of canonical order (one instantiation per combination, a handful in all: the
+// per-node work is forming this type).
+template <class Op, unsigned FA, unsigned FB, bool Same, bool OutOfOrder> struct arith_table {
+  static constexpr unsigned mask = 0;
+  using type = rule_list<>;
+};
+template <unsigned FA, unsigned FB, bool Same, bool OutOfOrder> struct arith_table<add_op, FA, FB, Same, OutOfOrder> {
+  static constexpr unsigned mask = ((FA & FB & fact_constant) != 0 ? rule_bit<rules::fold_constants>::value : 0u) |
+                                   (((FA | FB) & fact_zero) != 0 ? rule_bit<rules::add_zero>::value : 0u) |
+                                   (((FA | FB) & fact_negation) != 0 ? rule_bit<rules::pull_negation>::value : 0u) |
+                                   (Same ? rule_bit<rules::add_same>::value : 0u) |
+                                   (OutOfOrder ? rule_bit<rules::canonical_order>::value : 0u);
+  using type = typename masked_rules<mask, rules_for<add_op>::type>::type;
+};
+template <unsigned FA, unsigned FB, bool Same, bool OutOfOrder> struct arith_table<sub_op, FA, FB, Same, OutOfOrder> {
+  static constexpr unsigned mask = ((FA & FB & fact_constant) != 0 ? rule_bit<rules::fold_constants>::value : 0u) |
+                                   (Same || ((FA | FB) & fact_zero) != 0 ? rule_bit<rules::sub_zero>::value : 0u) |
+                                   ((FB & fact_negation) != 0 ? rule_bit<rules::pull_negation>::value : 0u);
+  using type = typename masked_rules<mask, rules_for<sub_op>::type>::type;
+};
+template <unsigned FA, unsigned FB, bool Same, bool OutOfOrder> struct arith_table<mul_op, FA, FB, Same, OutOfOrder> {
+  static constexpr unsigned mask = ((FA & FB & fact_constant) != 0 ? rule_bit<rules::fold_constants>::value : 0u) |
+                                   (((FA | FB) & fact_zero) != 0 ? rule_bit<rules::mul_zero>::value : 0u) |
+                                   (((FA | FB) & (fact_one | fact_minus_one)) != 0 ? rule_bit<rules::mul_one>::value : 0u) |
+                                   (((FA | FB) & fact_negation) != 0 ? rule_bit<rules::pull_negation>::value : 0u) |
+                                   ((FA & fact_constant) != 0 && (FB & fact_constant_product) != 0
+                                        ? rule_bit<rules::merge_constant_factors>::value
+                                        : 0u) |
+                                   (OutOfOrder ? rule_bit<rules::canonical_order>::value : 0u);
+  using type = typename masked_rules<mask, rules_for<mul_op>::type>::type;
+};
+template <unsigned FA, unsigned FB, bool Same, bool OutOfOrder> struct arith_table<div_op, FA, FB, Same, OutOfOrder> {
+  static constexpr unsigned mask = ((FA & FB & fact_constant) != 0 ? rule_bit<rules::fold_constants>::value : 0u) |
+                                   ((FA & fact_zero) != 0 ? rule_bit<rules::mul_zero>::value : 0u) |
+                                   ((FB & fact_one) != 0 ? rule_bit<rules::mul_one>::value : 0u) |
+                                   ((FA & fact_negation) != 0 ? rule_bit<rules::pull_negation>::value : 0u);
+  using type = typename masked_rules<mask, rules_for<div_op>::type>::type;
+};
+template <unsigned FA, unsigned FB, bool Same, bool OutOfOrder> struct arith_table<neg_op, FA, FB, Same, OutOfOrder> {
+  static constexpr unsigned mask = ((FA & fact_constant) != 0 ? rule_bit<rules::fold_constants>::value : 0u) |
+                                   ((FA & fact_zero) != 0 ? rule_bit<rules::mul_zero>::value : 0u) |
+                                   ((FA & fact_negation) != 0 ? rule_bit<rules::double_negation>::value : 0u) |
+                                   ((FA & fact_difference) != 0 ? rule_bit<rules::pull_negation>::value : 0u);
+  using type = typename masked_rules<mask, rules_for<neg_op>::type>::type;
+};
+// A node's table: + and · compare their operands (canonical order), - and / do not.
+template <class E> struct arith_table_of;
+template <class A, class B> struct arith_table_of<node<add_op, A, B>> {
+  using type = arith_table<add_op, arith_facts<A>::value, arith_facts<B>::value, __is_same(A, B), (compare<B, A>::value < 0)>;
+};
+template <class A, class B> struct arith_table_of<node<mul_op, A, B>> {
+  using type = arith_table<mul_op, arith_facts<A>::value, arith_facts<B>::value, __is_same(A, B), (compare<B, A>::value < 0)>;
+};
+template <class A, class B> struct arith_table_of<node<sub_op, A, B>> {
+  using type = arith_table<sub_op, arith_facts<A>::value, arith_facts<B>::value, __is_same(A, B), false>;
+};
+template <class A, class B> struct arith_table_of<node<div_op, A, B>> {
+  using type = arith_table<div_op, arith_facts<A>::value, arith_facts<B>::value, false, false>;
+};
+template <class A> struct arith_table_of<node<neg_op, A>> { using type = arith_table<neg_op, arith_facts<A>::value, 0, false, false>; };
+
 template <class E> struct rules_of;
 template <class Op, class... A> struct rules_of<node<Op, A...>> : rules_for<Op> {};
+template <class A, class B> struct rules_of<node<add_op, A, B>> : arith_table_of<node<add_op, A, B>>::type {};
+template <class A, class B> struct rules_of<node<sub_op, A, B>> : arith_table_of<node<sub_op, A, B>>::type {};
+template <class A, class B> struct rules_of<node<mul_op, A, B>> : arith_table_of<node<mul_op, A, B>>::type {};
+template <class A, class B> struct rules_of<node<div_op, A, B>> : arith_table_of<node<div_op, A, B>>::type {};
+template <class A> struct rules_of<node<neg_op, A>> : arith_table_of<node<neg_op, A>>::type {};
 
 // The result of the first rule that changes E, or E. Every rule is tried on E; the first that
 // changes it is picked by position (one instantiation per E, not one per rule tried: a large system
@@ -257,8 +389,8 @@ struct apply_first_rule<E, rule_list<R...>> {
   using type = typename pick_t<first_true({!__is_same(typename R<E>::type, E)..., true}) == sizeof...(R), std::type_identity<E>,
                               nth_type<first_true({!__is_same(typename R<E>::type, E)..., true}), typename R<E>::type..., E>>::type;
 };
-
-inline constexpr int max_rewrites = 64;
+// One rule (the usual case of arithmetic, see arith_table): its result, E when it does not apply.
+template <class E, template <class> class R> struct apply_first_rule<E, rule_list<R>> { using type = typename R<E>::type; };
 
 // Whether any rule could apply to E, decided from what the rules look at: a constant, a negation or a
 // broadcast (the zeros and ones of tensors) among the operands, two equal operands, a negation or an
@@ -281,31 +413,42 @@ template <class Op, class A, class B>
 struct may_rewrite<node<Op, A, B>>
     : std::bool_constant<op_triggers_rules<Op>::value || triggers_rules<A>::value || triggers_rules<B>::value ||
                          __is_same(A, B) || out_of_order<Op, A, B>::value> {};
+// Arithmetic: whether any rule is admitted (see arith_table).
+template <class A, class B> struct may_rewrite<node<add_op, A, B>> : std::bool_constant<arith_table_of<node<add_op, A, B>>::type::mask != 0> {};
+template <class A, class B> struct may_rewrite<node<sub_op, A, B>> : std::bool_constant<arith_table_of<node<sub_op, A, B>>::type::mask != 0> {};
+template <class A, class B> struct may_rewrite<node<mul_op, A, B>> : std::bool_constant<arith_table_of<node<mul_op, A, B>>::type::mask != 0> {};
+template <class A, class B> struct may_rewrite<node<div_op, A, B>> : std::bool_constant<arith_table_of<node<div_op, A, B>>::type::mask != 0> {};
+template <class A> struct may_rewrite<node<neg_op, A>> : std::bool_constant<arith_table_of<node<neg_op, A>>::type::mask != 0> {};
 
-template <class E, int Depth> struct simplify_impl { using type = E; };  // leaves
+template <class E> struct simplify_impl { using type = E; };  // leaves
 
-template <class E, int Depth, bool Try = may_rewrite<E>::value> struct rewrite_to_fixpoint;
+template <class E, bool Try = may_rewrite<E>::value> struct rewrite_to_fixpoint;
 
-template <class Op, class... A, int Depth>
-struct simplify_impl<node<Op, A...>, Depth> {
-  using type = typename rewrite_to_fixpoint<node<Op, typename simplify_impl<A, 0>::type...>, Depth>::type;
+template <class Op, class... A>
+struct simplify_impl<node<Op, A...>> {
+  using type = typename rewrite_to_fixpoint<node<Op, typename simplify_impl<A>::type...>>::type;
 };
 
-template <class E, int Depth, bool Try>
+// E rewritten to R: R simplified, or E if no rule changed it.
+template <class E, class R> struct rewrite_step { using type = typename simplify_impl<R>::type; };
+template <class E> struct rewrite_step<E, E> { using type = E; };
+
+// (Memoised by E alone: a node is rewritten once however often and however deep it is asked for. Two
+// rules that undid each other would make a node's simplification need itself, a compile error, not a
+// hang.)
+template <class E, bool Try>
 struct rewrite_to_fixpoint {
-  static_assert(Depth < max_rewrites,
-                "costate::simplify: the rewrite rules did not reach a fixpoint (two rules undo each other)");
   using rewritten = typename apply_first_rule<E, typename rules_of<E>::type>::type;
   static_assert(__is_same(shape_of_t<rewritten>, shape_of_t<E>),
                 "costate::simplify: a rewrite rule changed the shape of an expression (internal error)");
-  using type = typename pick_t<__is_same(rewritten, E), std::type_identity<E>, simplify_impl<rewritten, Depth + 1>>::type;
+  using type = typename rewrite_step<E, rewritten>::type;
 };
-template <class E, int Depth> struct rewrite_to_fixpoint<E, Depth, false> { using type = E; };
+template <class E> struct rewrite_to_fixpoint<E, false> { using type = E; };
 
 }  // namespace detail
 
 // The simplified form of E: a fixpoint of the rules (simplify_t<simplify_t<E>> is simplify_t<E>).
-template <class E> using simplify_t = typename detail::simplify_impl<E, 0>::type;
+template <class E> using simplify_t = typename detail::simplify_impl<E>::type;
 
 template <Expr E> constexpr simplify_t<E> simplify(E) { return {}; }
 
