@@ -744,14 +744,14 @@ struct general_plan {
 // Whether every node of a DAG is an elementwise operation of scalars and every root a scalar: the
 // DAG of a scalar program.
 template <std::size_t Cap>
-constexpr bool all_scalar(const dag_walk<Cap>& w, std::size_t n, const dag_node_info* const* roots, std::size_t nroots) {
+constexpr bool dag_all_scalar(const dag_walk<Cap>& w, std::size_t n, const dag_node_info* const* roots, std::size_t nroots) {
   for (std::size_t g = 0; g < n; ++g)
     if (!w.out[g].info->scalar) return false;
   for (std::size_t r = 0; r < nroots; ++r)
     if (!roots[r]->scalar) return false;
   return true;
 }
-template <class Idx> struct scalar_dag : std::bool_constant<all_scalar(Idx::walk, Idx::size, Idx::root_info, Idx::roots::size)> {};
+template <class Idx> struct scalar_dag : std::bool_constant<dag_all_scalar(Idx::walk, Idx::size, Idx::root_info, Idx::roots::size)> {};
 
 struct scalar_code {
   std::uint64_t code = 6;  // 6 with num = 0: the absent second operand of a unary node
