@@ -29,7 +29,7 @@ for path in sys.argv[4:]:
         if b.get("run_type") == "iteration":
             v = b["cpu_time"] * to_ns[b["time_unit"]]
             fastest[name] = min(fastest.get(name, v), v)
-            counters[name] = {k: v for k, v in b.items() if k in ("rel_err", "rel_err_max", "steps_fwd", "steps_bwd")}
+            counters[name] = {k: v for k, v in b.items() if k in ("rel_err", "rel_err_max", "rel_err_y0", "steps_fwd", "steps_bwd")}
         elif b.get("run_type") == "aggregate" and b["aggregate_name"] == "median":
             median[name] = b["cpu_time"] * to_ns[b["time_unit"]]
         elif b.get("run_type") == "aggregate" and b["aggregate_name"] == "cv":
