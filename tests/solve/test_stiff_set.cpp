@@ -15,6 +15,7 @@
 #include "costate/solve/gradient.hpp"
 #include "costate/solve/rodas5p.hpp"
 #include "costate/system/loss.hpp"
+#include "stiff_problems.hpp"
 
 using namespace costate;
 
@@ -43,17 +44,16 @@ constexpr auto c1 = state<0>;
 constexpr auto c2 = state<1>;
 constexpr auto c3 = state<2>;
 
+// ROBER as test_rosenbrock.cpp and test_rodas5p.cpp write it (stiff_problems.hpp), L = ½|y(t1)|².
+constexpr auto rober = robertson_problem::robertson;
+const auto loss = terminal_loss(0.5_c * (c1 * c1 + c2 * c2 + c3 * c3));
+
 }  // namespace
 
 TEST_CASE("stiff test set: ROBER to t = 40 with rodas5p at 1e-10", "[rodas5p][stiff_set]") {
   // θ = (k1, k2, k3) = (0.04, 3e7, 1e4), L = ½|y(40)|². Reference: bench::reference<robertson>
   // (rosenbrock4 at rtol 1e-12, atol 1e-20; = central differences of CVODES at 1e-12 to 9e-8; rodas5p
   // at rtol 1e-13, atol 1e-21 agrees to 4e-12).
-  constexpr auto k1 = param<0>;
-  constexpr auto k2 = param<1>;
-  constexpr auto k3 = param<2>;
-  constexpr auto rober = ode(-k1 * c1 + k3 * c2 * c3, k1 * c1 - k2 * c2 * c2 - k3 * c2 * c3, k2 * c2 * c2);
-  const auto loss = terminal_loss(0.5_c * (c1 * c1 + c2 * c2 + c3 * c3));
   const std::array ref{-1.833528380022e+00, -9.877666233441e-10, 5.927153177633e-06};
   // rtol = atol = 1e-10. Measured: 100 + 235 steps, error 1.3e-9. The adjoint pass takes 2.35 times
   // the forward pass's steps (at 1e-6: 23 + 42, at 1e-8: 41 + 89): atol = 1e-10 holds y2 (~1e-5) to
@@ -73,11 +73,6 @@ TEST_CASE("stiff test set: ROBER to t = 1e11 (the test sets' span) with rodas5p 
   // keeps the time as t0 + an offset (solve/integrate.hpp) and crosses it. Reference dL/dk1 =
   // 1.0416693e-6: rodas5p at rtol 1e-12, atol (1e-12, 1e-18, 1e-12) (1e-13 agrees to 2e-7). CVODES'
   // BDF at rtol = atol = 1e-10 gives 1.0419e-6 (bench/stiff_set: 1520 + 748 steps).
-  constexpr auto k1 = param<0>;
-  constexpr auto k2 = param<1>;
-  constexpr auto k3 = param<2>;
-  constexpr auto rober = ode(-k1 * c1 + k3 * c2 * c3, k1 * c1 - k2 * c2 * c2 - k3 * c2 * c3, k2 * c2 * c2);
-  const auto loss = terminal_loss(0.5_c * (c1 * c1 + c2 * c2 + c3 * c3));
   // y2 ends near 1e-12 there: its atol on its scale. Measured: 1809 + 992 steps, 3e-8 from the reference.
   const auto g = gradient(rober, std::array{1.0, 0.0, 0.0}, std::array{0.04, 3e7, 1e4}, {0.0, 1e11}, loss,
                           options<rodas5p>{.rtol = 1e-10, .atol = {1e-10, 1e-16, 1e-10}});
