@@ -181,12 +181,9 @@ void forward_rhs<Sys, T>::jacobian(const State& x, double* J, double t, State& d
 namespace detail {
 // The Jacobian of an interpolated adjoint right-hand side x = [λ | g_θ | (g_t)] (size values), for
 // stiff steppers. The adjoint is linear in λ: λ_j's column holds -(row j of [∂f/∂z | ∂f/∂θ | ∂f/∂t]),
-// which `unit_row(j, row)` writes (n + p + 1 values: λ = e_j); g_θ and g_t feed nothing back. The
-// explicit time derivative (z(t) is interpolated) is a difference of `rhs` in t: central where
-// possible, one-sided at the ends of the recorded span, beyond which z(t) is clamped.
-template <std::size_t n, std::size_t p, std::size_t size, class Rhs, class ZSource, class State, class UnitRow>
-void interpolated_adjoint_jacobian(const Rhs& rhs, const ZSource* zsource, const State& x, double* J, double t,
-                                   State& dfdt, UnitRow&& unit_row) {
+// which `unit_row(j, row)` writes (n + p + 1 values: λ = e_j); g_θ and g_t feed nothing back.
+template <std::size_t n, std::size_t p, std::size_t size, class UnitRow>
+void interpolated_adjoint_jacobian_columns(double* J, UnitRow&& unit_row) {
   static_assert(size == n + p || size == n + p + 1);
   std::array<double, n + p + 1> row;
   for (std::size_t i = 0; i < size * size; ++i) J[i] = 0.0;
@@ -194,6 +191,14 @@ void interpolated_adjoint_jacobian(const Rhs& rhs, const ZSource* zsource, const
     unit_row(j, row.data());
     for (std::size_t r = 0; r < size; ++r) J[r * size + j] = -row[r];
   }
+}
+// The same with the explicit time derivative as a difference of `rhs` in t (where the right-hand
+// side cannot differentiate along its z(t)): central where possible, one-sided at the ends of the
+// recorded span, beyond which z(t) is clamped.
+template <std::size_t n, std::size_t p, std::size_t size, class Rhs, class ZSource, class State, class UnitRow>
+void interpolated_adjoint_jacobian(const Rhs& rhs, const ZSource* zsource, const State& x, double* J, double t,
+                                   State& dfdt, UnitRow&& unit_row) {
+  interpolated_adjoint_jacobian_columns<n, p, size>(J, unit_row);
   const double dt = 6e-6 * std::max(1.0, std::abs(t));
   double hi = t + dt, lo = t - dt;
   if constexpr (requires { zsource->front(); zsource->back(); }) {
@@ -299,23 +304,20 @@ struct interpolated_adjoint_rhs {
   //   d/dt (-λᵀ∂f/∂X)(z(t), t) = -λᵀ(∂²f/∂X∂z · ż + ∂²f/∂X∂t),  X = z, θ, t.
   // The first term is exact (a complex step of the VJPs in the direction ż of the interpolated z(t),
   // whose derivative the source provides); the second, where f depends on t, a central difference in
-  // t at fixed z — f's own smooth dependence, not the interpolant's. A difference of the whole
-  // right-hand side in t instead crosses the steps of the interpolant, whose second derivative jumps
-  // there, and costs the stiff adjoint rejected steps.
+  // t at fixed z (f's own dependence). Sources without a derivative get a difference of the whole
+  // right-hand side in t (detail::interpolated_adjoint_jacobian).
   template <class State>
   void jacobian(const State& x, double* J, double t, State& dfdt) const {
     static_assert(std::is_same_v<T, double>, "costate: the stiff adjoint integrates real (double) states only");
     std::array<T, n> z;
     (*zsource)(t, z.data());
-    for (std::size_t i = 0; i < size * size; ++i) J[i] = 0.0;
-    std::array<T, n + p + 1> row;
-    for (std::size_t j = 0; j < n; ++j) {  // λ_j's column: -(row j of [∂f/∂z | ∂f/∂θ | ∂f/∂t])
+    const auto unit_row = [&](std::size_t j, T* r) {
       std::array<T, n> e{};
       e[j] = T(1);
-      vjps::run(z.data(), e.data(), theta, inputs, t, row.data());
-      for (std::size_t r = 0; r < size; ++r) J[r * size + j] = -row[r];
-    }
+      vjps::run(z.data(), e.data(), theta, inputs, t, r);
+    };
     if constexpr (requires(std::array<double, n>& d) { zsource->derivative(t, d.data()); }) {
+      detail::interpolated_adjoint_jacobian_columns<n, p, size>(J, unit_row);
       using C = std::complex<double>;
       std::array<double, n> dz;
       zsource->derivative(t, dz.data());
@@ -342,11 +344,7 @@ struct interpolated_adjoint_rhs {
         for (std::size_t r = 0; r < size; ++r) dfdt[r] += (hi[r] - lo[r]) / (2 * dt);
       }
     } else {
-      detail::interpolated_adjoint_jacobian<n, p, size>(*this, zsource, x, J, t, dfdt, [&](std::size_t j, T* r) {
-        std::array<T, n> e{};
-        e[j] = T(1);
-        vjps::run(z.data(), e.data(), theta, inputs, t, r);
-      });
+      detail::interpolated_adjoint_jacobian<n, p, size>(*this, zsource, x, J, t, dfdt, unit_row);
     }
   }
 };
