@@ -35,30 +35,50 @@
 
 namespace costate {
 
+/// How check_gradient computes its references.
 struct check_options {
+  /// The finite-difference step: h = relative_step · max(|x|, 1); for t0 and t1, relative_step · (t1 − t0). Smaller near sharp features or at zero initial values.
   double relative_step = 1e-3;  // h = relative_step · max(|x|, 1); t0, t1: relative_step · (t1 - t0)
+  /// Tolerances of the differenced forward solves, tighter than the adjoint's so that solver noise does not limit the reference.
   double fd_rtol = 1e-13;
+  /// See fd_rtol.
   double fd_atol = 1e-13;
+  /// Also compute the complex step Im L(x + ih)/h for θ and z0 (not with rodas5p, rosenbrock4 or generated functions).
   bool complex_step = true;
 };
 
+/// The report of check_gradient: one entry per component of the gradient; `std::cout << report` prints a table.
 struct gradient_check {
+  /// One component.
   struct entry {
+    /// "dtheta[2]", "dz0[0]", "dt0", "dt1", "dtimes[k]".
     std::string name;  // "dtheta[2]", "dz0[0]", "dt0", "dt1"
+    /// The adjoint gradient's value.
     double adjoint = 0.0;
+    /// Fourth-order central differences of the forward solve.
     double finite_difference = 0.0;
+    /// The complex step, NaN where not computed.
     double complex_step = std::numeric_limits<double>::quiet_NaN();  // NaN where not computed
+    /// Relative error against the finite difference.
     double error_fd = 0.0;
+    /// Relative error against the complex step, NaN where not computed.
     double error_cs = std::numeric_limits<double>::quiet_NaN();
+    /// The finite-difference step.
     double step = 0.0;  // the finite-difference step
   };
+  /// L.
   double loss = 0.0;
+  /// θ, then z0, t0, t1 (and observation times).
   std::vector<entry> entries;
+  /// The worst relative error against finite differences.
   double max_error_fd = 0.0;
+  /// The worst relative error against the complex step, over the components that have one.
   double max_error_cs = 0.0;  // over the components that have a complex-step value
 
+  /// Whether every relative error is within tolerance.
   bool passed(double tolerance) const { return max_error_fd <= tolerance && !(max_error_cs > tolerance); }
 
+  /// A table: component, adjoint, finite difference and its error, complex step and its error.
   friend std::ostream& operator<<(std::ostream& os, const gradient_check& c) {
     const auto flags = os.flags();
     const auto prec = os.precision();
@@ -134,6 +154,12 @@ double central_difference(G&& g, double h) {
 
 }  // namespace detail
 
+/// The adjoint gradient beside fourth-order central finite differences of the forward solve and, for θ
+/// and z0, the complex step Im L(x + ih)/h. Relative error of a component:
+/// (|adjoint − reference| − 100 ε|L|/h)⁺ / max(|reference|, 1e-8 · max_k |reference_k|).
+///
+/// \param sys, z0_in, theta_in, span, loss, opt as for gradient()
+/// \param chk finite-difference step, reference tolerances, complex step on or off
 template <SystemLike S, class Z0, class Theta, Loss L, class St = dopri5>
 gradient_check check_gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, const L& loss,
                               const options<St>& opt = {}, const check_options& chk = {}) {

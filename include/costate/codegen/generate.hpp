@@ -352,6 +352,12 @@ inline void open_header(std::ostream& os, std::string_view ns) {
 }  // namespace detail
 
 // The header for a system: namespace ns with rhs, vjp, jacobian and struct system.
+/// A standalone C++ header for a system, including only `<cmath>` and `<cstddef>`: in namespace `ns`,
+/// inline functions `rhs`, `vjp` (λᵀ∂f/∂z, λᵀ∂f/∂θ, λᵀ∂f/∂t) and `jacobian`, and `struct system` for
+/// `generated<ns::system>`. Every subexpression used more than once is computed once; the functions
+/// evaluate in the template path's order and round as it does.
+///
+/// \param ns the namespace of the generated code
 template <class... F>
 std::string generate_header(system<F...>, std::string_view ns) {
   std::ostringstream os;
@@ -362,6 +368,10 @@ std::string generate_header(system<F...>, std::string_view ns) {
 }
 
 // The same with a terminal loss: also loss_value, loss_gradient and struct terminal_loss.
+/// The same with a terminal loss φ: also `loss_value`, `loss_gradient` (adds ∂φ/∂z and ∂φ/∂θ, returns φ)
+/// and `struct terminal_loss` for `generated_loss<ns::terminal_loss>`.
+///
+/// \param ns the namespace of the generated code
 template <class... F, class L>
 std::string generate_header(system<F...>, terminal_loss_t<L>, std::string_view ns) {
   std::ostringstream os;

@@ -36,6 +36,23 @@
 
 namespace costate {
 
+/// The gradient of a loss of the solution of dz/dt = f(z, θ, t), z(t0) = z0, by the adjoint method.
+///
+///     auto g = gradient(sys, z0, theta, {0.0, 10.0}, terminal_loss(0.5_c * (x*x + y*y)),
+///                       options<>{.rtol = 1e-10, .atol = 1e-10});
+///     // g.loss, g.dtheta, g.dz0, g.dt0, g.dt1, g.g_t, g.dtimes, g.z1, g.stats
+///
+/// A forward pass stores checkpoints; the backward pass integrates λ, g_θ (and g_t where f depends on
+/// t) from t1 to t0 with f's derived VJPs, reading z(t) as options::adjoint says.
+///
+/// \param sys the system (`ode(...)`, a bound or a generated system)
+/// \param z0_in the initial state: a std::array<double, n> or a std::span<const double, n>
+/// \param theta_in the parameters (f's and the loss's); sizes are checked at compile time
+/// \param span {t0, t1}, t1 > t0
+/// \param loss terminal_loss(φ), running_loss(ℓ) [+ terminal_loss(φ)], observations(ℓ, times, data), or a generated loss
+/// \param opt stepper, tolerances, adjoint method
+/// \return dL/dθ, dL/dz0, dL/dt0, dL/dt1 (and dL/dt_k for observations), the loss and z(t1)
+/// \throws costate::error on non-finite arguments, bad options or observations, a pass that fails, a non-finite loss
 template <SystemLike S, class Z0, class Theta, Loss L, class St = dopri5>
 gradient_result<system_of_t<S>::states, detail::total_params<system_of_t<S>, std::remove_cvref_t<L>>>
 gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, const L& loss, const options<St>& opt = {}) {
@@ -79,6 +96,16 @@ gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, c
   }
 }
 
+/// The gradient of a batch's loss (`batch<B>(sys)` or `batch_mean<B>(sys)`), all samples in one
+/// adjoint pass. Per-state tolerances are given for one sample and hold for every sample.
+///
+/// \param bs the batch
+/// \param z0s the initial state of each sample
+/// \param theta the shared parameters
+/// \param span {t0, t1}, t1 > t0
+/// \param loss a terminal loss of one sample, `terminal_loss(φ)`
+/// \param opt stepper, tolerances, adjoint method
+/// \return dL/dθ, and dL/dz0 and z(t1) per sample
 template <std::size_t B, bool M, class Sys, std::size_t K, std::size_t N, class Theta, Loss L, class St = dopri5>
 auto gradient(const batched_system<B, M, Sys, K>& bs, const std::array<std::array<double, N>, B>& z0s,
               const Theta& theta, time_span span, L loss, const options<St>& opt = {}) {

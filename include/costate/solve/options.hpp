@@ -30,13 +30,17 @@
 namespace costate {
 
 // Dormand–Prince 5(4) with error control (Boost.Odeint runge_kutta_dopri5): the default.
+/// Dormand–Prince 5(4) with error control (Boost.Odeint's runge_kutta_dopri5): the default stepper, `options<>`.
 struct dopri5 {
+  /// The first step; 0 chooses it from the problem.
   double dt = 0.0;  // first step; 0 chooses it from the problem (Hairer's starting-step heuristic)
 };
 
 // Classic fourth-order Runge–Kutta with a fixed step: the span is divided into
 // ceil((t1 - t0) / dt) equal steps so that the last one lands exactly on t1.
+/// Classic fourth-order Runge–Kutta with a fixed step: ceil((t1 − t0)/dt) equal steps that land on t1. `options<rk4>{.stepper = {.dt = 1e-3}}`.
 struct rk4 {
+  /// The step (required, > 0).
   double dt = 0.0;
 };
 
@@ -44,8 +48,12 @@ struct rk4 {
 // (the forward state and the augmented adjoint state differ). An error stepper (runge_kutta_cash_karp54,
 // runge_kutta_fehlberg78, ...) runs under costate's step-size control with rtol/atol, dt being the
 // first step (0: automatic); a plain stepper (runge_kutta4, euler, ...) takes fixed steps of dt.
+/// Any Boost.Odeint stepper template: `options<odeint_stepper<runge_kutta_fehlberg78>>`. An error
+/// stepper runs under costate's step-size control, dt being the first step (0: automatic); a plain
+/// stepper (runge_kutta4, euler, ...) takes fixed steps of dt.
 template <template <class...> class Stepper>
 struct odeint_stepper {
+  /// The first step (error steppers; 0: automatic) or the fixed step (plain steppers).
   double dt = 0.0;
 };
 
@@ -54,7 +62,11 @@ struct odeint_stepper {
 // -∂f/∂zᵀ, -∂f/∂θᵀ, -∂f/∂tᵀ for the adjoint pass, and the adjoint's time derivative along the
 // interpolated z(t) by a complex step (system/rhs.hpp): nothing is differenced numerically except
 // f's own explicit dependence on t, if it has one.
+/// Boost.Odeint's fourth-order Rosenbrock coefficients (with its sign error in d4 corrected), with
+/// derived Jacobians, for stiff systems. Kept for comparison: prefer rodas5p, whose dense output makes
+/// stiff gradients accurate. Needs the checkpointed adjoint; real states only.
 struct rosenbrock4 {
+  /// The first step; 0 chooses it from the problem.
   double dt = 0.0;  // first step; 0 chooses it from the problem
 };
 
@@ -65,7 +77,11 @@ struct rosenbrock4 {
 // is far less accurate on stiff problems. On Robertson with the running loss ∫y3 dt over [0, 4e7] at
 // rtol 1e-6, dG/dθ is within 1.4e-6 (rosenbrock4: 5e-3; rodas5p's own steps with Hermite
 // interpolation: 8e-3), in fewer steps than rosenbrock4 takes.
+/// Steinebach's Rodas5P: a stiffly accurate, L-stable Rosenbrock–Wanner method of order 5 with its
+/// own continuous extension, with Jacobians derived from f: the stepper for stiff systems,
+/// `options<rodas5p>{...}`. Needs the checkpointed adjoint; real states only (no complex step).
 struct rodas5p {
+  /// The first step; 0 chooses it from the problem.
   double dt = 0.0;  // first step; 0 chooses it from the problem
 };
 
@@ -110,23 +126,39 @@ template <class St> inline constexpr bool is_rosenbrock = rosenbrock_stepper<St>
 //     there would be more than `max_checkpoints` of them, so that memory is O(max_checkpoints +
 //     steps / max_checkpoints) states however many steps the pass takes. Observation times are
 //     always checkpoints.
+/// How the backward pass obtains z(t): `checkpointed{}` (the default), `checkpointed{count}`,
+/// `backsolve`, or any combination spelled out here (e.g. backsolve restarting at 8 equal segments:
+/// `adjoint_method{.segments = 8, .interpolate = false}`). See docs/adjoint.md for what each guarantees.
 struct adjoint_method {
+  /// Checkpoints at the ends of this many equal parts of [t0, t1]; 0: automatic, every steps_per_checkpoint accepted steps.
   std::size_t segments = 0;
+  /// true: z(t) from the dense output of a forward re-integration (checkpointed); false: z integrated backward with λ (backsolve).
   bool interpolate = true;
+  /// Automatic checkpoints: accepted forward steps between two.
   std::size_t steps_per_checkpoint = 64;
+  /// Automatic checkpoints: above this many, every other one is dropped and the spacing doubles.
   std::size_t max_checkpoints = 1024;
+  /// Backsolve: an interval whose backward z ends further than this many tolerance units from the stored z is done again with z interpolated; infinity turns the check off.
   double max_drift = 100.0;
+  /// Checkpointed: the forward pass keeps its dense output while it takes at most this many bytes, and then no segment is re-integrated; 0 always re-integrates.
   std::size_t dense_memory = std::size_t{1} << 20;  // bytes (1 MiB)
 };
 // z re-integrated backward with λ, restarting from the forward pass's z at automatic checkpoints:
 // the cheapest where the backward z stays on the forward trajectory (oscillators, conservative
 // systems, most neural ODEs over short spans); intervals where it does not are done as the
 // checkpointed adjoint does them (see adjoint_method).
+/// z re-integrated backward with λ, restarting from the forward pass's z at automatic checkpoints:
+/// the cheapest where the backward z stays on the forward trajectory; intervals where it leaves it by
+/// more than max_drift are done again as the checkpointed adjoint does them.
 inline constexpr adjoint_method backsolve{0, false};
 // Dense checkpointing: `checkpointed{}` places checkpoints automatically (every 64 accepted steps),
 // `checkpointed{count}` at the ends of count equal segments. The default: safe on every system.
+/// Dense checkpointing, the default: z stored at checkpoints, each segment re-integrated forward in
+/// the backward pass and z(t) read from its dense output. Exact to the forward tolerance on every system.
 struct checkpointed {
+  /// 0: automatic checkpoints (every 64 accepted steps); otherwise the ends of count equal segments.
   std::size_t count = 0;
+  /// The adjoint_method it stands for.
   constexpr operator adjoint_method() const { return {count, true}; }
 };
 
@@ -137,27 +169,42 @@ struct checkpointed {
 // first uncontrolled). A list must have exactly one value per state; gradient() and solve() say so
 // otherwise. A default-constructed one (`{}`) is unset: options' adjoint_atol then takes atol.
 // (The list is a std::vector, so options are not a literal type: `const`, not `constexpr`, options.)
+/// An absolute tolerance: one value for every state (`.atol = 1e-8`) or one value per state
+/// (`.atol = {1e-8, 1e-14, 1e-6}`, as CVODES' vector tolerances). A list must have one value per state;
+/// gradient() and solve() throw costate::error otherwise. Default-constructed, it is unset.
 class absolute_tolerance {
  public:
+  /// Unset: options::adjoint_atol then takes atol.
   absolute_tolerance() : set_(false) {}
+  /// One value for every state.
   absolute_tolerance(double value) : value_(value) {}  // NOLINT: `.atol = 1e-8` converts
+  /// One value per state.
   absolute_tolerance(std::initializer_list<double> values) : each_(values), listed_(true) {}
+  /// One value per state.
   template <std::size_t N>
   absolute_tolerance(const std::array<double, N>& values) : each_(values.begin(), values.end()), listed_(true) {}  // NOLINT
+  /// One value per state.
   explicit absolute_tolerance(std::vector<double> values) : each_(std::move(values)), listed_(true) {}
 
+  /// Whether a value was given.
   bool is_set() const { return set_; }
+  /// Whether it holds one value per state.
   bool per_state() const { return listed_; }
+  /// The number of values listed (0 for one value for every state).
   std::size_t size() const { return each_.size(); }  // values listed (0 for one value for all)
   // The value for state i (the one value, for a scalar tolerance).
+  /// The value for state i (the one value, for a scalar tolerance).
   double operator[](std::size_t i) const { return listed_ ? each_[i] : value_; }
   // The smallest value: what components outside the list (quadratures) get by default.
+  /// The smallest value: what components outside the list (the quadratures) get by default.
   double smallest() const { return listed_ ? *std::min_element(each_.begin(), each_.end()) : value_; }
   // The one value of a scalar tolerance; a per-state one has none.
+  /// The one value of a scalar tolerance; throws costate::error for a per-state one.
   double value() const {
     if (listed_) throw error("absolute_tolerance::value(): this tolerance has one value per state");
     return value_;
   }
+  /// The values listed (empty for one value for every state).
   const std::vector<double>& values() const { return each_; }
 
  private:
@@ -167,31 +214,54 @@ class absolute_tolerance {
   bool set_ = true;
 };
 
+/// Options of solve, gradient and check_gradient: an aggregate for designated initialisers, every field
+/// optional, in this order: `.stepper, .rtol, .atol, .adjoint_rtol, .adjoint_atol, .quadrature_atol,
+/// .adjoint, .max_steps, .seminorm`. The stepper is the template argument:
+///
+///     options<>{.rtol = 1e-10, .atol = 1e-10}                  // dopri5
+///     options<rk4>{.stepper = {.dt = 1e-3}}
+///     options<rodas5p>{.rtol = 1e-6, .atol = {1e-8, 1e-14, 1e-6}, .adjoint_atol = 1e-8, .quadrature_atol = 1e-6}
+///     options<>{.adjoint = backsolve}
+///
+/// A per-state tolerance holds a std::vector: declare options `const`, not `constexpr`.
+/// \tparam Stepper dopri5 (default), rk4, rodas5p, rosenbrock4 or odeint_stepper<...>
 template <class Stepper = dopri5>
 struct options {
+  /// The stepper and its step size (dt).
   Stepper stepper{};
+  /// Relative tolerance of the forward pass (and of the adjoint pass unless adjoint_rtol is set).
   double rtol = 1e-8;
+  /// Absolute tolerance of the states: one value, or one per state.
   absolute_tolerance atol = 1e-8;         // one value, or one per state (see absolute_tolerance)
+  /// Relative tolerance of the adjoint pass (λ and g_θ); default: rtol.
   std::optional<double> adjoint_rtol{};   // λ (and g_θ); default: rtol
   // λ: one value, or one per state (λ_i has the scale of ∂L/∂z_i); unset: atol.
+  /// Absolute tolerance of λ: one value, or one per state (λ_i has the scale of ∂L/∂z_i); default: atol.
   absolute_tolerance adjoint_atol{};
   // The quadratures: the adjoint's g_θ (and g_t), and a running loss's integral in the forward pass
   // (CVODES' quadrature tolerances). They never feed back into the dynamics, and their scale is the
   // gradient's and the loss's, not the states'. Default: the smallest value of adjoint_atol for g_θ,
   // of atol for the running loss's integral (with scalar tolerances: the same atol as every state).
+  /// Absolute tolerance of the quadratures (g_θ, g_t, a running loss's integral); default: the smallest value of adjoint_atol (for g_θ) or of atol (for the integral).
   std::optional<double> quadrature_atol{};
+  /// How the backward pass obtains z(t): checkpointed{} (default), checkpointed{count}, backsolve, or an adjoint_method.
   adjoint_method adjoint = checkpointed{};
+  /// Attempted steps per pass, accepted and rejected; past it the pass throws costate::error.
   std::size_t max_steps = 1'000'000;  // attempted steps per pass, accepted and rejected
   // Leave g_θ and g_t out of the adjoint pass's error norm (a seminorm; Kidger, Chen & Lyons 2021):
   // they are integrals that never feed back into the dynamics, so their error need not shorten the
   // steps. Fewer backward steps (gradient_stats::backward shows how many), with g_θ as accurate as
   // the quadrature of the accepted steps allows.
+  /// Leave g_θ and g_t out of the adjoint pass's error norm (Kidger, Chen & Lyons 2021): fewer backward steps.
   bool seminorm = false;
 };
 
 // The integration interval {t0, t1}, t1 > t0.
+/// The integration interval {t0, t1}, t1 > t0.
 struct time_span {
+  /// Start.
   double t0;
+  /// End, > t0.
   double t1;
 };
 

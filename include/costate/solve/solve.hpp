@@ -16,11 +16,16 @@
 
 namespace costate {
 
+/// The states at every accepted step of a forward solve.
 template <std::size_t N>
 struct solution {
+  /// t0, then the end of every accepted step; `t.back() == t1`.
   std::vector<double> t;                 // t0, then the end of every accepted step; t.back() == t1
+  /// z(t[k]).
   std::vector<std::array<double, N>> z;  // z(t[k])
+  /// Steps, rejected steps, right-hand-side and Jacobian evaluations.
   pass_stats stats;
+  /// z(t1).
   const std::array<double, N>& final_state() const { return z.back(); }
 };
 
@@ -50,6 +55,15 @@ std::array<T, Sys::states> final_state(const std::array<T, Sys::states>& z0, con
 }
 }  // namespace detail
 
+/// Integrates dz/dt = f(z, θ, t) from z(t0) = z0 to t1.
+///
+/// \param sys the system (`ode(...)`, a bound or a generated system)
+/// \param z0 the initial state: a std::array<double, n> or a std::span<const double, n>
+/// \param theta the parameters: n and p are checked at compile time
+/// \param span {t0, t1}, t1 > t0
+/// \param opt stepper and tolerances
+/// \return the states at every accepted step
+/// \throws costate::error on non-finite arguments, bad options, or a pass that fails (out of steps, step size underflow)
 template <SystemLike S, class Z0, class Theta, class St = dopri5>
 solution<system_of_t<S>::states> solve(const S& sys, const Z0& z0, const Theta& theta, time_span span,
                                        const options<St>& opt = {}) {

@@ -93,19 +93,33 @@ template <std::size_t B, class... F> struct batch_system<B, system<F...>> {
 
 // The batched form of a system; `system_type` is an ordinary system (for solve, gradient,
 // check_gradient with flat arrays), and gradient() accepts the batch itself with per-sample arrays.
+/// B copies of a system sharing θ, evaluated in one right-hand side: made by `batch<B>(sys)` or
+/// `batch_mean<B>(sys)`.
+///
+/// Every state and input symbol gets a column per sample, so `W * z` becomes the matrix product of W
+/// with the states of all samples; reductions (dot, sum, norm2) stay per sample. gradient() takes it
+/// with per-sample arrays and returns a batch_gradient_result.
 template <std::size_t B, bool Mean, class Sys, std::size_t K = 0>
 struct batched_system {
   static_assert(B > 0, "costate::batch: a batch needs at least one sample");
+  /// B, the number of samples.
   static constexpr std::size_t size = B;
+  /// Whether the batch's loss is the mean of the per-sample losses (else their sum).
   static constexpr bool mean = Mean;
+  /// The per-sample system.
   using original = Sys;
+  /// The batched system, an ordinary system over flat arrays (value j of sample b at j·B + b).
   using system_type = typename detail::batch_system<B, Sys>::type;
+  /// The number of input values bound per sample.
   static constexpr std::size_t inputs_per_sample = K;
+  /// The bound inputs, value j of sample b at j·B + b.
   std::array<double, K * B> inputs{};  // batched layout, j·B + b
 
+  /// The batched system, for solve() and gradient() with flat arrays.
   static constexpr system_type system() { return {}; }
 
   // Per-sample input values (each sample's full input vector): targets of a loss, forcing, ...
+  /// The batch with each sample's input values (targets of a loss, forcing, ...): one full input vector per sample.
   template <std::size_t N>
   batched_system<B, Mean, Sys, N> with_inputs(const std::array<std::array<double, N>, B>& values) const {
     static_assert(N >= Sys::inputs, "costate::batch::with_inputs: give each sample a value for every input<k> of the system");
@@ -117,6 +131,7 @@ struct batched_system {
 
   // The loss of the batch: the per-sample loss rewritten for the batch (a matrix<1, B> of per-sample
   // losses when it depends on states or inputs), summed over the samples — divided by B for batch_mean.
+  /// The batch's loss: the per-sample loss, summed over the samples (divided by B for batch_mean).
   template <class L>
   static constexpr auto loss(terminal_loss_t<L>) {
     using batched = typename detail::batch_expr<B, L>::type;
@@ -128,8 +143,10 @@ struct batched_system {
   }
 };
 
+/// B samples of a system sharing θ; the loss is the sum of the per-sample losses. Terminal losses only.
 template <std::size_t B, class... F>
 constexpr batched_system<B, false, system<F...>> batch(system<F...>) { return {}; }
+/// B samples of a system sharing θ; the loss is the mean of the per-sample losses. Terminal losses only.
 template <std::size_t B, class... F>
 constexpr batched_system<B, true, system<F...>> batch_mean(system<F...>) { return {}; }
 
@@ -139,6 +156,7 @@ template <std::size_t B, bool M, class S, std::size_t K> struct is_batched<batch
 }  // namespace detail
 
 // Per-sample values ↔ the batched layout (value j of sample b at j·B + b).
+/// Per-sample values in the batched layout (value j of sample b at j·B + b).
 template <std::size_t B, std::size_t N>
 std::array<double, N * B> pack_batch(const std::array<std::array<double, N>, B>& per_sample) {
   std::array<double, N * B> r{};
@@ -146,6 +164,7 @@ std::array<double, N * B> pack_batch(const std::array<std::array<double, N>, B>&
     for (std::size_t j = 0; j < N; ++j) r[j * B + b] = per_sample[b][j];
   return r;
 }
+/// The batched layout back to per-sample values.
 template <std::size_t B, std::size_t N>
 std::array<std::array<double, N>, B> unpack_batch(const std::array<double, N * B>& flat) {
   std::array<std::array<double, N>, B> r{};
