@@ -1,4 +1,4 @@
-// Prints the Lotka–Volterra adjoint system as costate derived it, in LaTeX: the block in README.md
+// Prints the Lotka–Volterra adjoint system as costate derived it, in LaTeX: the block in docs/codegen.md
 // ("The derived adjoint, in LaTeX") is this program's output, and a test keeps the two equal.
 #include <costate/codegen/latex.hpp>
 #include <costate/costate.hpp>

@@ -1,0 +1,10 @@
+# Runs EXE and fails unless DOC (a file of the documentation) contains its output verbatim.
+execute_process(COMMAND ${EXE} OUTPUT_VARIABLE out RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${EXE} failed (${rc})")
+endif()
+file(READ ${DOC} text)
+string(FIND "${text}" "${out}" pos)
+if(pos EQUAL -1)
+  message(FATAL_ERROR "${DOC} does not contain the output of ${EXE}:\n${out}\nRun it and paste its output into ${DOC}.")
+endif()
