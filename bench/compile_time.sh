@@ -3,7 +3,7 @@
 # neural ODE with its gradient at -O2, with and without the precompiled Boost.Odeint headers the build
 # uses, of Odeint's headers alone, of Lotka–Volterra's rhs and VJPs through a generated header and
 # through the templates, and of the width-64 gradient through a generated header; writes
-# the table into README.md between <!-- compile:begin --> and <!-- compile:end -->; then the sweep of
+# the table into docs/compile-time.md between <!-- compile:begin --> and <!-- compile:end -->; then the sweep of
 # generated systems written one equation per state (bench/gen_systems.py: component-wise Lorenz-96 of
 # 10 ... 200 states, seeded mass-action networks of 20 species), one gradient per translation unit,
 # between <!-- compile-sweep:begin --> and <!-- compile-sweep:end -->.
@@ -110,18 +110,18 @@ int main() {
 }
 CPP
 
-# Writes $2 into README.md between <!-- $1:begin --> and <!-- $1:end -->.
-write_readme() {
+# Writes $2 into docs/compile-time.md between <!-- $1:begin --> and <!-- $1:end -->.
+write_doc() {
   python3 - "$1" "$2" <<'PY'
 import re, sys
 marker, table = sys.argv[1], sys.argv[2]
-s = open("README.md").read()
+s = open("docs/compile-time.md", encoding="utf-8").read()
 new, n = re.subn(r"<!-- %s:begin -->.*?<!-- %s:end -->" % (marker, marker),
                  lambda m: "<!-- %s:begin -->\n%s\n<!-- %s:end -->" % (marker, table, marker), s, flags=re.S)
 if n:
-    open("README.md", "w").write(new)
+    open("docs/compile-time.md", "w", encoding="utf-8").write(new)
 else:
-    print("README.md has no %s markers; table not written" % marker)
+    print("docs/compile-time.md has no %s markers; table not written" % marker)
 PY
 }
 
@@ -161,7 +161,7 @@ Made by \`bash bench/compile_time.sh\`.
 TABLE
 )
 echo "$table"
-write_readme compile "$table"
+write_doc compile "$table"
 
 # The sweep: one gradient of a generated system per translation unit, nothing precompiled.
 sweep_rows=""
@@ -185,4 +185,4 @@ Made by \`bash bench/compile_time.sh\` (the systems by \`bench/gen_systems.py\`)
 TABLE
 )
 echo "$sweep_table"
-write_readme compile-sweep "$sweep_table"
+write_doc compile-sweep "$sweep_table"

@@ -19,7 +19,7 @@
 // (bench/odeint_adjoint.hpp), with the hand-written right-hand sides. Its steps are odeint's, so the
 // step counts (steps_fwd, steps_bwd) and the accuracy differ from costate's.
 //
-// Run: bash bench/run_benchmarks.sh (builds, runs, writes the table into README.md).
+// Run: bash bench/run_benchmarks.sh (builds, runs, writes the table into docs/performance.md).
 #include <costate/costate.hpp>
 
 #include <benchmark/benchmark.h>

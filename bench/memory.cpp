@@ -1,6 +1,6 @@
 // Peak memory of one gradient as the number of steps grows: Lotka–Volterra on t ∈ [0, 10] with rk4
 // at N equal steps, one process per (method, N) so that each peak is its own. Run by
-// `bash bench/memory.sh`, which writes the README's table.
+// `bash bench/memory.sh`, whose results bench/run_benchmarks.sh puts into docs/performance.md.
 //
 //   bench_memory <method> <steps>      method: checkpointed | checkpointed8 | backsolve | solve
 //

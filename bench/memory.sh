@@ -4,7 +4,7 @@
 # segments), backsolve, and — for contrast — a forward solve that keeps every step, as a tape would.
 # With the ADOL-C peer built, also the peak memory and tape size of its discretise-then-optimise
 # gradient. Writes memory.tsv (method, N, peak KiB[, tape bytes]) into $COSTATE_BENCH_OUT (default:
-# the build directory); bench/run_benchmarks.sh runs it and puts the table into the README.
+# the build directory); bench/run_benchmarks.sh runs it and puts the table into docs/performance.md.
 #
 # Usage (from anywhere): bash bench/memory.sh
 set -euo pipefail

@@ -22,7 +22,7 @@
 // integrate_adaptive with make_controlled(dopri5) forward, then [z, λ, g_θ] backward
 // (bench/odeint_adjoint.hpp), with the hand-written right-hand sides and odeint's own steps.
 //
-// Run: bash bench/run_benchmarks.sh (builds, runs, writes the table into README.md).
+// Run: bash bench/run_benchmarks.sh (builds, runs, writes the table into docs/performance.md).
 #include <costate/costate.hpp>
 
 #include <benchmark/benchmark.h>

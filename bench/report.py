@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Writes the README's performance section and its plots from one run of the benchmarks.
+"""Writes the performance tables (docs/performance.md) and their plots from one run of the benchmarks.
 
-    report.py OUT_DIR README PLOT_DIR JSON...
+    report.py OUT_DIR DOC PLOT_DIR JSON...
 
 OUT_DIR holds what bench/run_benchmarks.sh measured besides the Google Benchmark JSON files:
 memory.tsv (method, steps, peak KiB[, tape bytes]), compile.tsv (target, seconds, peak KiB) and
 machine.txt (cpu, cores, compiler, date: one per line). The section goes between
-<!-- bench:begin --> and <!-- bench:end --> in README; the plots (gnuplot, pngcairo) into PLOT_DIR.
+<!-- bench:begin --> and <!-- bench:end --> in DOC; the plots (gnuplot, pngcairo) into PLOT_DIR.
 Every ratio divides two times measured in the same run (each the fastest of its repetitions). A peer whose binary was not built (its
 Debian package missing) shows as "not built"; a target that is missed is said so in the text.
 """
@@ -15,7 +15,7 @@ import os
 import subprocess
 import sys
 
-out_dir, readme, plot_dir = sys.argv[1:4]
+out_dir, doc, plot_dir = sys.argv[1:4]
 to_ns = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 # Each benchmark's time is the fastest of its repetitions: on this shared machine load only ever adds
 # time, and one burst of it can shift a median of a few repetitions by tens of percent. The median
@@ -343,7 +343,7 @@ except (OSError, subprocess.CalledProcessError) as e:
 
 worst_cv = max(cv.values()) if cv else float("nan")
 worst_spread = max((100 * (median[k] / fastest[k] - 1) for k in fastest if k in median), default=float("nan"))
-rel_plot = os.path.relpath(plot_dir, os.path.dirname(os.path.abspath(readme)))
+rel_plot = os.path.relpath(plot_dir, os.path.dirname(os.path.abspath(doc)))
 foot = [
     "",
     "Targets missed in this run (why: see the text above the tables): " + ("none." if not missed else ""),
@@ -371,13 +371,13 @@ section = "\n".join(L + foot)
 print(section)
 
 begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
-if not os.path.exists(readme):
+if not os.path.exists(doc):
     sys.exit(0)
-text = open(readme, encoding="utf-8").read()
+text = open(doc, encoding="utf-8").read()
 if begin not in text or end not in text:
-    print(f"report.py: no {begin} / {end} in {readme}; nothing written", file=sys.stderr)
+    print(f"report.py: no {begin} / {end} in {doc}; nothing written", file=sys.stderr)
     sys.exit(0)
 a = text.index(begin) + len(begin)
 b = text.index(end)
-open(readme, "w", encoding="utf-8").write(text[:a] + "\n\n" + section + "\n\n" + text[b:])
-print(f"report.py: wrote the section into {readme}")
+open(doc, "w", encoding="utf-8").write(text[:a] + "\n\n" + section + "\n\n" + text[b:])
+print(f"report.py: wrote the section into {doc}")

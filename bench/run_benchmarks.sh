@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Regenerates the README's performance section from one run, on this machine:
+# Regenerates docs/performance.md's tables and docs/compile-time.md's from one run, on this machine:
 #   1. installs the peers' Debian packages where missing (bench/install_peers.sh: ADOL-C, SUNDIALS,
 #      gnuplot), configures build/ (Release) and builds every benchmark, timing the compilation of
 #      each benchmark translation unit;
 #   2. runs each benchmark binary once (7 repetitions, randomly interleaved, the fastest of them): costate,
 #      hand-written, ADOL-C and CVODES;
 #   3. measures peak memory against the number of steps (bench/memory.sh, one process per point);
-#   4. writes the tables between <!-- bench:begin --> and <!-- bench:end --> in README.md and the
-#      plots into bench/plots/ (bench/report.py), then the compile-time table (bench/compile_time.sh).
-# COSTATE_BENCH_README=path writes into another file instead, to try the script out.
+#   4. writes the tables between <!-- bench:begin --> and <!-- bench:end --> in docs/performance.md
+#      and the plots into bench/plots/ (bench/report.py), then the compile-time tables into
+#      docs/compile-time.md (bench/compile_time.sh).
+# COSTATE_BENCH_DOC=path writes the performance tables into another file instead (and skips the
+# compile-time tables), to try the script out.
 # Takes about 9 minutes from a clean clone on 2 cores (about 7 with the build already there).
 #
 # Usage (from anywhere, as root for the package installation): bash bench/run_benchmarks.sh
@@ -29,8 +31,8 @@ for peer in bench_adolc bench_cvodes; do
 done
 cmake --build "$build" --target "${benches[@]}" -j2
 
-# The raw results stay in build/bench_results: `python3 bench/report.py build/bench_results README.md
-# bench/plots build/bench_results/*.json` rewrites the section from them again.
+# The raw results stay in build/bench_results: `python3 bench/report.py build/bench_results docs/performance.md
+# bench/plots build/bench_results/*.json` rewrites the tables from them again.
 out="$build/bench_results"
 rm -rf "$out"
 mkdir -p "$out"
@@ -80,6 +82,6 @@ COSTATE_BENCH_OUT="$out" bash "$root/bench/memory.sh" >&2
   date -u '+%Y-%m-%d %H:%M UTC'
 } >"$out/machine.txt"
 
-python3 "$root/bench/report.py" "$out" "${COSTATE_BENCH_README:-$root/README.md}" "$root/bench/plots" "${jsons[@]}"
-if [[ -z "${COSTATE_BENCH_README:-}" ]]; then bash "$root/bench/compile_time.sh"; fi
+python3 "$root/bench/report.py" "$out" "${COSTATE_BENCH_DOC:-$root/docs/performance.md}" "$root/bench/plots" "${jsons[@]}"
+if [[ -z "${COSTATE_BENCH_DOC:-}" ]]; then bash "$root/bench/compile_time.sh"; fi
 echo "run_benchmarks.sh: done in $((SECONDS - start)) s"
