@@ -59,7 +59,7 @@ std::array<T, Sys::states> final_state(const std::array<T, Sys::states>& z0, con
 ///
 /// \param sys the system (`ode(...)`, a bound or a generated system)
 /// \param z0 the initial state: a std::array<double, n> or a std::span<const double, n>
-/// \param theta the parameters: n and p are checked at compile time
+/// \param theta the parameters (their number p, like n, is checked at compile time)
 /// \param span {t0, t1}, t1 > t0
 /// \param opt stepper and tolerances
 /// \return the states at every accepted step
