@@ -372,4 +372,8 @@ std::string generate_header(system<F...>, terminal_loss_t<L>, std::string_view n
   return os.str();
 }
 
+// For `using namespace costate::prelude` (costate/prelude.hpp).
+namespace prelude {
+using costate::generate_header;
+}  // namespace prelude
 }  // namespace costate
