@@ -31,4 +31,3 @@
 #include "costate/solve/solve.hpp"
 #include "costate/check/check_gradient.hpp"
 #include "costate/version.hpp"
-#include "costate/prelude.hpp"

@@ -265,4 +265,12 @@ template <class... F> constexpr auto vjp_params(system<F...>) {
 }
 template <class... F> constexpr auto vjp_time(system<F...>) { return typename system<F...>::vjp_time{}; }
 
+// For `using namespace costate::prelude` (costate/prelude.hpp).
+namespace prelude {
+using costate::ode;
+using costate::rhs;
+using costate::vjp_params;
+using costate::vjp_states;
+using costate::vjp_time;
+}  // namespace prelude
 }  // namespace costate
