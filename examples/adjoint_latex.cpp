@@ -5,7 +5,7 @@
 
 #include <iostream>
 
-using namespace costate;
+using namespace costate::prelude;
 
 constexpr auto x = state<0>;
 constexpr auto y = state<1>;

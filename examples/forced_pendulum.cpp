@@ -7,7 +7,7 @@
 #include <cmath>
 #include <iostream>
 
-using namespace costate;
+using namespace costate::prelude;
 
 constexpr auto phi = state<0>;    // angle
 constexpr auto omega = state<1>;  // angular velocity

@@ -8,7 +8,7 @@
 #include <random>
 #include <vector>
 
-using namespace costate;
+using namespace costate::prelude;
 
 constexpr auto A = state<0>;
 constexpr auto B = state<1>;

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-using namespace costate;
+using namespace costate::prelude;
 
 namespace {
 
@@ -35,7 +35,7 @@ constexpr auto target = input_vector<2>;
 constexpr auto truth_params = params(matrix<2, 2>);
 constexpr auto true_dynamics = ode(truth_params.get<0>() * (z * z * z));
 
-constexpr auto net = params(matrix<hidden, 2>, vector<hidden>, matrix<2, hidden>, vector<2>);
+constexpr auto net = params(matrix<hidden, 2>, vec<hidden>, matrix<2, hidden>, vec<2>);
 constexpr auto W1 = net.get<0>();
 constexpr auto b1 = net.get<1>();
 constexpr auto W2 = net.get<2>();

@@ -20,4 +20,8 @@ class error : public std::runtime_error {
   std::string message() const { return std::string(what()).substr(9); }
 };
 
+// For `using namespace costate::prelude` (costate/prelude.hpp).
+namespace prelude {
+using costate::error;
+}  // namespace prelude
 }  // namespace costate

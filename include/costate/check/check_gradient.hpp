@@ -266,4 +266,8 @@ gradient_check check_gradient(const S& sys, const Z0& z0_in, const Theta& theta_
   return report;
 }
 
+// For `using namespace costate::prelude` (costate/prelude.hpp).
+namespace prelude {
+using costate::check_gradient;
+}  // namespace prelude
 }  // namespace costate

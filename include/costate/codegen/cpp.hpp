@@ -59,4 +59,8 @@ inline std::string cpp_helpers() {
          "inline double costate_sign(double x) { return double((x > 0) - (x < 0)); }\n";
 }
 
+// For `using namespace costate::prelude` (costate/prelude.hpp).
+namespace prelude {
+using costate::to_cpp;
+}  // namespace prelude
 }  // namespace costate

@@ -224,7 +224,7 @@ void emit_assignments(std::ostream& os, tlist<E...>, const std::vector<std::vect
 
 // The targets of one output per leaf, one per element of its range: {"vz[3] += ", "vz[4] += "}, ...
 template <class... X>
-void leaf_targets(std::vector<std::vector<std::string>>& out, const char* array, tlist<X...>) {
+void leaf_targets(std::vector<std::vector<std::string>>& out, [[maybe_unused]] const char* array, tlist<X...>) {
   ([&] {
     std::vector<std::string> group;
     for (std::size_t i = 0; i < (X::shape_type::rank == 0 ? 1 : X::shape_type::size); ++i)
@@ -382,4 +382,8 @@ std::string generate_header(system<F...>, terminal_loss_t<L>, std::string_view n
   return os.str();
 }
 
+// For `using namespace costate::prelude` (costate/prelude.hpp).
+namespace prelude {
+using costate::generate_header;
+}  // namespace prelude
 }  // namespace costate

@@ -80,4 +80,9 @@ std::string latex_adjoint(system<F...>) {
   return os.str();
 }
 
+// For `using namespace costate::prelude` (costate/prelude.hpp).
+namespace prelude {
+using costate::to_latex;
+using costate::latex_adjoint;
+}  // namespace prelude
 }  // namespace costate

@@ -86,4 +86,8 @@ constexpr auto operator""_c() {
 }
 }  // namespace literals
 
+// For `using namespace costate::prelude` (costate/prelude.hpp).
+namespace prelude {
+using costate::operator""_c;
+}  // namespace prelude
 }  // namespace costate

@@ -42,4 +42,8 @@ template <class E, class S> using derivative_t = simplify_t<typename detail::der
 template <Expr E, Symbol S>
 constexpr derivative_t<E, S> derivative(E, S) { return {}; }
 
+// For `using namespace costate::prelude` (costate/prelude.hpp).
+namespace prelude {
+using costate::derivative;
+}  // namespace prelude
 }  // namespace costate

@@ -66,9 +66,12 @@ constexpr auto operator*(A, B) {
 template <std::intmax_t N, std::intmax_t D> constexpr constant<-N, D> operator-(constant<N, D>) { return {}; }
 template <Expr A> constexpr A operator+(A) { return {}; }
 
+// The deduced return type instantiates the body at the call, so the static_assert is the first error
+// a user sees (a declared void would first report "'void e' has incomplete type"); returning the
+// expression keeps follow-on errors away.
 #define COSTATE_REJECT_NUMBER(OP)                                                               \
-  template <Expr A, detail::plain_number N> constexpr void operator OP(A, N) { detail::reject_plain_number<N>(); } \
-  template <detail::plain_number N, Expr A> constexpr void operator OP(N, A) { detail::reject_plain_number<N>(); }
+  template <Expr A, detail::plain_number N> constexpr auto operator OP(A a, N) { detail::reject_plain_number<N>(); return a; } \
+  template <detail::plain_number N, Expr A> constexpr auto operator OP(N, A a) { detail::reject_plain_number<N>(); return a; }
 COSTATE_REJECT_NUMBER(+)
 COSTATE_REJECT_NUMBER(-)
 COSTATE_REJECT_NUMBER(*)
@@ -110,9 +113,34 @@ constexpr auto pow(A, B) {
     return node<pow_op, A, B>{};
   }
 }
-template <Expr A, detail::plain_number N> constexpr void pow(A, N) { detail::reject_plain_number<N>(); }
+template <Expr A, detail::plain_number N> constexpr auto pow(A a, N) { detail::reject_plain_number<N>(); return a; }
 
 // x² written as square(x): a common case that reads better than pow(x, 2_c).
 template <Expr A> constexpr node<pow_int_op<2>, A> square(A) { return {}; }
 
+// For `using namespace costate::prelude` (costate/prelude.hpp).
+namespace prelude {
+using costate::abs;
+using costate::component;
+using costate::concat;
+using costate::cos;
+using costate::dot;
+using costate::exp;
+using costate::log;
+using costate::norm2;
+using costate::outer;
+using costate::pow;
+using costate::relu;
+using costate::sigmoid;
+using costate::sign;
+using costate::sin;
+using costate::slice;
+using costate::softplus;
+using costate::sqrt;
+using costate::square;
+using costate::step;
+using costate::sum;
+using costate::tan;
+using costate::tanh;
+}  // namespace prelude
 }  // namespace costate

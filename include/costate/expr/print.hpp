@@ -149,4 +149,8 @@ std::ostream& operator<<(std::ostream& os, E e) {
   return os;
 }
 
+// For `using namespace costate::prelude` (costate/prelude.hpp).
+namespace prelude {
+using costate::to_string;
+}  // namespace prelude
 }  // namespace costate

@@ -452,4 +452,8 @@ template <class E> using simplify_t = typename detail::simplify_impl<E>::type;
 
 template <Expr E> constexpr simplify_t<E> simplify(E) { return {}; }
 
+// For `using namespace costate::prelude` (costate/prelude.hpp).
+namespace prelude {
+using costate::simplify;
+}  // namespace prelude
 }  // namespace costate

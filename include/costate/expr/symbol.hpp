@@ -34,6 +34,8 @@ template <std::size_t N> struct vector_block { using shape_type = shape<N>; };
 struct scalar_block { using shape_type = shape<>; };
 template <std::size_t R, std::size_t C> inline constexpr matrix_block<R, C> matrix{};
 template <std::size_t N> inline constexpr vector_block<N> vector{};
+// The same block under a name that does not collide with std::vector (the prelude's spelling).
+template <std::size_t N> inline constexpr vector_block<N> vec{};
 inline constexpr scalar_block scalar{};
 
 template <std::size_t Offset, class... Blocks>
@@ -59,4 +61,18 @@ struct param_pack {
 template <class... Blocks> constexpr param_pack<0, Blocks...> params(Blocks...) { return {}; }
 template <std::size_t Offset, class... Blocks> constexpr param_pack<Offset, Blocks...> params_from(Blocks...) { return {}; }
 
+// For `using namespace costate::prelude` (costate/prelude.hpp).
+namespace prelude {
+using costate::input;
+using costate::input_vector;
+using costate::matrix;
+using costate::param;
+using costate::params;
+using costate::params_from;
+using costate::scalar;
+using costate::state;
+using costate::state_vector;
+using costate::t;
+using costate::vec;
+}  // namespace prelude
 }  // namespace costate

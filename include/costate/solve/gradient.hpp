@@ -145,4 +145,8 @@ auto gradient(const batched_system<B, M, Sys, K>& bs, const std::array<std::arra
   return r;
 }
 
+// For `using namespace costate::prelude` (costate/prelude.hpp).
+namespace prelude {
+using costate::gradient;
+}  // namespace prelude
 }  // namespace costate

@@ -341,6 +341,10 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
     }
     return st;
   } else {
+    static_assert(requires { sizeof(adaptive_stepper<Tag, S>); },
+                  "costate: the stiff steppers are defined in their own headers: options<rodas5p> needs "
+                  "#include <costate/solve/rodas5p.hpp>, options<rosenbrock4> <costate/solve/rosenbrock.hpp> "
+                  "(costate/costate.hpp includes both)");
     adaptive_stepper<Tag, S> stepper;
     constexpr int q = adaptive_stepper<Tag, S>::order;
     constexpr bool fsal = adaptive_stepper<Tag, S>::fsal;

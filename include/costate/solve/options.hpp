@@ -265,4 +265,16 @@ struct time_span {
   double t1;
 };
 
+// For `using namespace costate::prelude` (costate/prelude.hpp).
+namespace prelude {
+using costate::absolute_tolerance;
+using costate::backsolve;
+using costate::checkpointed;
+using costate::dopri5;
+using costate::odeint_stepper;
+using costate::options;
+using costate::rk4;
+using costate::rodas5p;
+using costate::rosenbrock4;
+}  // namespace prelude
 }  // namespace costate

@@ -94,4 +94,8 @@ solution<system_of_t<S>::states> solve(const S& sys, const Z0& z0, const Theta& 
   return sol;
 }
 
+// For `using namespace costate::prelude` (costate/prelude.hpp).
+namespace prelude {
+using costate::solve;
+}  // namespace prelude
 }  // namespace costate

@@ -173,4 +173,9 @@ std::array<std::array<double, N>, B> unpack_batch(const std::array<double, N * B
   return r;
 }
 
+// For `using namespace costate::prelude` (costate/prelude.hpp).
+namespace prelude {
+using costate::batch;
+using costate::batch_mean;
+}  // namespace prelude
 }  // namespace costate

@@ -178,4 +178,10 @@ concept Loss = detail::is_terminal_loss<std::remove_cvref_t<T>>::value ||
                detail::is_running_loss<std::remove_cvref_t<T>>::value ||
                detail::is_observation_loss<std::remove_cvref_t<T>>::value;
 
+// For `using namespace costate::prelude` (costate/prelude.hpp).
+namespace prelude {
+using costate::observations;
+using costate::running_loss;
+using costate::terminal_loss;
+}  // namespace prelude
 }  // namespace costate

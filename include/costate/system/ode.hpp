@@ -12,6 +12,7 @@
 #include <array>
 #include <cstddef>
 #include <ostream>
+#include <tuple>
 #include <utility>
 
 #include "costate/expr/dag.hpp"
@@ -259,6 +260,33 @@ constexpr system<std::remove_cvref_t<F>...> ode(F...) {
 }
 
 namespace detail {
+// Position (from 1) of the first argument that is not an expression, for the diagnostic's name.
+template <class... F>
+constexpr std::size_t first_non_expression() {
+  std::size_t i = 0;
+  (void)((++i, !Expr<std::remove_cvref_t<F>>) || ...);
+  return i;
+}
+template <std::size_t Argument, class Type>
+constexpr void ode_argument_is_not_an_expression() {
+  static_assert(dependent_false<Type>,
+                "costate::ode: every argument must be an expression (of state<i>, param<k>, t, literals such "
+                "as 0.5_c, and operations); a plain number such as 0.5 is not one: write 0.5_c "
+                "(see the template arguments: <argument position from 1, its type>)");
+}
+}  // namespace detail
+
+// Without this overload, ode(x, 0.5) would only say that the constraints of ode are not satisfied.
+// The deduced return type puts the static_assert at the call, as the first error.
+template <class... F>
+  requires(!(Expr<std::remove_cvref_t<F>> && ...))
+constexpr auto ode(F...) {
+  detail::ode_argument_is_not_an_expression<detail::first_non_expression<F...>(),
+                                            std::tuple_element_t<detail::first_non_expression<F...>() - 1, std::tuple<F...>>>();
+  return 0;
+}
+
+namespace detail {
 struct label_vjp { static constexpr const char* text = "λᵀ∂f/∂"; };
 struct label_rhs { static constexpr const char* text = "f"; };
 template <class Label, class List> struct to_expression_list;
@@ -284,4 +312,12 @@ template <class... F> constexpr auto vjp_params(system<F...>) {
 /// The derived λᵀ∂f/∂t, an expression (0 for an autonomous system).
 template <class... F> constexpr auto vjp_time(system<F...>) { return typename system<F...>::vjp_time{}; }
 
+// For `using namespace costate::prelude` (costate/prelude.hpp).
+namespace prelude {
+using costate::ode;
+using costate::rhs;
+using costate::vjp_params;
+using costate::vjp_states;
+using costate::vjp_time;
+}  // namespace prelude
 }  // namespace costate

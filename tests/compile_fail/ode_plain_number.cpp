@@ -1,0 +1,11 @@
+// A plain number as an equation of ode(): the first error must say so, not "constraints not satisfied".
+#include <costate/costate.hpp>
+using namespace costate;
+int main() {
+  constexpr auto x = state<0>;
+#ifdef COSTATE_CF_CONTROL
+  [[maybe_unused]] auto sys = ode(x, 0.5_c);
+#else
+  [[maybe_unused]] auto sys = ode(x, 0.5);
+#endif
+}
