@@ -276,6 +276,8 @@ constexpr void ode_argument_is_not_an_expression() {
 }
 }  // namespace detail
 
+/// Rejects an argument that is not an expression at compile time, naming its position and type
+/// (`ode(x, 0.5)`: a plain number is not an expression; write `0.5_c`).
 // Without this overload, ode(x, 0.5) would only say that the constraints of ode are not satisfied.
 // The deduced return type puts the static_assert at the call, as the first error.
 template <class... F>
