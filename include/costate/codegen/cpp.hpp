@@ -1,7 +1,8 @@
 // C++ for scalar expressions: `to_cpp(a*x - b*x*y)` is `theta[0]*z[0] - theta[1]*z[0]*z[1]`, a valid
 // C++ expression over arrays z, theta, u, lambda and a double t, from the same printer as the plain
-// form (expr/print.hpp). Operations without a <cmath> function (sigmoid, softplus, relu, step, sign)
-// are spelled costate_<name>(x); cpp_helpers() defines them, for code that includes nothing of costate.
+// form (expr/print.hpp). Each operation spells itself (`cpp`); those without a <cmath> function (sigmoid,
+// softplus, relu, step, sign) are costate_<name>(x), and cpp_helpers() collects their definitions, for
+// code that includes nothing of costate.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <string_view>
 
 #include "costate/expr/node.hpp"
+#include "costate/expr/ops.hpp"
 #include "costate/expr/print.hpp"
 #include "costate/expr/shape_of.hpp"
 
@@ -32,13 +34,8 @@ struct cpp_style {
     if (d == 1) os << n << ".0";
     else os << n << ".0 / " << d << ".0";
   }
-  static std::string op(const notation& n) {
-    const std::string_view s = n.symbol;
-    if (n.form != notation::function) return std::string(s);
-    for (const std::string_view f : {"exp", "log", "sin", "cos", "tan", "tanh", "sqrt", "abs", "pow"})
-      if (s == f) return "std::" + std::string(s);
-    return "costate_" + std::string(s);
-  }
+  // Operators only: a function call is spelled by its operation (`cpp`, expr/operation.hpp).
+  static const char* op(const notation& n) { return n.symbol; }
   static constexpr const char* infix_space = " ";
   static constexpr bool latex = false;
   static constexpr bool cpp = true;
@@ -50,13 +47,20 @@ std::string to_cpp(E e) {
   return to_string<cpp_style>(e);
 }
 
-// Definitions of the helper functions that to_cpp may call, for a standalone translation unit.
-inline std::string cpp_helpers() {
-  return "inline double costate_sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }\n"
-         "inline double costate_softplus(double x) { return (x > 0 ? x : 0.0) + std::log1p(std::exp(-std::abs(x))); }\n"
-         "inline double costate_relu(double x) { return x > 0 ? x : 0.0; }\n"
-         "inline double costate_step(double x) { return x > 0 ? 1.0 : 0.0; }\n"
-         "inline double costate_sign(double x) { return double((x > 0) - (x < 0)); }\n";
+namespace detail {
+template <class... Ops>
+std::string cpp_definitions(tlist<Ops...>) {
+  std::string s;
+  ([&] { if constexpr (requires { Ops::cpp_definition; }) s += Ops::cpp_definition; }(), ...);
+  return s;
+}
+}  // namespace detail
+
+// Definitions of the helper functions that to_cpp may call (each operation's `cpp_definition`), for a
+// standalone translation unit; Ops: a list of operations (costate::operations, or a user's).
+template <class Ops = operations>
+std::string cpp_helpers() {
+  return detail::cpp_definitions(Ops{});
 }
 
 // For `using namespace costate::prelude` (costate/prelude.hpp).

@@ -178,7 +178,7 @@ class cse_emitter {
     // (std::pow(a, 3) need not equal a * (a * a) to the last bit).
     else if constexpr (note.form == notation::power) return Op::eval(x...);
     else {
-      std::string s = cpp_style::op(note) + "(";
+      std::string s = std::string(cpp_spelling<Op>()) + "(";
       bool first = true;
       ((s += (first ? "" : ", ") + x.s, first = false), ...);
       return {s + ")", 2};

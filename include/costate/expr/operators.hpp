@@ -1,4 +1,5 @@
-// The operators and functions users write: a*x - b*x*y, tanh(u), pow(x, 3_c), ...
+// The operators users write: a*x - b*x*y, pow(x, 3_c), ... (each function of one operation, tanh(u),
+// sum(v), slice<0, 2>(z), is in its operation's header).
 //
 // They build nodes exactly as written (no simplification), so a system prints as the user wrote it.
 // Plain numbers are rejected: a double inside a formula would be invisible to the type, so it could
@@ -27,29 +28,21 @@ constexpr void reject_plain_number() {
 }
 }  // namespace detail
 
-namespace detail {
-// Builds a node after checking its shape, so that a shape error points at the user's expression.
-template <class Op, class... A>
-constexpr node<Op, A...> make() {
-  static_assert(sizeof(shape_of_t<node<Op, A...>>) > 0);
-  return {};
-}
-}  // namespace detail
-
-// (The shape is checked in the operator itself: one function per node, not two.)
+// (The operation and the shapes are checked in the operator itself, as detail::make does: one function
+// per node, not two.)
 template <Expr A, Expr B> constexpr node<add_op, A, B> operator+(A, B) {
-  static_assert(sizeof(shape_of_t<node<add_op, A, B>>) > 0);
+  static_assert(detail::checked_operation<add_op, shape<>, shape<>>::value && sizeof(shape_of_t<node<add_op, A, B>>) > 0);
   return {};
 }
 template <Expr A, Expr B> constexpr node<sub_op, A, B> operator-(A, B) {
-  static_assert(sizeof(shape_of_t<node<sub_op, A, B>>) > 0);
+  static_assert(detail::checked_operation<sub_op, shape<>, shape<>>::value && sizeof(shape_of_t<node<sub_op, A, B>>) > 0);
   return {};
 }
 template <Expr A, Expr B> constexpr node<div_op, A, B> operator/(A, B) {
-  static_assert(sizeof(shape_of_t<node<div_op, A, B>>) > 0);
+  static_assert(detail::checked_operation<div_op, shape<>, shape<>>::value && sizeof(shape_of_t<node<div_op, A, B>>) > 0);
   return {};
 }
-template <Expr A> constexpr node<neg_op, A> operator-(A) { return {}; }
+template <Expr A> constexpr node<neg_op, A> operator-(A) { return detail::make<neg_op, A>(); }
 
 // Matrix × vector and matrix × matrix are products; everything else multiplies elementwise,
 // broadcasting scalars (a*x, 2_c*v, u*v for vectors of one length).
@@ -58,7 +51,7 @@ constexpr auto operator*(A, B) {
   if constexpr (shape_of_t<A>::rank == 2 && shape_of_t<B>::rank == 1) return detail::make<matvec_op, A, B>();
   else if constexpr (shape_of_t<A>::rank == 2 && shape_of_t<B>::rank == 2) return detail::make<matmul_op, A, B>();
   else {
-    static_assert(sizeof(shape_of_t<node<mul_op, A, B>>) > 0);
+    static_assert(detail::checked_operation<mul_op, shape<>, shape<>>::value && sizeof(shape_of_t<node<mul_op, A, B>>) > 0);
     return node<mul_op, A, B>{};
   }
 }
@@ -78,45 +71,25 @@ COSTATE_REJECT_NUMBER(*)
 COSTATE_REJECT_NUMBER(/)
 #undef COSTATE_REJECT_NUMBER
 
-template <Expr A> constexpr node<sqrt_op, A> sqrt(A) { return {}; }
-template <Expr A> constexpr node<exp_op, A> exp(A) { return {}; }
-template <Expr A> constexpr node<log_op, A> log(A) { return {}; }
-template <Expr A> constexpr node<sin_op, A> sin(A) { return {}; }
-template <Expr A> constexpr node<cos_op, A> cos(A) { return {}; }
-template <Expr A> constexpr node<tan_op, A> tan(A) { return {}; }
-template <Expr A> constexpr node<tanh_op, A> tanh(A) { return {}; }
-template <Expr A> constexpr node<sigmoid_op, A> sigmoid(A) { return {}; }
-template <Expr A> constexpr node<softplus_op, A> softplus(A) { return {}; }
-template <Expr A> constexpr node<abs_op, A> abs(A) { return {}; }
-template <Expr A> constexpr node<sign_op, A> sign(A) { return {}; }
-template <Expr A> constexpr node<relu_op, A> relu(A) { return {}; }
-template <Expr A> constexpr node<step_op, A> step(A) { return {}; }
-
-// Reductions and tensor plumbing.
-template <Expr A> constexpr auto sum(A) { return detail::make<sum_op, A>(); }
-template <Expr A, Expr B> constexpr auto dot(A, B) { return detail::make<dot_op, A, B>(); }
-template <Expr A> constexpr auto norm2(A) { return detail::make<dot_op, A, A>(); }  // |a|² = dot(a, a)
-template <Expr A, Expr B> constexpr auto concat(A, B) { return detail::make<concat_op, A, B>(); }
-template <std::size_t I, Expr A> constexpr auto component(A) { return detail::make<component_op<I>, A>(); }
-template <std::size_t Offset, std::size_t N, Expr A> constexpr auto slice(A) { return detail::make<slice_op<Offset, N>, A>(); }
-template <Expr A, Expr B> constexpr auto outer(A, B) { return detail::make<outer_op, A, B>(); }
+// |a|² = dot(a, a)
+template <Expr A> constexpr auto norm2(A) { return detail::make<dot_op, A, A>(); }
 
 // pow(x, 3_c) is an integer power (exact for negative x); pow(x, 0.5_c) or pow(x, a) a real power.
 template <Expr A, Expr B>
 constexpr auto pow(A, B) {
   if constexpr (Constant<B>) {
     if constexpr (B::den == 1 && B::num >= -64 && B::num <= 64)
-      return node<pow_int_op<static_cast<int>(B::num)>, A>{};
+      return detail::make<pow_int_op<static_cast<int>(B::num)>, A>();
     else
-      return node<pow_op, A, B>{};
+      return detail::make<pow_op, A, B>();
   } else {
-    return node<pow_op, A, B>{};
+    return detail::make<pow_op, A, B>();
   }
 }
 template <Expr A, detail::plain_number N> constexpr auto pow(A a, N) { detail::reject_plain_number<N>(); return a; }
 
 // x² written as square(x): a common case that reads better than pow(x, 2_c).
-template <Expr A> constexpr node<pow_int_op<2>, A> square(A) { return {}; }
+template <Expr A> constexpr node<pow_int_op<2>, A> square(A) { return detail::make<pow_int_op<2>, A>(); }
 
 // For `using namespace costate::prelude` (costate/prelude.hpp).
 namespace prelude {

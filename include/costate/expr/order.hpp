@@ -1,6 +1,7 @@
 // A total order on expression types, used to put the operands of commutative operations in a
 // canonical order (so a*b and b*a simplify to one type and are shared).
-// Constants < symbols < nodes; nodes by (op id, exponent, operands); symbols by index within a kind,
+// Constants < symbols < nodes; nodes by (the operation's place in costate::operations, its parameters,
+// operands); symbols by index within a kind,
 // kinds ordered param < input < t < state < λ — the order people write products in (a*x, b*x*y,
 // Ω*t), so simplifying a user's f rarely reorders it.
 #pragma once
@@ -9,6 +10,8 @@
 #include <type_traits>
 
 #include "costate/expr/node.hpp"
+#include "costate/expr/operation.hpp"
+#include "costate/expr/ops.hpp"
 
 namespace costate::detail {
 
@@ -18,9 +21,24 @@ template <class T> struct rank : std::integral_constant<int, 2> {};
 template <std::intmax_t N, std::intmax_t D> struct rank<constant<N, D>> : std::integral_constant<int, 0> {};
 template <symbol_kind K, std::size_t I, class S> struct rank<symbol<K, I, S>> : std::integral_constant<int, 1> {};
 
-template <class Op> constexpr int op_parameter() {
-  if constexpr (requires { Op::exponent; }) return Op::exponent; else return 0;
+// Operations by their place in the list, then (operations outside it) by name, then by parameters
+// lexicographically. One instantiation per pair of operations.
+template <class Op1, class Op2>
+constexpr int compare_op_types() {
+  constexpr std::size_t p1 = op_position<Op1>::value, p2 = op_position<Op2>::value;
+  if constexpr (p1 != p2) return p1 < p2 ? -1 : 1;
+  else {
+    if constexpr (p1 == operations::size) {
+      if (const int c = compare_names(Op1::name, Op2::name); c != 0) return c;
+    }
+    constexpr auto a = op_parameters<Op1>();
+    constexpr auto b = op_parameters<Op2>();
+    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
+      if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;
+    return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
+  }
 }
+template <class Op1, class Op2> struct compare_ops : std::integral_constant<int, compare_op_types<Op1, Op2>()> {};
 
 constexpr int sgn(long double v) { return v < 0 ? -1 : (v > 0 ? 1 : 0); }
 
@@ -70,13 +88,11 @@ struct compare_deep<true, node<Op1, A1...>, node<Op2, A2...>> : compare_operands
 template <class Op1, class... A1, class Op2, class... A2>
 struct compare<node<Op1, A1...>, node<Op2, A2...>>
     : std::integral_constant<
-          int, Op1::id != Op2::id ? (Op1::id < Op2::id ? -1 : 1)
-               : op_parameter<Op1>() != op_parameter<Op2>() ? (op_parameter<Op1>() < op_parameter<Op2>() ? -1 : 1)
-               : sizeof...(A1) != sizeof...(A2)              ? (sizeof...(A1) < sizeof...(A2) ? -1 : 1)
-                                                             : compare_deep<(Op1::id == Op2::id && op_parameter<Op1>() == op_parameter<Op2>() &&
-                                                                             sizeof...(A1) == sizeof...(A2) &&
-                                                                             !__is_same(node<Op1, A1...>, node<Op2, A2...>)),
-                                                                            node<Op1, A1...>, node<Op2, A2...>>::value> {};
+          int, compare_ops<Op1, Op2>::value != 0    ? compare_ops<Op1, Op2>::value
+               : sizeof...(A1) != sizeof...(A2) ? (sizeof...(A1) < sizeof...(A2) ? -1 : 1)
+                                                : compare_deep<(compare_ops<Op1, Op2>::value == 0 && sizeof...(A1) == sizeof...(A2) &&
+                                                                !__is_same(node<Op1, A1...>, node<Op2, A2...>)),
+                                                               node<Op1, A1...>, node<Op2, A2...>>::value> {};
 
 // (A concept rather than a variable template: GCC emits a symbol per variable template specialization.)
 template <class A, class B>

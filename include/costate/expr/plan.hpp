@@ -18,6 +18,7 @@
 
 #include "costate/expr/dag.hpp"
 #include "costate/expr/node.hpp"
+#include "costate/expr/operation.hpp"
 #include "costate/expr/shape_of.hpp"
 
 namespace costate {
@@ -57,9 +58,6 @@ template <class T, symbol_kind K, std::size_t I>
   else return c.input + I;
 }
 
-// Operations that are not elementwise evaluate themselves into their slot (matrix products, sums...).
-template <class Op>
-concept tensor_operation = requires { Op::tensor; };
 // Tensor operations that only move values (slice, concat, embed, scatter; see index_piece): computed
 // like elementwise ones, element by element in the loop that reads them.
 template <class Op>

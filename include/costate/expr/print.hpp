@@ -13,6 +13,7 @@
 
 #include "costate/expr/node.hpp"
 #include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 
 namespace costate {
 
@@ -100,20 +101,33 @@ struct printer<Style, node<Op, A...>> {
     } else if constexpr (note.form == notation::power && Style::cpp) {
       os << "std::pow(";
       (printer<Style, A>::print(os), ...);
-      os << ", " << Op::exponent << ')';
-    } else if constexpr (note.form == notation::power) {
+      os << ", " << op_parameters<Op>()[0] << ')';
+    } else if constexpr (note.form == notation::power) {  // the exponent is the operation's parameter
       (print_operand<Style, A>(os, costate::precedence::power + 1), ...);
-      if constexpr (Style::latex) os << "^{" << Op::exponent << '}';
-      else os << '^' << Op::exponent;
+      if constexpr (Style::latex) os << "^{" << op_parameters<Op>()[0] << '}';
+      else os << '^' << op_parameters<Op>()[0];
     } else if constexpr (Style::latex && std::string_view(note.latex) == "\\sqrt") {  // \sqrt takes a group
       os << "\\sqrt{";
       (printer<Style, A>::print(os), ...);
       os << '}';
     } else {  // function call
-      os << Style::op(note) << (Style::latex ? "\\left(" : "(");
+      if constexpr (Style::cpp) os << cpp_spelling<Op>();
+      else os << Style::op(note);
+      print_parameters<Op>(os);
+      os << (Style::latex ? "\\left(" : "(");
       bool first = true;
       ((os << (first ? "" : ", "), first = false, printer<Style, A>::print(os)), ...);
       os << (Style::latex ? "\\right)" : ")");
+    }
+  }
+  // slice<2, 2>(z[0:4]), \\operatorname{slice}_{2, 2}(...): what the user wrote, not only the name.
+  template <class O>
+  static void print_parameters(std::ostream& os) {
+    constexpr auto p = op_parameters<O>();
+    if constexpr (p.size() > 0 && !Style::cpp) {
+      os << (Style::latex ? "_{" : "<");
+      for (std::size_t i = 0; i < p.size(); ++i) os << (i == 0 ? "" : ", ") << p[i];
+      os << (Style::latex ? "}" : ">");
     }
   }
   template <class L, class R>

@@ -1,11 +1,10 @@
 // a + b
 #pragma once
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 
 namespace costate {
 struct add_op {
-  static constexpr int id = 1;
+  static constexpr const char* name = "add";
   static constexpr bool commutative = true;
   static constexpr notation note{notation::infix, "+", "+", precedence::sum, true};
   template <class T> static constexpr T eval(const T& a, const T& b) { return a + b; }

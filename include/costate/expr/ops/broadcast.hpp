@@ -1,8 +1,7 @@
 // broadcast<S>(s): a scalar repeated into shape S (appears in VJPs of sum).
 #pragma once
 #include <cstddef>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 #include "costate/expr/shape.hpp"
 
 namespace costate {
@@ -10,8 +9,9 @@ struct sum_op;
 
 template <class S>
 struct broadcast_op {
-  static constexpr int id = 37;
-  static constexpr int exponent = static_cast<int>(S::size);  // orders broadcasts of different sizes
+  static constexpr const char* name = "broadcast";
+  using shape_type = S;
+  static constexpr auto parameters = detail::shape_parameters<S>();  // its dimensions
   static constexpr bool tensor = true;
   static constexpr bool multilinear = true;  // zero if any operand is zero
   static constexpr bool commutative = false;
@@ -29,4 +29,3 @@ struct broadcast_op {
   template <std::size_t K, class Self, class Adj, class X> using vjp = node<sum_op, Adj>;
 };
 }  // namespace costate
-#include "costate/expr/ops/sum.hpp"

@@ -2,12 +2,11 @@
 // (a per-sample dot product in a batch).
 #pragma once
 #include <cstddef>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 #include "costate/expr/shape.hpp"
-#include "costate/expr/ops/mul.hpp"
 
 namespace costate {
+struct mul_op;
 namespace detail {
 template <class SA, class SB>
 struct col_dot_shape_mismatch {
@@ -17,7 +16,7 @@ struct col_dot_shape_mismatch {
 }  // namespace detail
 
 struct col_dot_op {
-  static constexpr int id = 48;
+  static constexpr const char* name = "col_dot";
   static constexpr bool tensor = true;
   static constexpr bool multilinear = true;  // zero if any operand is zero
   static constexpr bool commutative = true;

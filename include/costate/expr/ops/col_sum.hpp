@@ -1,8 +1,7 @@
 // col_sum(X): the sums of a matrix<R, C>'s columns → matrix<1, C> (a per-sample sum in a batch).
 #pragma once
 #include <cstddef>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 #include "costate/expr/shape.hpp"
 #include "costate/expr/shape_of.hpp"
 
@@ -18,7 +17,7 @@ struct col_sum_needs_a_matrix {
 }  // namespace detail
 
 struct col_sum_op {
-  static constexpr int id = 46;
+  static constexpr const char* name = "col_sum";
   static constexpr bool tensor = true;
   static constexpr bool multilinear = true;  // zero if any operand is zero
   static constexpr bool commutative = false;
@@ -35,4 +34,3 @@ struct col_sum_op {
   using vjp = node<repeat_rows_op<detail::shape_of_impl<X>::type::dims[0]>, Adj>;
 };
 }  // namespace costate
-#include "costate/expr/ops/repeat_rows.hpp"

@@ -1,8 +1,7 @@
 // component<i>(v): element i of a vector → scalar.
 #pragma once
 #include <cstddef>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 #include "costate/expr/shape.hpp"
 #include "costate/expr/shape_of.hpp"
 
@@ -19,8 +18,9 @@ struct component_index_out_of_range {  // <index, shape of the vector>
 
 template <std::size_t I>
 struct component_op {
-  static constexpr int id = 39;
-  static constexpr int exponent = static_cast<int>(I);
+  static constexpr const char* name = "component";
+  static constexpr std::size_t index = I;
+  static constexpr std::array<std::intmax_t, 1> parameters{I};
   static constexpr bool tensor = true;
   static constexpr bool multilinear = true;  // zero if any operand is zero
   static constexpr bool commutative = false;
@@ -31,5 +31,6 @@ struct component_op {
   template <std::size_t K, class Self, class Adj, class V>
   using vjp = node<scatter_op<I, detail::shape_of_impl<V>::type::size>, Adj>;
 };
+
+template <std::size_t I, Expr A> constexpr auto component(A) { return detail::make<component_op<I>, A>(); }
 }  // namespace costate
-#include "costate/expr/ops/scatter.hpp"

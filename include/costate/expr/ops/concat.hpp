@@ -2,14 +2,13 @@
 #pragma once
 #include <array>
 #include <cstddef>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 #include "costate/expr/shape.hpp"
 #include "costate/expr/shape_of.hpp"
 
 namespace costate {
-template <std::size_t Offset, std::size_t N> struct slice_op;
 template <std::size_t I> struct component_op;
+template <std::size_t Offset, std::size_t N> struct slice_op;
 
 namespace detail {
 template <class SA, class SB>
@@ -20,7 +19,7 @@ struct concat_shape_mismatch {
 }  // namespace detail
 
 struct concat_op {
-  static constexpr int id = 41;
+  static constexpr const char* name = "concat";
   static constexpr bool tensor = true;
   static constexpr bool index_map = true;  // (detail::index_piece)
   static constexpr bool commutative = false;
@@ -41,6 +40,6 @@ struct concat_op {
   template <std::size_t K, class Self, class Adj, class A, class B>
   using vjp = std::conditional_t<K == 0, part<0, A, Adj>, part<detail::shape_of_impl<A>::type::size, B, Adj>>;
 };
+
+template <Expr A, Expr B> constexpr auto concat(A, B) { return detail::make<concat_op, A, B>(); }
 }  // namespace costate
-#include "costate/expr/ops/component.hpp"
-#include "costate/expr/ops/slice.hpp"

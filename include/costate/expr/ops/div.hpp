@@ -1,12 +1,11 @@
 // a / b
 #pragma once
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
-#include "costate/expr/ops/neg.hpp"
+#include "costate/expr/operation.hpp"
 
 namespace costate {
+struct neg_op;
 struct div_op {
-  static constexpr int id = 4;
+  static constexpr const char* name = "div";
   static constexpr bool commutative = false;
   static constexpr notation note{notation::infix, "/", "/", precedence::product, false};
   template <class T> static constexpr T eval(const T& a, const T& b) { return a / b; }

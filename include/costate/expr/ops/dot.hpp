@@ -1,12 +1,11 @@
 // dot(a, b): Σ a_i b_i of two tensors of one shape → scalar.
 #pragma once
 #include <cstddef>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 #include "costate/expr/shape.hpp"
-#include "costate/expr/ops/mul.hpp"
 
 namespace costate {
+struct mul_op;
 namespace detail {
 template <class SA, class SB>
 struct dot_product_shape_mismatch {
@@ -16,7 +15,7 @@ struct dot_product_shape_mismatch {
 }  // namespace detail
 
 struct dot_op {
-  static constexpr int id = 38;
+  static constexpr const char* name = "dot";
   static constexpr bool tensor = true;
   static constexpr bool multilinear = true;  // zero if any operand is zero
   static constexpr bool commutative = true;
@@ -32,4 +31,6 @@ struct dot_op {
   template <std::size_t K, class Self, class Adj, class A, class B>
   using vjp = std::conditional_t<K == 0, node<mul_op, Adj, B>, node<mul_op, Adj, A>>;
 };
+
+template <Expr A, Expr B> constexpr auto dot(A, B) { return detail::make<dot_op, A, B>(); }
 }  // namespace costate

@@ -2,19 +2,19 @@
 #pragma once
 #include <array>
 #include <cstddef>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 #include "costate/expr/shape.hpp"
 #include "costate/expr/shape_of.hpp"
 
 namespace costate {
-template <std::size_t Offset, std::size_t N> struct slice_op;
 template <std::size_t I> struct component_op;
+template <std::size_t Offset, std::size_t N> struct slice_op;
 
 template <std::size_t Offset, std::size_t N>
 struct embed_op {
-  static constexpr int id = 43;
-  static constexpr int exponent = static_cast<int>(Offset * 65536 + N);
+  static constexpr const char* name = "embed";
+  static constexpr std::size_t offset = Offset, size = N;
+  static constexpr std::array<std::intmax_t, 2> parameters{Offset, N};
   static constexpr bool tensor = true;
   static constexpr bool index_map = true;  // (detail::index_piece)
   static constexpr bool multilinear = true;  // zero if any operand is zero
@@ -34,5 +34,3 @@ struct embed_op {
                                  node<slice_op<Offset, detail::shape_of_impl<V>::type::size>, Adj>>;
 };
 }  // namespace costate
-#include "costate/expr/ops/component.hpp"
-#include "costate/expr/ops/slice.hpp"

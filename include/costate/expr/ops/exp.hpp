@@ -1,15 +1,17 @@
 // exp(a)
 #pragma once
 #include <cmath>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 
 namespace costate {
 struct exp_op {
-  static constexpr int id = 9;
+  static constexpr const char* name = "exp";
   static constexpr bool commutative = false;
   static constexpr notation note{notation::function, "exp", "\\exp", precedence::atom};
+  static constexpr const char* cpp = "std::exp";
   template <class T> static T eval(const T& a) { using std::exp; return exp(a); }
   template <class Self, class A> using partials = detail::tlist<Self>;  // exp' = exp, shared
 };
+
+template <Expr A> constexpr node<exp_op, A> exp(A) { return detail::make<exp_op, A>(); }
 }  // namespace costate

@@ -1,16 +1,18 @@
 // log(a), natural logarithm
 #pragma once
 #include <cmath>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
-#include "costate/expr/ops/div.hpp"
+#include "costate/expr/operation.hpp"
 
 namespace costate {
+struct div_op;
 struct log_op {
-  static constexpr int id = 10;
+  static constexpr const char* name = "log";
   static constexpr bool commutative = false;
   static constexpr notation note{notation::function, "log", "\\log", precedence::atom};
+  static constexpr const char* cpp = "std::log";
   template <class T> static T eval(const T& a) { using std::log; return log(a); }
   template <class Self, class A> using partials = detail::tlist<node<div_op, one, A>>;
 };
+
+template <Expr A> constexpr node<log_op, A> log(A) { return detail::make<log_op, A>(); }
 }  // namespace costate

@@ -1,11 +1,12 @@
 // A·B: matrix<R, K> times matrix<K, C> → matrix<R, C>.
 #pragma once
 #include <cstddef>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 #include "costate/expr/shape.hpp"
 
 namespace costate {
+struct matmul_nt_op;
+struct matmul_tn_op;
 namespace detail {
 template <class SA, class SB>
 struct matrix_product_shape_mismatch {  // <shape of A, shape of B>
@@ -27,11 +28,8 @@ template <class T, std::size_t R, std::size_t K, std::size_t C, std::size_t AR, 
 }
 }  // namespace detail
 
-struct matmul_nt_op;
-struct matmul_tn_op;
-
 struct matmul_op {
-  static constexpr int id = 33;
+  static constexpr const char* name = "matmul";
   static constexpr bool tensor = true;
   static constexpr bool multilinear = true;  // zero if any operand is zero
   static constexpr bool commutative = false;
@@ -47,5 +45,3 @@ struct matmul_op {
   using vjp = std::conditional_t<I == 0, node<matmul_nt_op, Adj, B>, node<matmul_tn_op, A, Adj>>;
 };
 }  // namespace costate
-#include "costate/expr/ops/matmul_nt.hpp"
-#include "costate/expr/ops/matmul_tn.hpp"

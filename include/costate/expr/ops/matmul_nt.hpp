@@ -1,12 +1,12 @@
 // A·Bᵀ: matrix<R, K> times the transpose of matrix<C, K> → matrix<R, C> (appears in VJPs of A·B).
 #pragma once
 #include <cstddef>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 #include "costate/expr/shape.hpp"
 #include "costate/expr/ops/matmul.hpp"
 
 namespace costate {
+struct matmul_tn_op;
 namespace detail {
 template <class SA, class SB>
 struct matrix_product_nt_shape_mismatch {
@@ -17,7 +17,7 @@ struct matrix_product_nt_shape_mismatch {
 }  // namespace detail
 
 struct matmul_nt_op {
-  static constexpr int id = 34;
+  static constexpr const char* name = "matmul_nt";
   static constexpr bool tensor = true;
   static constexpr bool multilinear = true;  // zero if any operand is zero
   static constexpr bool commutative = false;

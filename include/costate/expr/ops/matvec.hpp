@@ -1,11 +1,12 @@
 // W·z: matrix<R, C> times vector<C> → vector<R>.
 #pragma once
 #include <cstddef>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 #include "costate/expr/shape.hpp"
 
 namespace costate {
+struct matvec_t_op;
+struct outer_op;
 namespace detail {
 template <class SW, class SZ>
 struct matrix_vector_product_shape_mismatch {  // <shape of W, shape of z>
@@ -16,11 +17,8 @@ struct matrix_vector_product_shape_mismatch {  // <shape of W, shape of z>
 };
 }  // namespace detail
 
-struct matvec_t_op;
-struct outer_op;
-
 struct matvec_op {
-  static constexpr int id = 30;
+  static constexpr const char* name = "matvec";
   static constexpr bool tensor = true;
   static constexpr bool multilinear = true;  // zero if any operand is zero
   static constexpr bool commutative = false;
@@ -40,5 +38,3 @@ struct matvec_op {
   using vjp = std::conditional_t<K == 0, node<outer_op, Adj, Z>, node<matvec_t_op, W, Adj>>;
 };
 }  // namespace costate
-#include "costate/expr/ops/matvec_t.hpp"
-#include "costate/expr/ops/outer.hpp"

@@ -1,11 +1,12 @@
 // Wᵀ·v: the transpose of matrix<R, C> times vector<R> → vector<C> (appears in VJPs of W·z).
 #pragma once
 #include <cstddef>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 #include "costate/expr/shape.hpp"
 
 namespace costate {
+struct matvec_op;
+struct outer_op;
 namespace detail {
 template <class SW, class SV>
 struct transposed_matrix_vector_product_shape_mismatch {
@@ -15,11 +16,8 @@ struct transposed_matrix_vector_product_shape_mismatch {
 };
 }  // namespace detail
 
-struct matvec_op;
-struct outer_op;
-
 struct matvec_t_op {
-  static constexpr int id = 31;
+  static constexpr const char* name = "matvec_t";
   static constexpr bool tensor = true;
   static constexpr bool multilinear = true;  // zero if any operand is zero
   static constexpr bool commutative = false;
@@ -37,4 +35,3 @@ struct matvec_t_op {
   using vjp = std::conditional_t<K == 0, node<outer_op, V, Adj>, node<matvec_op, W, Adj>>;
 };
 }  // namespace costate
-#include "costate/expr/ops/matvec.hpp"

@@ -1,11 +1,10 @@
 // a * b
 #pragma once
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 
 namespace costate {
 struct mul_op {
-  static constexpr int id = 3;
+  static constexpr const char* name = "mul";
   static constexpr bool commutative = true;
   static constexpr notation note{notation::infix, "*", "\\,", precedence::product, true};
   template <class T> static constexpr T eval(const T& a, const T& b) { return a * b; }

@@ -1,11 +1,10 @@
 // -a
 #pragma once
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 
 namespace costate {
 struct neg_op {
-  static constexpr int id = 5;
+  static constexpr const char* name = "neg";
   static constexpr bool commutative = false;
   // Binds like a sum: (-a)*b and a*(-b) print with parentheses, -a*b means -(a*b).
   static constexpr notation note{notation::prefix, "-", "-", precedence::sum};

@@ -1,11 +1,12 @@
 // a bᵀ: vector<R> and vector<C> → matrix<R, C> (appears in VJPs of W·z).
 #pragma once
 #include <cstddef>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 #include "costate/expr/shape.hpp"
 
 namespace costate {
+struct matvec_op;
+struct matvec_t_op;
 namespace detail {
 template <class SA, class SB>
 struct outer_product_shape_mismatch {
@@ -14,11 +15,8 @@ struct outer_product_shape_mismatch {
 };
 }  // namespace detail
 
-struct matvec_op;
-struct matvec_t_op;
-
 struct outer_op {
-  static constexpr int id = 32;
+  static constexpr const char* name = "outer";
   static constexpr bool tensor = true;
   static constexpr bool multilinear = true;  // zero if any operand is zero
   static constexpr bool commutative = false;
@@ -34,5 +32,6 @@ struct outer_op {
   template <std::size_t K, class Self, class Adj, class A, class B>
   using vjp = std::conditional_t<K == 0, node<matvec_op, Adj, B>, node<matvec_t_op, Adj, A>>;
 };
+
+template <Expr A, Expr B> constexpr auto outer(A, B) { return detail::make<outer_op, A, B>(); }
 }  // namespace costate
-#include "costate/expr/ops/matvec.hpp"

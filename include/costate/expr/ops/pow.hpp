@@ -1,17 +1,17 @@
 // a^b for a real exponent b (any expression); defined for a > 0.
 #pragma once
 #include <cmath>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
-#include "costate/expr/ops/log.hpp"
-#include "costate/expr/ops/mul.hpp"
-#include "costate/expr/ops/sub.hpp"
+#include "costate/expr/operation.hpp"
 
 namespace costate {
+struct log_op;
+struct mul_op;
+struct sub_op;
 struct pow_op {
-  static constexpr int id = 7;
+  static constexpr const char* name = "pow";
   static constexpr bool commutative = false;
   static constexpr notation note{notation::function, "pow", "\\operatorname{pow}", precedence::atom};
+  static constexpr const char* cpp = "std::pow";
   template <class T> static T eval(const T& a, const T& b) { using std::pow; return pow(a, b); }
   // ∂/∂a = b a^(b-1), ∂/∂b = a^b log a
   template <class Self, class A, class B>

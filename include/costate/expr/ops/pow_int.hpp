@@ -1,14 +1,14 @@
 // a^N for an integer N: repeated multiplication, exact for negative bases.
 #pragma once
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
-#include "costate/expr/ops/mul.hpp"
+#include "costate/expr/operation.hpp"
 
 namespace costate {
+struct mul_op;
 template <int N>
 struct pow_int_op {
-  static constexpr int id = 6;
+  static constexpr const char* name = "pow_int";
   static constexpr int exponent = N;
+  static constexpr std::array<std::intmax_t, 1> parameters{N};
   static constexpr bool commutative = false;
   static constexpr notation note{notation::power, "^", "^", precedence::power};
   template <class T> static constexpr T eval(const T& a) {

@@ -1,8 +1,7 @@
 // repeat_rows<R>(x): a matrix<1, C> repeated as the R rows of a matrix<R, C> (appears in VJPs of col_sum).
 #pragma once
 #include <cstddef>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 #include "costate/expr/shape.hpp"
 
 namespace costate {
@@ -10,8 +9,9 @@ struct col_sum_op;
 
 template <std::size_t R>
 struct repeat_rows_op {
-  static constexpr int id = 47;
-  static constexpr int exponent = static_cast<int>(R);
+  static constexpr const char* name = "repeat_rows";
+  static constexpr std::size_t rows = R;
+  static constexpr std::array<std::intmax_t, 1> parameters{R};
   static constexpr bool tensor = true;
   static constexpr bool multilinear = true;  // zero if any operand is zero
   static constexpr bool commutative = false;
@@ -31,4 +31,3 @@ struct repeat_rows_op {
   template <std::size_t K, class Self, class Adj, class X> using vjp = node<col_sum_op, Adj>;
 };
 }  // namespace costate
-#include "costate/expr/ops/col_sum.hpp"

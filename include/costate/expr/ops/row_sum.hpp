@@ -2,8 +2,7 @@
 // along the columns of a matrix (a bias added to a batch).
 #pragma once
 #include <cstddef>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 #include "costate/expr/shape.hpp"
 #include "costate/expr/shape_of.hpp"
 
@@ -19,7 +18,7 @@ struct row_sum_needs_a_matrix {
 }  // namespace detail
 
 struct row_sum_op {
-  static constexpr int id = 44;
+  static constexpr const char* name = "row_sum";
   static constexpr bool tensor = true;
   static constexpr bool multilinear = true;  // zero if any operand is zero
   static constexpr bool commutative = false;
@@ -38,4 +37,3 @@ struct row_sum_op {
   using vjp = node<spread_op<detail::shape_of_impl<X>::type::dims[1]>, Adj>;
 };
 }  // namespace costate
-#include "costate/expr/ops/spread.hpp"

@@ -2,8 +2,7 @@
 #pragma once
 #include <array>
 #include <cstddef>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 #include "costate/expr/shape.hpp"
 
 namespace costate {
@@ -11,8 +10,9 @@ template <std::size_t I> struct component_op;
 
 template <std::size_t I, std::size_t N>
 struct scatter_op {
-  static constexpr int id = 40;
-  static constexpr int exponent = static_cast<int>(I * 65536 + N);
+  static constexpr const char* name = "scatter";
+  static constexpr std::size_t index = I, size = N;
+  static constexpr std::array<std::intmax_t, 2> parameters{I, N};
   static constexpr bool tensor = true;
   static constexpr bool index_map = true;  // (detail::index_piece)
   static constexpr bool multilinear = true;  // zero if any operand is zero
@@ -30,4 +30,3 @@ struct scatter_op {
   template <std::size_t K, class Self, class Adj, class X> using vjp = node<component_op<I>, Adj>;
 };
 }  // namespace costate
-#include "costate/expr/ops/component.hpp"

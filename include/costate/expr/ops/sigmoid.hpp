@@ -2,17 +2,17 @@
 #pragma once
 #include <cmath>
 #include <type_traits>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
-#include "costate/expr/ops/mul.hpp"
-#include "costate/expr/ops/sign.hpp"
-#include "costate/expr/ops/sub.hpp"
+#include "costate/expr/operation.hpp"
 
 namespace costate {
+struct mul_op;
+struct sub_op;
 struct sigmoid_op {
-  static constexpr int id = 15;
+  static constexpr const char* name = "sigmoid";
   static constexpr bool commutative = false;
   static constexpr notation note{notation::function, "sigmoid", "\\sigma", precedence::atom};
+  static constexpr const char* cpp = "costate_sigmoid";
+  static constexpr const char* cpp_definition = "inline double costate_sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }\n";
   // Real a ≪ 0: exp(-a) overflows to inf and the quotient is exactly 0, no NaN. A complex a (the
   // complex step) takes e^a / (1 + e^a) below 0 instead, since complex arithmetic on an infinite
   // exp(-a) gives NaN.
@@ -29,4 +29,6 @@ struct sigmoid_op {
   // σ' = σ (1 - σ): reuses the forward value.
   template <class Self, class A> using partials = detail::tlist<node<mul_op, Self, node<sub_op, one, Self>>>;
 };
+
+template <Expr A> constexpr node<sigmoid_op, A> sigmoid(A) { return detail::make<sigmoid_op, A>(); }
 }  // namespace costate

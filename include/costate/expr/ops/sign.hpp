@@ -1,19 +1,16 @@
-// sign(a) ∈ {-1, 0, 1}; its derivative is zero (almost everywhere). Appears as abs'.
+// sign(a) ∈ {-1, 0, 1}, sign(0) = sign(NaN) = 0; its derivative is zero (almost everywhere). Appears as abs'.
 #pragma once
 #include <complex>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 
 namespace costate {
-namespace detail {
-template <class T> constexpr double real_part(const T& a) { return static_cast<double>(a); }
-template <class T> constexpr double real_part(const std::complex<T>& a) { return static_cast<double>(a.real()); }
-}  // namespace detail
 
 struct sign_op {
-  static constexpr int id = 17;
+  static constexpr const char* name = "sign";
   static constexpr bool commutative = false;
   static constexpr notation note{notation::function, "sign", "\\operatorname{sign}", precedence::atom};
+  static constexpr const char* cpp = "costate_sign";
+  static constexpr const char* cpp_definition = "inline double costate_sign(double x) { return double((x > 0) - (x < 0)); }\n";
   // For complex-step checks the sign of the real part: keeps abs analytic in the perturbation.
   template <class T> static constexpr T eval(const T& a) {
     const double r = detail::real_part(a);
@@ -21,4 +18,6 @@ struct sign_op {
   }
   template <class Self, class A> using partials = detail::tlist<zero>;
 };
+
+template <Expr A> constexpr node<sign_op, A> sign(A) { return detail::make<sign_op, A>(); }
 }  // namespace costate

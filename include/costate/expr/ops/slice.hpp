@@ -3,8 +3,7 @@
 #pragma once
 #include <array>
 #include <cstddef>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 #include "costate/expr/shape.hpp"
 #include "costate/expr/shape_of.hpp"
 
@@ -21,8 +20,9 @@ struct slice_out_of_range {  // <offset, length, shape of the vector>
 
 template <std::size_t Offset, std::size_t N>
 struct slice_op {
-  static constexpr int id = 42;
-  static constexpr int exponent = static_cast<int>(Offset * 65536 + N);
+  static constexpr const char* name = "slice";
+  static constexpr std::size_t offset = Offset, size = N;
+  static constexpr std::array<std::intmax_t, 2> parameters{Offset, N};
   static constexpr bool tensor = true;
   static constexpr bool index_map = true;  // (detail::index_piece)
   static constexpr bool multilinear = true;  // zero if any operand is zero
@@ -37,5 +37,6 @@ struct slice_op {
   template <std::size_t K, class Self, class Adj, class V>
   using vjp = node<embed_op<Offset, detail::shape_of_impl<V>::type::size>, Adj>;
 };
+
+template <std::size_t Offset, std::size_t N, Expr A> constexpr auto slice(A) { return detail::make<slice_op<Offset, N>, A>(); }
 }  // namespace costate
-#include "costate/expr/ops/embed.hpp"

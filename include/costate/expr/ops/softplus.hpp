@@ -3,11 +3,10 @@
 #include <cmath>
 #include <complex>
 #include <type_traits>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
-#include "costate/expr/ops/sigmoid.hpp"
+#include "costate/expr/operation.hpp"
 
 namespace costate {
+struct sigmoid_op;
 namespace detail {
 // log(1 + w) for complex w, accurate when |w| is tiny (the complex step of softplus far below 0):
 // log|1 + w| = ½ log1p(2 Re w + |w|²), arg(1 + w) = atan2(Im w, 1 + Re w).
@@ -24,9 +23,11 @@ T log1p(T w) {
 }  // namespace detail
 
 struct softplus_op {
-  static constexpr int id = 16;
+  static constexpr const char* name = "softplus";
   static constexpr bool commutative = false;
   static constexpr notation note{notation::function, "softplus", "\\operatorname{softplus}", precedence::atom};
+  static constexpr const char* cpp = "costate_softplus";
+  static constexpr const char* cpp_definition = "inline double costate_softplus(double x) { return (x > 0 ? x : 0.0) + std::log1p(std::exp(-std::abs(x))); }\n";
   // log(1 + e^a) overflows for large a and rounds to 0 for a ≪ 0; a + log1p(e^-a) above 0 and
   // log1p(e^a) below are exact in every scalar type (the branch is on the real part, so a complex
   // step stays analytic) over the whole double range.
@@ -36,4 +37,6 @@ struct softplus_op {
   }
   template <class Self, class A> using partials = detail::tlist<node<sigmoid_op, A>>;
 };
+
+template <Expr A> constexpr node<softplus_op, A> softplus(A) { return detail::make<softplus_op, A>(); }
 }  // namespace costate

@@ -1,8 +1,7 @@
 // spread<C>(v): vector<R> repeated as the C columns of a matrix<R, C> (appears in VJPs of row_sum).
 #pragma once
 #include <cstddef>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 #include "costate/expr/shape.hpp"
 
 namespace costate {
@@ -10,8 +9,9 @@ struct row_sum_op;
 
 template <std::size_t C>
 struct spread_op {
-  static constexpr int id = 45;
-  static constexpr int exponent = static_cast<int>(C);
+  static constexpr const char* name = "spread";
+  static constexpr std::size_t columns = C;
+  static constexpr std::array<std::intmax_t, 1> parameters{C};
   static constexpr bool tensor = true;
   static constexpr bool multilinear = true;  // zero if any operand is zero
   static constexpr bool commutative = false;
@@ -30,4 +30,3 @@ struct spread_op {
   template <std::size_t K, class Self, class Adj, class V> using vjp = node<row_sum_op, Adj>;
 };
 }  // namespace costate
-#include "costate/expr/ops/row_sum.hpp"

@@ -1,17 +1,19 @@
 // sqrt(a)
 #pragma once
 #include <cmath>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
-#include "costate/expr/ops/div.hpp"
+#include "costate/expr/operation.hpp"
 
 namespace costate {
+struct div_op;
 struct sqrt_op {
-  static constexpr int id = 8;
+  static constexpr const char* name = "sqrt";
   static constexpr bool commutative = false;
   static constexpr notation note{notation::function, "sqrt", "\\sqrt", precedence::atom};
+  static constexpr const char* cpp = "std::sqrt";
   template <class T> static T eval(const T& a) { using std::sqrt; return sqrt(a); }
   // ∂/∂a = (1/2)/sqrt(a): reuses the node itself.
   template <class Self, class A> using partials = detail::tlist<node<div_op, constant<1, 2>, Self>>;
 };
+
+template <Expr A> constexpr node<sqrt_op, A> sqrt(A) { return detail::make<sqrt_op, A>(); }
 }  // namespace costate

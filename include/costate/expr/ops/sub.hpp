@@ -1,11 +1,10 @@
 // a - b
 #pragma once
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 
 namespace costate {
 struct sub_op {
-  static constexpr int id = 2;
+  static constexpr const char* name = "sub";
   static constexpr bool commutative = false;
   static constexpr notation note{notation::infix, "-", "-", precedence::sum, false};
   template <class T> static constexpr T eval(const T& a, const T& b) { return a - b; }

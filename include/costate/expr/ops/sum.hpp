@@ -1,8 +1,7 @@
 // sum(x): the sum of a tensor's elements → scalar.
 #pragma once
 #include <cstddef>
-#include "costate/expr/node.hpp"
-#include "costate/expr/notation.hpp"
+#include "costate/expr/operation.hpp"
 #include "costate/expr/shape.hpp"
 #include "costate/expr/shape_of.hpp"
 
@@ -10,7 +9,7 @@ namespace costate {
 template <class S> struct broadcast_op;
 
 struct sum_op {
-  static constexpr int id = 36;
+  static constexpr const char* name = "sum";
   static constexpr bool tensor = true;
   static constexpr bool multilinear = true;  // zero if any operand is zero
   static constexpr bool commutative = false;
@@ -30,5 +29,6 @@ struct sum_op {
   template <std::size_t K, class Self, class Adj, class X>
   using vjp = node<broadcast_op<typename detail::shape_of_impl<X>::type>, Adj>;
 };
+
+template <Expr A> constexpr auto sum(A) { return detail::make<sum_op, A>(); }
 }  // namespace costate
-#include "costate/expr/ops/broadcast.hpp"
