@@ -16,7 +16,6 @@ namespace {
 // cube(a) = a³: a new elementwise operation, written as an operation header would be.
 struct cube_op {
   static constexpr const char* name = "cube";
-  static constexpr bool commutative = false;
   static constexpr notation note{notation::function, "cube", "\\operatorname{cube}", precedence::atom};
   static constexpr const char* cpp = "costate_cube";
   static constexpr const char* cpp_definition = "inline double costate_cube(double x) { return x * x * x; }\n";

@@ -4,7 +4,7 @@
 //   name         static constexpr const char*, unique among the operations (expr/ops.hpp checks it);
 //                the list's order of names orders nodes (expr/order.hpp), so no number is picked by hand
 //   note         its notation (expr/notation.hpp)
-//   commutative  whether its operands may be put in canonical order
+//   commutative  (two operands) whether they may be put in canonical order
 //   parameters   (operations with template parameters) std::array<std::intmax_t, K> of them, in the
 //                order the user writes them: printed after the name, slice<2, 2>(z[0:4]), and ordered
 // and either, for an elementwise operation (applied to tensors it acts element by element and
@@ -118,10 +118,13 @@ concept states_vjp = vjp_rules<Op, std::index_sequence_for<S...>, S...>::value;
 
 // What an operation must state, for operands of shapes S (elementwise: only their number matters).
 template <class Op, class... S>
-concept elementwise_operation = evaluates_in_double<Op, S...> && evaluates_in_complex<Op, S...> &&
-                                states_partials<Op, S...> && spelled_in_cpp<Op>;
+concept states_commutativity = sizeof...(S) != 2 || requires { { Op::commutative } -> std::convertible_to<bool>; };
 template <class Op, class... S>
-concept tensor_operation_for = states_result_shape<Op, S...> && evaluates_tensor_in_complex<Op, S...> && states_vjp<Op, S...>;
+concept elementwise_operation = evaluates_in_double<Op, S...> && evaluates_in_complex<Op, S...> &&
+                                states_partials<Op, S...> && spelled_in_cpp<Op> && states_commutativity<Op, S...>;
+template <class Op, class... S>
+concept tensor_operation_for = states_result_shape<Op, S...> && evaluates_tensor_in_complex<Op, S...> && states_vjp<Op, S...> &&
+                               states_commutativity<Op, S...>;
 template <class Op, class... S>
 concept operation = named_operation<Op> && ((tensor_operation<Op> && tensor_operation_for<Op, S...>) ||
                                             (!tensor_operation<Op> && elementwise_operation<Op, scalar_as<S, shape<>>...>));
@@ -147,6 +150,10 @@ template <class Op> struct elementwise_operation_has_no_cpp_spelling {
   static_assert(dependent_false<Op>, "costate: an operation written as a function call needs `static constexpr const char* cpp`, "
                                      "its spelling in generated C++ (and `cpp_definition` if <cmath> lacks it)");
 };
+template <class Op> struct binary_operation_does_not_state_commutativity {
+  static_assert(dependent_false<Op>, "costate: an operation of two operands states `static constexpr bool commutative` "
+                                     "(whether a*b and b*a may be put in one canonical order)");
+};
 template <class Op> struct tensor_operation_has_no_result_shape {
   static_assert(dependent_false<Op>, "costate: a tensor operation needs `template <class... S> using result_shape` for these "
                                      "operand shapes");
@@ -167,15 +174,19 @@ using operation_diagnostic =
     pick_t<tensor_operation<Op>,
            pick_t<!states_result_shape<Op, S...>, tensor_operation_has_no_result_shape<Op>,
            pick_t<!evaluates_tensor_in_complex<Op, S...>, tensor_operation_does_not_evaluate_in_complex<Op>,
-           pick_t<!states_vjp<Op, S...>, tensor_operation_has_no_vjp<Op>, operation_complete>>>,
+           pick_t<!states_vjp<Op, S...>, tensor_operation_has_no_vjp<Op>,
+           pick_t<!states_commutativity<Op, S...>, binary_operation_does_not_state_commutativity<Op>, operation_complete>>>>,
            pick_t<!evaluates_in_double<Op, scalar_as<S, shape<>>...>, elementwise_operation_does_not_evaluate_in_double<Op>,
            pick_t<!evaluates_in_complex<Op, scalar_as<S, shape<>>...>, elementwise_operation_does_not_evaluate_in_complex<Op>,
            pick_t<!states_partials<Op, scalar_as<S, shape<>>...>, elementwise_operation_has_no_partials<Op>,
-           pick_t<!spelled_in_cpp<Op>, elementwise_operation_has_no_cpp_spelling<Op>, operation_complete>>>>>>;
+           pick_t<!spelled_in_cpp<Op>, elementwise_operation_has_no_cpp_spelling<Op>,
+           pick_t<!states_commutativity<Op, scalar_as<S, shape<>>...>, binary_operation_does_not_state_commutativity<Op>,
+                  operation_complete>>>>>>>;
 
 // Checked once per operation and operand shapes (an elementwise operation: once per arity).
 template <class Op, class... S>
-struct operation_check : std::bool_constant<sizeof(operation_diagnostic<Op, S...>) != 0> {};
+struct operation_check
+    : std::bool_constant<sizeof(pick_t<operation<Op, S...>, operation_complete, operation_diagnostic<Op, S...>>) != 0> {};
 template <class Op, class... S>
 using checked_operation = pick_t<tensor_operation<Op>, operation_check<Op, S...>, operation_check<Op, scalar_as<S, shape<>>...>>;
 

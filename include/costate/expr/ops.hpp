@@ -90,9 +90,6 @@ constexpr bool names_unique(tlist<Ops...>) {
 static_assert(names_unique(operations{}), "costate: two operations in costate::operations share a name");
 
 template <class Op> struct op_position : std::integral_constant<std::size_t, position_by_name(Op::name, operations{})> {};
-
-// The list's entry for Op: its family (slice_op<2, 2> → the list's slice_op entry).
-template <class Op> using op_family = typename long_at<op_position<Op>::value, operations>::type;
 }  // namespace detail
 
 }  // namespace costate
