@@ -21,9 +21,9 @@
 // the complex step of λᵀE and against central differences, and the VJP of that VJP (second order,
 // for random μ) against the complex step of μᵀ(λᵀ∂E/∂X).
 //
-// cpp_sources() writes to_cpp of an elementwise operation and of its derivatives at its points and
-// edges, with the template path's values; tests/expr/test_operations_elementwise.cpp compiles that
-// program and runs it.
+// cpp_program() writes a program with to_cpp of every elementwise operation and of its derivatives,
+// evaluated at its points and edges against the template path's values;
+// tests/expr/test_operations_elementwise.cpp compiles it (warning-free) and runs it.
 #pragma once
 
 #include <catch2/catch.hpp>

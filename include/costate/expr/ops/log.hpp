@@ -1,4 +1,4 @@
-// log(a), natural logarithm
+// log(a), natural logarithm: log(0) = -inf, NaN below 0 (where its derivative 1/a is finite all the same).
 #pragma once
 #include <cmath>
 #include "costate/expr/operation.hpp"

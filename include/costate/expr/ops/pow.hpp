@@ -1,4 +1,5 @@
-// a^b for a real exponent b (any expression); defined for a > 0.
+// a^b for a real exponent b (any expression); defined for a > 0. At a = 0 the value is 0^b but
+// ∂/∂b = a^b log a is NaN (0 · -inf), though its limit is 0.
 #pragma once
 #include <cmath>
 #include "costate/expr/operation.hpp"

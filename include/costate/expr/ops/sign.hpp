@@ -1,10 +1,8 @@
 // sign(a) ∈ {-1, 0, 1}, sign(0) = sign(NaN) = 0; its derivative is zero (almost everywhere). Appears as abs'.
 #pragma once
-#include <complex>
 #include "costate/expr/operation.hpp"
 
 namespace costate {
-
 struct sign_op {
   static constexpr const char* name = "sign";
   static constexpr bool commutative = false;

@@ -1,4 +1,4 @@
-// sqrt(a)
+// sqrt(a): sqrt(0) = 0 with derivative inf; NaN below 0.
 #pragma once
 #include <cmath>
 #include "costate/expr/operation.hpp"
