@@ -6,7 +6,7 @@
 //   symbols and blocks   state input param t state_vector input_vector params params_from
 //                        matrix vec scalar, the literal _c                 (expr/symbol.hpp, constant.hpp)
 //   operations           sin cos tan exp log sqrt abs pow square tanh sigmoid softplus relu step
-//                        sign sum dot norm2 concat component slice outer  (expr/operators.hpp)
+//                        sign sum dot norm2 concat component slice outer  (expr/ops/, operators.hpp)
 //   systems and losses   ode rhs vjp_states vjp_params vjp_time batch batch_mean
 //                        terminal_loss running_loss observations          (system/)
 //   solving, gradients   solve gradient options dopri5 rk4 odeint_stepper rodas5p rosenbrock4

@@ -93,27 +93,8 @@ template <Expr A> constexpr node<pow_int_op<2>, A> square(A) { return detail::ma
 
 // For `using namespace costate::prelude` (costate/prelude.hpp).
 namespace prelude {
-using costate::abs;
-using costate::component;
-using costate::concat;
-using costate::cos;
-using costate::dot;
-using costate::exp;
-using costate::log;
 using costate::norm2;
-using costate::outer;
 using costate::pow;
-using costate::relu;
-using costate::sigmoid;
-using costate::sign;
-using costate::sin;
-using costate::slice;
-using costate::softplus;
-using costate::sqrt;
 using costate::square;
-using costate::step;
-using costate::sum;
-using costate::tan;
-using costate::tanh;
 }  // namespace prelude
 }  // namespace costate

@@ -15,4 +15,7 @@ struct abs_op {
 };
 
 template <Expr A> constexpr node<abs_op, A> abs(A) { return detail::make<abs_op, A>(); }
+namespace prelude {  // (costate/prelude.hpp)
+using costate::abs;
+}  // namespace prelude
 }  // namespace costate

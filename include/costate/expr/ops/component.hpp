@@ -33,4 +33,7 @@ struct component_op {
 };
 
 template <std::size_t I, Expr A> constexpr auto component(A) { return detail::make<component_op<I>, A>(); }
+namespace prelude {  // (costate/prelude.hpp)
+using costate::component;
+}  // namespace prelude
 }  // namespace costate

@@ -42,4 +42,7 @@ struct concat_op {
 };
 
 template <Expr A, Expr B> constexpr auto concat(A, B) { return detail::make<concat_op, A, B>(); }
+namespace prelude {  // (costate/prelude.hpp)
+using costate::concat;
+}  // namespace prelude
 }  // namespace costate

@@ -16,4 +16,7 @@ struct cos_op {
 };
 
 template <Expr A> constexpr node<cos_op, A> cos(A) { return detail::make<cos_op, A>(); }
+namespace prelude {  // (costate/prelude.hpp)
+using costate::cos;
+}  // namespace prelude
 }  // namespace costate

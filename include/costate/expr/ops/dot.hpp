@@ -33,4 +33,7 @@ struct dot_op {
 };
 
 template <Expr A, Expr B> constexpr auto dot(A, B) { return detail::make<dot_op, A, B>(); }
+namespace prelude {  // (costate/prelude.hpp)
+using costate::dot;
+}  // namespace prelude
 }  // namespace costate

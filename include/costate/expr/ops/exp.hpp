@@ -14,4 +14,7 @@ struct exp_op {
 };
 
 template <Expr A> constexpr node<exp_op, A> exp(A) { return detail::make<exp_op, A>(); }
+namespace prelude {  // (costate/prelude.hpp)
+using costate::exp;
+}  // namespace prelude
 }  // namespace costate

@@ -15,4 +15,7 @@ struct log_op {
 };
 
 template <Expr A> constexpr node<log_op, A> log(A) { return detail::make<log_op, A>(); }
+namespace prelude {  // (costate/prelude.hpp)
+using costate::log;
+}  // namespace prelude
 }  // namespace costate

@@ -34,4 +34,7 @@ struct outer_op {
 };
 
 template <Expr A, Expr B> constexpr auto outer(A, B) { return detail::make<outer_op, A, B>(); }
+namespace prelude {  // (costate/prelude.hpp)
+using costate::outer;
+}  // namespace prelude
 }  // namespace costate

@@ -17,4 +17,7 @@ struct relu_op {
 };
 
 template <Expr A> constexpr node<relu_op, A> relu(A) { return detail::make<relu_op, A>(); }
+namespace prelude {  // (costate/prelude.hpp)
+using costate::relu;
+}  // namespace prelude
 }  // namespace costate

@@ -31,4 +31,7 @@ struct sigmoid_op {
 };
 
 template <Expr A> constexpr node<sigmoid_op, A> sigmoid(A) { return detail::make<sigmoid_op, A>(); }
+namespace prelude {  // (costate/prelude.hpp)
+using costate::sigmoid;
+}  // namespace prelude
 }  // namespace costate

@@ -18,4 +18,7 @@ struct sign_op {
 };
 
 template <Expr A> constexpr node<sign_op, A> sign(A) { return detail::make<sign_op, A>(); }
+namespace prelude {  // (costate/prelude.hpp)
+using costate::sign;
+}  // namespace prelude
 }  // namespace costate

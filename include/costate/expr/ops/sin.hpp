@@ -15,4 +15,7 @@ struct sin_op {
 };
 
 template <Expr A> constexpr node<sin_op, A> sin(A) { return detail::make<sin_op, A>(); }
+namespace prelude {  // (costate/prelude.hpp)
+using costate::sin;
+}  // namespace prelude
 }  // namespace costate

@@ -39,4 +39,7 @@ struct slice_op {
 };
 
 template <std::size_t Offset, std::size_t N, Expr A> constexpr auto slice(A) { return detail::make<slice_op<Offset, N>, A>(); }
+namespace prelude {  // (costate/prelude.hpp)
+using costate::slice;
+}  // namespace prelude
 }  // namespace costate

@@ -39,4 +39,7 @@ struct softplus_op {
 };
 
 template <Expr A> constexpr node<softplus_op, A> softplus(A) { return detail::make<softplus_op, A>(); }
+namespace prelude {  // (costate/prelude.hpp)
+using costate::softplus;
+}  // namespace prelude
 }  // namespace costate

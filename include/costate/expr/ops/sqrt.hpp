@@ -16,4 +16,7 @@ struct sqrt_op {
 };
 
 template <Expr A> constexpr node<sqrt_op, A> sqrt(A) { return detail::make<sqrt_op, A>(); }
+namespace prelude {  // (costate/prelude.hpp)
+using costate::sqrt;
+}  // namespace prelude
 }  // namespace costate

@@ -15,4 +15,7 @@ struct step_op {
 };
 
 template <Expr A> constexpr node<step_op, A> step(A) { return detail::make<step_op, A>(); }
+namespace prelude {  // (costate/prelude.hpp)
+using costate::step;
+}  // namespace prelude
 }  // namespace costate

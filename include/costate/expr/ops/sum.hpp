@@ -31,4 +31,7 @@ struct sum_op {
 };
 
 template <Expr A> constexpr auto sum(A) { return detail::make<sum_op, A>(); }
+namespace prelude {  // (costate/prelude.hpp)
+using costate::sum;
+}  // namespace prelude
 }  // namespace costate

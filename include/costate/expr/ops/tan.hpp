@@ -17,4 +17,7 @@ struct tan_op {
 };
 
 template <Expr A> constexpr node<tan_op, A> tan(A) { return detail::make<tan_op, A>(); }
+namespace prelude {  // (costate/prelude.hpp)
+using costate::tan;
+}  // namespace prelude
 }  // namespace costate

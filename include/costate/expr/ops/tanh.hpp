@@ -17,4 +17,7 @@ struct tanh_op {
 };
 
 template <Expr A> constexpr node<tanh_op, A> tanh(A) { return detail::make<tanh_op, A>(); }
+namespace prelude {  // (costate/prelude.hpp)
+using costate::tanh;
+}  // namespace prelude
 }  // namespace costate
