@@ -74,3 +74,29 @@ TEST_CASE("inputs are bound to the system at run time", "[solve]") {
   const auto s = solve(forced.with_inputs(std::array{3.0}), std::array{0.0}, std::array{2.0}, {0.0, 20.0});
   CHECK(s.final_state()[0] == Approx(1.5).epsilon(1e-7));
 }
+
+// The step-size controller's e^(-1/K) (solve/integrate.hpp) against powl in long double, whose
+// exponent -1/K is rounded 2^11 times more finely than pow's -1.0/K (which alone puts pow 100 ulps off
+// at e = 1e300, K = 3): every exponent the steppers use (K = order + 1 = 4 … 9), every binade,
+// every one of the 64 subintervals of the mantissa and both ends of each.
+template <int K>
+double worst_inverse_root_error() {
+  double worst = 0.0;
+  for (int E = -1020; E <= 1020; E += 7)
+    for (int j = 0; j < 64; ++j)
+      for (const double m : {1.0 + j / 64.0, 1.0 + (j + 0.5) / 64.0, std::nextafter(1.0 + (j + 1) / 64.0, 0.0)}) {
+        const double e = std::ldexp(m, E);
+        const double exact = static_cast<double>(std::pow(static_cast<long double>(e), -1.0L / K));
+        worst = std::max(worst, std::abs(detail::inverse_root<K>(e) - exact) / exact);
+      }
+  return worst;
+}
+
+TEST_CASE("the controller's root e^(-1/K) is within 1e-15 of the exact value", "[solve]") {
+  static_assert(sizeof(long double) > sizeof(double), "the reference needs a wider long double");
+  CHECK(worst_inverse_root_error<4>() < 1e-15);
+  CHECK(worst_inverse_root_error<5>() < 1e-15);
+  CHECK(worst_inverse_root_error<6>() < 1e-15);
+  CHECK(worst_inverse_root_error<8>() < 1e-15);
+  CHECK(worst_inverse_root_error<9>() < 1e-15);
+}
