@@ -264,3 +264,39 @@ TEST_CASE("in memory while it fits: the forward pass's dense output instead of r
   for (std::size_t i = 0; i < 4; ++i) CHECK(a.dtheta[i] == Approx(b.dtheta[i]).epsilon(1e-7));
   for (std::size_t k = 0; k < times.size(); ++k) CHECK(a.dtimes[k] == Approx(b.dtimes[k]).epsilon(1e-7));
 }
+
+TEST_CASE("the default in-memory budget grows with the state: 2048 states, at least 1 MiB", "[checkpointed]") {
+  CHECK(detail::dense_memory_bytes(adjoint_method{}, 2) == std::size_t{1} << 20);
+  CHECK(detail::dense_memory_bytes(adjoint_method{}, 1000) == 2048 * 8 * 1000);
+  CHECK(detail::dense_memory_bytes(adjoint_method{.dense_memory = 8192}, 1000) == 8192);  // as given
+  CHECK(detail::dense_memory_bytes(adjoint_method{.dense_memory = 0}, 1000) == 0);
+  // 150 oscillators x'' = -k x (n = 300 states): at 1e-8 their dense output outgrows 1 MiB (2 + 6n
+  // doubles a step), but not the automatic budget (4.7 MiB), which keeps every step in memory.
+  constexpr std::size_t m = 150;
+  constexpr auto x = state_vector<m>;
+  constexpr auto w = state_vector<m, m>;
+  constexpr auto stiffness = params(vector<m>).get<0>();
+  constexpr auto springs = ode(w, -stiffness * x);
+  std::array<double, 2 * m> z0{};
+  std::array<double, m> th{};
+  for (std::size_t i = 0; i < m; ++i) {
+    z0[i] = 1.0 + 0.01 * static_cast<double>(i);
+    th[i] = 1.0 + 3.0 * static_cast<double>(i) / m;
+  }
+  const auto l = terminal_loss(0.5_c * dot(x, x));
+  const auto automatic = gradient(springs, z0, th, {0.0, 10.0}, l);
+  auto o = options<>{};
+  o.adjoint.dense_memory = std::size_t{1} << 20;  // the former default
+  const auto mib = gradient(springs, z0, th, {0.0, 10.0}, l, o);
+  const std::size_t bytes_per_step = (2 + 6 * 2 * m) * sizeof(double);
+  INFO("forward steps " << automatic.stats.forward.steps);
+  REQUIRE(automatic.stats.forward.steps * bytes_per_step > std::size_t{1} << 20);
+  CHECK(automatic.stats.in_memory_steps == automatic.stats.forward.steps);
+  CHECK(automatic.stats.recompute.steps == 0);
+  CHECK(mib.stats.in_memory_steps == 0);
+  CHECK(mib.stats.recompute.steps == mib.stats.forward.steps);
+  for (std::size_t i = 0; i < m; ++i) {
+    CHECK(automatic.dtheta[i] == Approx(mib.dtheta[i]).epsilon(1e-6).margin(1e-10));
+    CHECK(automatic.dz0[i] == Approx(mib.dz0[i]).epsilon(1e-6).margin(1e-10));
+  }
+}

@@ -91,8 +91,9 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
   // The checkpointed adjoint's in-memory mode: the forward pass's own dense output, while it fits.
   using zsource = dense_segment<n>;
   zsource trajectory;
-  gradient_recorder<n> recorder{automatic ? &cp : nullptr, dense && opt.adjoint.dense_memory > 0 ? &trajectory : nullptr,
-                                opt.adjoint.dense_memory / sizeof(double)};
+  const std::size_t dense_bytes = dense_memory_bytes(opt.adjoint, n);
+  gradient_recorder<n> recorder{automatic ? &cp : nullptr, dense && dense_bytes > 0 ? &trajectory : nullptr,
+                                dense_bytes / sizeof(double)};
   {
     std::array<double, n> z = z0;
     cp.push(stops[0].t, 0.0, stops[0].obs, none, z);
