@@ -92,7 +92,9 @@ template <std::size_t N>
 class dense_segment {
  public:
   static constexpr bool records_steps = true;
-  static constexpr std::size_t stride = 2 + 6 * N;  // [t_k, h_k, c_0 .. c_5], c_j[i]: coefficient of θ^j
+  // [t_k, h_k, 1/h_k, c_0 .. c_5], c_j[i]: coefficient of θ^j. (1/h_k: a read of z(t), at every
+  // stage of the adjoint, multiplies rather than divides.)
+  static constexpr std::size_t head = 3, stride = head + 6 * N;
 
   void clear() {
     coef_.clear();
@@ -149,14 +151,14 @@ class dense_segment {
     if constexpr (HasContinuousExtension<Stepper, S>) {
       const double h = t1 - t0;
       double* d = push_step(t0, h);
-      double* c = d + 2;
+      double* c = d + head;
       S ya{}, yb{};
       stepper.calc_state(t0 + h / 3, ya, z0, f0, t0, z1, f1, t1);
       stepper.calc_state(t0 + 2 * h / 3, yb, z0, f0, t0, z1, f1, t1);
       fit_quintic(c, z0.data(), f0.data(), z1.data(), f1.data(), ya.data(), yb.data(), h);
       ++steps_;
     } else if constexpr (HasPolynomialExtension<Stepper, S>) {
-      stepper.dense_coefficients(z0, z1, push_step(t0, t1 - t0) + 2);
+      stepper.dense_coefficients(z0, z1, push_step(t0, t1 - t0) + head);
       ++steps_;
     } else if constexpr (needs_inner_nodes<Stepper> &&
                          requires(Stepper& st, S& x) { st.do_step(std::ref(rhs), z0, f0, t0, x, t1 - t0); }) {
@@ -212,7 +214,7 @@ class dense_segment {
       const double* b = point(k + 1);
       const double* c = k + 2 <= steps_ ? point(k + 2) : steps_ > 1 ? point(k - 1) : neighbour_ ? nb_.data() : nullptr;
       const double h = b[0] - a[0];
-      double* out = push_step(a[0], h) + 2;
+      double* out = push_step(a[0], h) + head;
       if (!c) {  // the cubic Hermite interpolant
         for (std::size_t i = 0; i < N; ++i) {
           const double dz = b[1 + i] - a[1 + i], fa = h * a[1 + N + i], fb = h * b[1 + N + i];
@@ -252,7 +254,7 @@ class dense_segment {
   template <class T>
   [[gnu::noinline]] void operator()(double t, T* z) const {
     const double* d = coef_.data() + find(t) * stride;
-    horner(d + 2, z, std::clamp((t - d[0]) / d[1], 0.0, 1.0));
+    horner(d + head, z, std::clamp((t - d[0]) * d[2], 0.0, 1.0));
   }
 
   // The nearest step boundary beyond t in direction dir (t itself where there is none): where the
@@ -268,8 +270,8 @@ class dense_segment {
   // clamped). The stiff adjoint's time derivative needs it.
   void derivative(double t, double* dz) const {
     const double* d = coef_.data() + find(t) * stride;
-    const double raw = (t - d[0]) / d[1];
-    const double* c = d + 2;
+    const double raw = (t - d[0]) * d[2];
+    const double* c = d + head;
     if (raw < 0.0 || raw > 1.0) {
       for (std::size_t i = 0; i < N; ++i) dz[i] = 0.0;
       return;
@@ -277,7 +279,7 @@ class dense_segment {
     for (std::size_t i = 0; i < N; ++i) {
       double v = 5 * c[5 * N + i];
       for (std::size_t j = 5; j-- > 1;) v = v * raw + static_cast<double>(j) * c[j * N + i];
-      dz[i] = v / d[1];
+      dz[i] = v * d[2];
     }
   }
 
@@ -333,6 +335,7 @@ class dense_segment {
     coef_.resize(base + stride);
     coef_[base] = t;
     coef_[base + 1] = h;
+    coef_[base + 2] = 1 / h;
     return coef_.data() + base;
   }
   void push_point(double t, const auto& z, const auto& f) {
@@ -355,7 +358,7 @@ class dense_segment {
     return cursor_ = lo;
   }
 
-  std::vector<double, uninitialised_allocator<double>> coef_;  // per step: [t_k, h_k, c_0 .. c_5]
+  std::vector<double, uninitialised_allocator<double>> coef_;  // per step: [t_k, h_k, 1/h_k, c_0 .. c_5]
   std::vector<double> points_;  // recorded points awaiting finalize() (steppers without an extension)
   std::size_t steps_ = 0;
   bool neighbour_ = false;

@@ -125,7 +125,7 @@ struct tolerances {
 // max_i |Re err_i| / (atol_i + rtol · max(|Re x_i|, |Re x_new_i|)) over the first norm_size components;
 // NaN if anything is non-finite.
 template <class S>
-double error_norm(const S& err, const S& x, const S& xnew, tolerances tol) {
+[[gnu::always_inline]] inline double error_norm(const S& err, const S& x, const S& xnew, const tolerances& tol) {
   double m = 0.0;
   const std::size_t size = std::min<std::size_t>(err.size(), tol.norm_size);
   const auto scaled = [&](std::size_t i, double atol) {
