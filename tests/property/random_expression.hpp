@@ -103,7 +103,7 @@ struct rtree {
   std::array<rnode, max_nodes> n{};
   int size = 0;
   std::array<int, 3> roots{};  // the three outputs of a system, sharing subtrees
-  int reused = 0;    // operands that are an earlier subtree
+  int reused = 0;    // operands that are an earlier inner node
   int patterns = 0;  // subtrees that simplification rewrites
 };
 
@@ -215,9 +215,11 @@ struct generator {
   }
   constexpr int expr(int depth) {
     if (t.size > max_nodes - 64 || depth <= 0 || r.chance(5)) return leaf();
-    if (t.size > 0 && r.chance(15)) {  // an earlier subtree again
-      ++t.reused;
-      return r.below(t.size);
+    if (t.size > 0 && r.chance(15)) {  // an earlier subtree again, preferably not a leaf
+      int i = r.below(t.size);
+      for (int k = 0; k < 4 && t.n[i].kind <= k_constant; ++k) i = r.below(t.size);
+      t.reused += t.n[i].kind > k_constant;
+      return i;
     }
     if (r.chance(15)) return pattern(depth);
     const int k = first_op + r.below(op_count);
