@@ -66,7 +66,7 @@
 #define COSTATE_PROPERTY_SEED 20261202
 #endif
 #ifndef COSTATE_PROPERTY_SYSTEMS  // systems of three random expressions, per translation unit
-#define COSTATE_PROPERTY_SYSTEMS 20
+#define COSTATE_PROPERTY_SYSTEMS 22
 #endif
 #ifndef COSTATE_PROPERTY_DEPTH
 #define COSTATE_PROPERTY_DEPTH 5
@@ -615,9 +615,10 @@ void check_part() {
   }
   CHECK(s.reused > 0);
   CHECK(s.patterns > 0);
-  // Skipped systems are rare (a few percent: outputs such as step(relu(σ(x) - 1)) or tan(e^e) have no
-  // admissible point): at least 5/6 of the random expressions are checked, 4 · 50 = 200 in CI.
-  CHECK(6 * s.expressions >= 5 * 3 * COSTATE_PROPERTY_SYSTEMS);
+  // Skipped systems are rare (about 5%: outputs such as step(relu(σ(x) - 1)) or tan(e^e) have no
+  // admissible point): at least 3/4 of the systems are checked, 4 · 17 · 3 = 204 expressions in CI.
+  // (Over 1000 parts of seeds 1 to 250, the fewest checked was 51 of 66.)
+  CHECK(s.systems - s.skipped >= COSTATE_PROPERTY_SYSTEMS - COSTATE_PROPERTY_SYSTEMS / 4);
 }
 
 }  // namespace costate::property
