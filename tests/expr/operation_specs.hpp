@@ -290,6 +290,28 @@ template <> struct op_spec<col_dot_op> {
     return out;
   }
 };
+// roll<K> and shift<K> on a vector of 5; the list's entries check K = 2, test_operations_tensor.cpp
+// the others (negative, zero, beyond the length).
+template <std::ptrdiff_t K> struct roll_spec {
+  using operands = detail::tlist<shape<5>>;
+  template <class A> static constexpr auto apply(A a) { return roll<K>(a); }
+  static vec value(const operands_t<1>& x) {
+    vec out(5);
+    for (int i = 0; i < 5; ++i) out[static_cast<std::size_t>(i)] = x[0][static_cast<std::size_t>((((i - K) % 5) + 5) % 5)];
+    return out;
+  }
+};
+template <std::ptrdiff_t K> struct shift_spec {
+  using operands = detail::tlist<shape<5>>;
+  template <class A> static constexpr auto apply(A a) { return shift<K>(a); }
+  static vec value(const operands_t<1>& x) {
+    vec out(5);
+    for (int i = 0; i < 5; ++i) out[static_cast<std::size_t>(i)] = i - K >= 0 && i - K < 5 ? x[0][static_cast<std::size_t>(i - K)] : 0.0;
+    return out;
+  }
+};
+template <> struct op_spec<roll_op<1>> : roll_spec<2> {};
+template <> struct op_spec<shift_op<1>> : shift_spec<2> {};
 
 static_assert(all_specified(operations{}));
 

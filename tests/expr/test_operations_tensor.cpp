@@ -23,6 +23,27 @@ TEST_CASE("every tensor operation: values in double, float and complex, VJPs to 
   expect_tensor_operations(operations{});
 }
 
+TEST_CASE("roll and shift by negative, zero and large place counts", "[tensor][framework]") {
+  using costate::test::expect_operation;
+  using costate::test::roll_spec;
+  using costate::test::shift_spec;
+  SECTION("roll") {
+    expect_operation<roll_op<1>, roll_spec<-1>>();
+    expect_operation<roll_op<1>, roll_spec<0>>();
+    expect_operation<roll_op<1>, roll_spec<7>>();
+    expect_operation<roll_op<1>, roll_spec<-6>>();
+  }
+  SECTION("shift") {
+    expect_operation<shift_op<1>, shift_spec<-1>>();
+    expect_operation<shift_op<1>, shift_spec<0>>();
+    expect_operation<shift_op<1>, shift_spec<4>>();
+    expect_operation<shift_op<1>, shift_spec<-4>>();
+  }
+  constexpr auto z = state_vector<5>;
+  CHECK(to_string(roll<-2>(z)) == "roll<-2>(z[0:5])");
+  CHECK(to_string(shift<3>(z)) == "shift<3>(z[0:5])");
+}
+
 TEST_CASE("an operation's parameters are printed and order its nodes", "[print][framework]") {
   constexpr auto z = state_vector<4>;
   constexpr auto x = state<0>;

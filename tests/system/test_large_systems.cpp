@@ -42,6 +42,8 @@ constexpr auto next = concat(slice<1, N - 1>(x), slice<0, 1>(x));
 constexpr auto prev = concat(slice<N - 1, 1>(x), slice<0, N - 1>(x));
 constexpr auto prev2 = concat(slice<N - 2, 2>(x), slice<0, N - 2>(x));
 constexpr auto l96_tensor = ode((next - prev2) * prev - x + param<0>);
+// And with roll: roll<-1>(x)[i] = x[i+1], roll<k>(x)[i] = x[i-k] (periodic).
+constexpr auto l96_roll = ode((roll<-1>(x) - roll<2>(x)) * roll<1>(x) - x + param<0>);
 
 // ½ Σ x_i² written as a chain of N terms (a deep loss plan), and as a dot product.
 template <std::size_t... I>
@@ -135,7 +137,7 @@ TEST_CASE("the large plan's right-hand sides equal the tensor-written model's", 
   for (std::size_t i = 0; i < AdjS::size; ++i) CHECK(ds[i] == Approx(dt[i]).epsilon(1e-13).margin(1e-13));
 }
 
-TEST_CASE("component-wise Lorenz-96 (40 states): gradients agree with the tensor model and finite differences", "[large]") {
+TEST_CASE("component-wise Lorenz-96 (40 states): gradients agree with the tensor models (rotations, roll) and finite differences", "[large]") {
   const std::array<double, 1> theta{8.0};
   const auto z0 = l96_start();
   const time_span span{0.0, 0.5};
@@ -154,6 +156,19 @@ TEST_CASE("component-wise Lorenz-96 (40 states): gradients agree with the tensor
       for (std::size_t i = 0; i < N; ++i) CHECK(g.dz0[i] == Approx(ref.dz0[i]).margin(1e-7 * scale));
       CHECK(g.dt1 == Approx(ref.dt1).margin(1e-7 * scale));
     }
+  }
+  SECTION("the tensor model written with roll") {
+    for (const auto method : {adjoint_method{}, backsolve}) {
+      auto o = tight;
+      o.adjoint = method;
+      const auto g = gradient(l96_roll, z0, theta, span, terminal_loss(0.5_c * dot(x, x)), o);
+      CHECK(g.loss == Approx(ref.loss).epsilon(1e-12));
+      CHECK(g.dtheta[0] == Approx(ref.dtheta[0]).epsilon(1e-7));
+      for (std::size_t i = 0; i < N; ++i) CHECK(g.dz0[i] == Approx(ref.dz0[i]).margin(1e-7 * scale));
+    }
+    const auto r = check_gradient(l96_roll, z0, theta, span, terminal_loss(0.5_c * dot(x, x)), tight);
+    INFO("largest relative error against finite differences: " << r.max_error_fd);
+    CHECK(r.passed(1e-6));
   }
   SECTION("finite differences") {
     const auto r = check_gradient(l96, z0, theta, span, terminal_loss(chain_loss), tight);

@@ -34,7 +34,9 @@
 #include "costate/expr/ops/relu.hpp"
 #include "costate/expr/ops/repeat_rows.hpp"
 #include "costate/expr/ops/row_sum.hpp"
+#include "costate/expr/ops/roll.hpp"
 #include "costate/expr/ops/scatter.hpp"
+#include "costate/expr/ops/shift.hpp"
 #include "costate/expr/ops/sigmoid.hpp"
 #include "costate/expr/ops/sign.hpp"
 #include "costate/expr/ops/sin.hpp"
@@ -59,7 +61,7 @@ using operations = detail::tlist<
     // Tensor operations: each evaluates itself and states its vector-Jacobian product.
     matvec_op, matvec_t_op, outer_op, matmul_op, matmul_nt_op, matmul_tn_op, sum_op, broadcast_op<shape<1>>, dot_op,
     component_op<0>, scatter_op<0, 1>, concat_op, slice_op<0, 1>, embed_op<0, 1>, row_sum_op, spread_op<1>,
-    col_sum_op, repeat_rows_op<1>, col_dot_op>;
+    col_sum_op, repeat_rows_op<1>, col_dot_op, roll_op<1>, shift_op<1>>;
 
 namespace detail {
 constexpr bool same_name(const char* a, const char* b) {
