@@ -590,8 +590,10 @@ void check_system(tally& s, std::uint64_t seed) {
 
 
 // Part `Part` of the run: COSTATE_PROPERTY_SYSTEMS systems, seeds derived from COSTATE_PROPERTY_SEED.
+// Each comparison beyond the tolerance fails on its own (compare); the tally returned is for the
+// test case's checks of the whole part (see the test files).
 template <int Part>
-void check_part() {
+tally check_part() {
   tally s;
   constexpr std::uint64_t base = mix(COSTATE_PROPERTY_SEED, Part);
   [&]<std::size_t... I>(std::index_sequence<I...>) {
@@ -605,20 +607,20 @@ void check_part() {
             << " against the size of their terms); worst error: value " << s.value.error
             << ", simplified " << s.simplified.error << ", derivative " << s.derivative.error << ", VJP " << s.vjp.error << '\n';
   std::cout << "  worst derivative: " << s.derivative.where << "\n";
-  INFO("worst derivative: " << s.derivative.where << "\nworst VJP: " << s.vjp.where);
-  CHECK(s.derivative.error <= tolerance);
-  // Every scalar operation was differentiated in this part, and repeated subtrees and simplifying
-  // patterns occurred.
-  for (int k = first_op; k < k_count; ++k) {
-    INFO("operation " << kind_names[k]);
-    CHECK(s.ops[k] > 0);
-  }
-  CHECK(s.reused > 0);
-  CHECK(s.patterns > 0);
-  // Skipped systems are rare (about 5%: outputs such as step(relu(σ(x) - 1)) or tan(e^e) have no
-  // admissible point): at least 3/4 of the systems are checked, 4 · 17 · 3 = 204 expressions in CI.
-  // (Over 1000 parts of seeds 1 to 250, the fewest checked was 51 of 66.)
-  CHECK(s.systems - s.skipped >= COSTATE_PROPERTY_SYSTEMS - COSTATE_PROPERTY_SYSTEMS / 4);
+  return s;
 }
+
+// The operations never drawn in a part (every scalar operation should be differentiated in each).
+inline std::string missing_operations(const tally& s) {
+  std::string m;
+  for (int k = first_op; k < k_count; ++k)
+    if (s.ops[k] == 0) m += std::string(kind_names[k]) + " ";
+  return m;
+}
+
+// Skipped systems are rare (about 5%: outputs such as step(relu(σ(x) - 1)) or tan(e^e) have no
+// admissible point): at least 3/4 of the systems are checked, 4 · 17 · 3 = 204 expressions in CI.
+// (Over 1000 parts of seeds 1 to 250, the fewest checked was 51 of 66.)
+inline constexpr int minimum_checked = COSTATE_PROPERTY_SYSTEMS - COSTATE_PROPERTY_SYSTEMS / 4;
 
 }  // namespace costate::property
