@@ -251,8 +251,8 @@ class dense_segment {
 
   // z(t) for t in the recorded span (clamped to it). The backward pass asks for decreasing times,
   // so the step that served the last call is tried first. Out of line (see record) except for the
-  // smallest systems, whose reads are a few instructions: called at every stage, they cost Lotka–
-  // Volterra's checkpointed gradient 3.5 % more instructions and about 4 % more time.
+  // smallest systems, whose reads are a few instructions: called at every stage, the call would cost
+  // them as much as the read.
   template <class T>
   [[gnu::always_inline]] void operator()(double t, T* z) const {
     if constexpr (N <= inline_reads) read(t, z);
