@@ -49,16 +49,13 @@ struct expressions<neural_ode<H>> {
                 decltype(b2)::index == P::ob2);
 };
 
-// Lorenz-96 in tensor form: the cyclic neighbours x_{i+1}, x_{i-1}, x_{i-2} are rotations of x,
-// each the concatenation of two slices.
+// Lorenz-96 in tensor form: the cyclic neighbours are rolls of x, roll<k>(x)[i] = x[i-k]
+// (x_{i+1} = roll<-1>, x_{i-1} = roll<1>, x_{i-2} = roll<2>), read in place by the plan.
 template <std::size_t N>
 struct expressions<lorenz96<N>> {
   static constexpr auto x = costate::state_vector<N>;
   static constexpr auto F = costate::params(costate::vector<N>).template get<0>();
-  static constexpr auto next = costate::concat(costate::slice<1, N - 1>(x), costate::slice<0, 1>(x));       // x_{i+1}
-  static constexpr auto prev = costate::concat(costate::slice<N - 1, 1>(x), costate::slice<0, N - 1>(x));   // x_{i-1}
-  static constexpr auto prev2 = costate::concat(costate::slice<N - 2, 2>(x), costate::slice<0, N - 2>(x));  // x_{i-2}
-  static constexpr auto system = costate::ode((next - prev2) * prev - x + F);
+  static constexpr auto system = costate::ode((costate::roll<-1>(x) - costate::roll<2>(x)) * costate::roll<1>(x) - x + F);
   static constexpr auto loss = costate::terminal_loss(costate::constant<1, 2>{} * dot(x, x));
   static inline const auto reference_options = costate::options<>{.rtol = 1e-13, .atol = 1e-13};
 };
