@@ -12,8 +12,9 @@
 // L-BFGS minimises J over the 40 components of x0, inside the box x_b ± 5σ_b (see main). The window
 // must be short enough for J to have one basin around the truth: from this first guess T = 0.5, 1
 // and 2 converge, T = 3 and 4 end in other minima after 500 evaluations. Prints the evaluations, the final misfit and the
-// error of x0 against the truth (RMS over the components, observed and unobserved apart); writes
-// lorenz96_4dvar_cost.png and lorenz96_4dvar_state.png with gnuplot into the working directory.
+// error of x0 against the truth (RMS over the components, observed and unobserved apart) and of the
+// forecasts from the analysis and the first guess up to t = 6; writes lorenz96_4dvar_cost.png,
+// lorenz96_4dvar_state.png and lorenz96_4dvar_forecast.png with gnuplot into the working directory.
 // Exits non-zero unless the analysis is at least 10x closer to the truth than the first guess.
 #include <costate/costate.hpp>
 
@@ -176,12 +177,31 @@ int main() {
               "%.5f, unobserved %.5f\n",
               e0, e1, e0 / e1, rms(analysis, pr.truth, 0, 2), rms(analysis, pr.truth, 1, 2));
 
+  // Forecasts from the analysis and from the first guess beyond the window, against the truth.
+  constexpr double forecast_end = 6.0;
+  std::vector<std::array<double, 3>> forecast;  // t, RMS error from the analysis, from the first guess
+  {
+    vec40 zt = pr.truth, za = analysis, zb = first_guess;
+    forecast.push_back({0.0, rms(za, zt), rms(zb, zt)});
+    for (std::size_t k = 1; k <= static_cast<std::size_t>(std::lround(forecast_end / dt_obs)); ++k) {
+      const costate::time_span step{static_cast<double>(k - 1) * dt_obs, static_cast<double>(k) * dt_obs};
+      for (vec40* z : {&zt, &za, &zb}) *z = solve(lorenz96, *z, std::array{forcing}, step, tight).final_state();
+      forecast.push_back({step.t1, rms(za, zt), rms(zb, zt)});
+    }
+  }
+  const auto forecast_at = [&](double t) { return forecast[static_cast<std::size_t>(std::lround(t / dt_obs))]; };
+  for (double t : {window, 3.0, forecast_end})
+    std::printf("forecast RMS error at t = %g: from the analysis %.4f, from the first guess %.4f\n", t, forecast_at(t)[1],
+                forecast_at(t)[2]);
+
   // Plots.
   {
     std::ofstream c("lorenz96_4dvar_cost.dat");
     for (const auto& h : pr.history) c << h[0] << ' ' << h[1] << ' ' << h[2] << '\n';
     std::ofstream s("lorenz96_4dvar_state.dat");
     for (std::size_t i = 0; i < n; ++i) s << i << ' ' << pr.truth[i] << ' ' << first_guess[i] << ' ' << analysis[i] << '\n';
+    std::ofstream f("lorenz96_4dvar_forecast.dat");
+    for (const auto& r : forecast) f << r[0] << ' ' << r[1] << ' ' << r[2] << '\n';
     std::ofstream p("lorenz96_4dvar.gnuplot");
     p << "set terminal pngcairo size 900,600\n"
          "set output 'lorenz96_4dvar_cost.png'\n"
@@ -196,12 +216,18 @@ int main() {
          "set xlabel 'component i'; set ylabel 'x_i(0)'\n"
          "plot 'lorenz96_4dvar_state.dat' using 1:2 with linespoints lw 2 pt 7 title 'truth', "
          "'lorenz96_4dvar_state.dat' using 1:3 with linespoints dt 2 pt 6 title 'first guess', "
-         "'lorenz96_4dvar_state.dat' using 1:4 with points pt 2 ps 2 title 'analysis'\n";
+         "'lorenz96_4dvar_state.dat' using 1:4 with points pt 2 ps 2 title 'analysis'\n"
+         "set output 'lorenz96_4dvar_forecast.png'\n"
+         "set title 'forecast error against the truth (assimilation window [0, 1])'\n"
+         "set xlabel 't'; set ylabel 'RMS error of x(t)'; set logscale y; set key left top\n"
+         "set arrow from 1, graph 0 to 1, graph 1 nohead dt 3\n"
+         "plot 'lorenz96_4dvar_forecast.dat' using 1:2 with lines lw 2 title 'from the 4D-Var analysis', "
+         "'lorenz96_4dvar_forecast.dat' using 1:3 with lines lw 2 dt 2 title 'from the first guess'\n";
   }
   if (std::system("gnuplot lorenz96_4dvar.gnuplot") != 0) {
-    std::cerr << "gnuplot failed (install gnuplot-nox): the data are in lorenz96_4dvar_cost.dat and lorenz96_4dvar_state.dat\n";
+    std::cerr << "gnuplot failed (install gnuplot-nox): the data are in lorenz96_4dvar_*.dat\n";
     return 1;
   }
-  std::cout << "wrote lorenz96_4dvar_cost.png and lorenz96_4dvar_state.png\n";
+  std::cout << "wrote lorenz96_4dvar_cost.png, lorenz96_4dvar_state.png and lorenz96_4dvar_forecast.png\n";
   return e1 * 10 <= e0 ? 0 : 2;
 }
