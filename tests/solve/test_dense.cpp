@@ -5,6 +5,8 @@
 #include <boost/numeric/odeint/stepper/runge_kutta_cash_karp54.hpp>
 #include <boost/numeric/odeint/stepper/runge_kutta_fehlberg78.hpp>
 #include <cmath>
+#include <cstdint>
+#include <vector>
 
 #include "costate/solve/dense.hpp"
 #include "costate/solve/integrate.hpp"
@@ -182,4 +184,24 @@ TEST_CASE("derivative() is the derivative of the interpolant, next_node() its st
   CHECK(seg.next_node(below, 1.0) >= above);
   CHECK(seg.next_node(below, -1.0) < below);
   CHECK(seg.next_node(0.0, -1.0) == 0.0);  // none before the first step
+}
+
+TEST_CASE("dense output's allocator: large blocks aligned for huge pages, small ones as std::allocator", "[dense]") {
+  using alloc = detail::uninitialised_allocator<double>;
+  alloc a;
+  const std::size_t big = alloc::huge_block / sizeof(double) + 3;  // just over one huge page
+  double* p = a.allocate(big);
+  CHECK(reinterpret_cast<std::uintptr_t>(p) % alloc::huge_block == 0);
+  for (std::size_t i = 0; i < big; ++i) p[i] = static_cast<double>(i);  // every byte asked for is usable
+  CHECK(p[big - 1] == static_cast<double>(big - 1));
+  a.deallocate(p, big);
+  double* q = a.allocate(16);
+  q[15] = 1.5;
+  CHECK(q[15] == 1.5);
+  a.deallocate(q, 16);
+  // A vector that grows across the threshold moves its values from a small block to a large one.
+  std::vector<double, alloc> v;
+  for (std::size_t i = 0; i < big; ++i) v.push_back(static_cast<double>(i));
+  CHECK(v[12345] == 12345.0);
+  CHECK(reinterpret_cast<std::uintptr_t>(v.data()) % alloc::huge_block == 0);
 }

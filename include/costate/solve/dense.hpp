@@ -31,6 +31,9 @@
 #include <new>
 #include <utility>
 #include <vector>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 namespace costate::detail {
 
@@ -86,6 +89,23 @@ struct uninitialised_allocator : std::allocator<T> {
   template <class U> uninitialised_allocator(const uninitialised_allocator<U>&) noexcept {}  // NOLINT: rebinding
   template <class U> void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) { ::new (static_cast<void*>(p)) U; }
   template <class U, class... A> void construct(U* p, A&&... a) { ::new (static_cast<void*>(p)) U(std::forward<A>(a)...); }
+  // Blocks of huge_block or more are aligned to it and, on Linux, offered transparent huge pages:
+  // glibc maps such blocks afresh for every gradient and unmaps them after, so each 4 KiB page of a
+  // large dense output faults once per gradient (Lorenz-96 at n = 10^4: 108 MB, 26 000 faults).
+  static constexpr std::size_t huge_block = std::size_t{2} << 20;
+  T* allocate(std::size_t n) {
+    if (n * sizeof(T) < huge_block) return std::allocator<T>::allocate(n);
+    const std::size_t bytes = (n * sizeof(T) + huge_block - 1) / huge_block * huge_block;
+    void* p = ::operator new(bytes, std::align_val_t{huge_block});
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    ::madvise(p, bytes, MADV_HUGEPAGE);  // advice only: without huge pages, 4 KiB pages as before
+#endif
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, std::size_t n) noexcept {
+    if (n * sizeof(T) < huge_block) return std::allocator<T>::deallocate(p, n);
+    ::operator delete(static_cast<void*>(p), std::align_val_t{huge_block});
+  }
 };
 
 template <std::size_t N>
