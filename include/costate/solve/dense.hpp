@@ -355,11 +355,12 @@ class dense_segment {
     const std::size_t grown = v.capacity() == 0 ? std::min(limit, first_reserve) : 2 * v.capacity();
     v.reserve(std::min(std::max(grown, v.size() + room), std::max(limit, v.size() + room)));
   }
-  // One allocation of the whole budget (1 MiB by default) rather than a doubling sequence: no copies,
-  // and glibc hands the same block to the next gradient, where it returned the growing blocks to the
-  // system and faulted them in again on every gradient (Lorenz-96, n = 40, in a plain program: 200
-  // page faults and 40 % of a checkpointed gradient's time). Pages are touched only as steps fill them.
-  static constexpr std::size_t first_reserve = (std::size_t{4} << 20) / sizeof(double);
+  // One allocation of the whole budget rather than a doubling sequence: no copies, and glibc hands
+  // the same small block to the next gradient, where it returned the growing blocks to the system and
+  // faulted them in again on every gradient (Lorenz-96, n = 40, in a plain program: 200 page faults
+  // and 40 % of a checkpointed gradient's time). The reservation is address space only: pages are
+  // touched as steps fill them. Beyond first_reserve (an explicit budget of many GiB) it doubles.
+  static constexpr std::size_t first_reserve = (std::size_t{256} << 20) / sizeof(double);
   double* push_step(double t, double h) {
     const std::size_t base = coef_.size();
     coef_.resize(base + stride);
