@@ -18,11 +18,12 @@ struct along_axis {
 };
 
 // edge<k> along a line of N places: places [lo, hi) read place - k, those below lo place 0, those
-// from hi on place N - 1 (hi < lo when |k| >= N: then read hi as lo).
+// from hi on place N - 1 (lo = hi = N for k >= N, lo = hi = 0 for k <= -N).
 template <std::ptrdiff_t K, std::size_t N>
 struct edge_runs {
   static constexpr std::size_t lo = K <= 0 ? 0 : (static_cast<std::size_t>(K) < N ? static_cast<std::size_t>(K) : N);
   static constexpr std::size_t hi = K >= 0 ? N : (static_cast<std::size_t>(-K) < N ? N - static_cast<std::size_t>(-K) : 0);
+  static_assert(lo <= hi && hi <= N);
 };
 
 // Whether Axis names an axis of a tensor of shape S: 0 for a vector, 0 or 1 for a matrix.

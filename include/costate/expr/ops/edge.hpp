@@ -46,8 +46,8 @@ struct edge_op {
     using L = detail::along_axis<S, Axis>;
     using R = detail::edge_runs<K, L::places>;
     detail::repeat_place<L>(out, v, 0, R::lo, 0);
-    detail::copy_places<L>(out, v, R::lo, R::lo > R::hi ? R::lo : R::hi, K);
-    detail::repeat_place<L>(out, v, R::lo > R::hi ? R::lo : R::hi, L::places, L::places - 1);
+    detail::copy_places<L>(out, v, R::lo, R::hi, K);
+    detail::repeat_place<L>(out, v, R::hi, L::places, L::places - 1);
   }
   template <std::size_t, class, class Adj, class V>
   using vjp = node<edge_t_op<K, Axis>, Adj>;

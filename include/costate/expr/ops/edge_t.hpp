@@ -43,7 +43,7 @@ struct edge_t_op {
     using L = detail::along_axis<S, Axis>;
     constexpr std::size_t n = L::places, w = L::width;
     using R = detail::edge_runs<K, n>;
-    constexpr std::size_t lo = R::lo, hi = R::lo > R::hi ? R::lo : R::hi;
+    constexpr std::size_t lo = R::lo, hi = R::hi;
     for (std::size_t line = 0; line < L::lines; ++line) {
       const std::size_t base = line * n * w;
       for (std::size_t j = 0; j < n; ++j)
