@@ -75,7 +75,7 @@ TEST_CASE("2-D advection–diffusion keeps its mass: dL/dz0 = 1 and dL/dθ = 0 f
   for (double d : g.dtheta) CHECK(d == Approx(0.0).margin(1e-10));
 }
 
-TEST_CASE("a Fourier mode of the periodic grid decays at its eigenvalue; advection leaves |u| unchanged", "[grid]") {
+TEST_CASE("a Fourier mode of the periodic grid decays at its eigenvalue, and advection leaves |u| unchanged", "[grid]") {
   // u0[r][c] = cos(2π c / C) is an eigenvector of the periodic Laplacian with eigenvalue 2 cos(2π/C) - 2;
   // central advection on a periodic grid is skew-symmetric and commutes with it, so for L = ½|u(t1)|²,
   // L = ½|u0|² e^{2 θ0 μ t1}, dL/dθ0 = 2 μ t1 L and dL/dθ1 = dL/dθ2 = 0.
@@ -97,7 +97,7 @@ TEST_CASE("a Fourier mode of the periodic grid decays at its eigenvalue; advecti
   CHECK(g.dtheta[2] == Approx(0.0).margin(1e-9));
 }
 
-TEST_CASE("reflecting (edge) diffusion keeps its mass; its gradient agrees with finite differences", "[grid]") {
+TEST_CASE("reflecting (edge) diffusion keeps its mass, and its gradient agrees with finite differences", "[grid]") {
   // Isotropic diffusion plus more of it along the rows (axis 1).
   constexpr auto diffusion = ode(param<0> * neumann_laplacian(u) + param<1> * (edge<1, 1>(u) + edge<-1, 1>(u) - 2_c * u));
   const std::array<double, 2> theta{0.7, 0.4};
