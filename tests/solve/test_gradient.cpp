@@ -108,7 +108,7 @@ TEST_CASE("time-dependent f: gradients including dt0 and g_t equal the closed fo
   CHECK(g.g_t == Approx(g.dt0 + g.dt1).epsilon(1e-8));
 }
 
-TEST_CASE("loss with parameters and inputs; system with inputs", "[gradient]") {
+TEST_CASE("loss with parameters and inputs, system with inputs", "[gradient]") {
   // z' = u0 - a z; L = (z(T) - u1)² + b z(T): dL/db is the direct term only.
   constexpr auto sys = ode(input<0> - p0 * x);
   const auto bound = sys.with_inputs(std::array{2.0});
