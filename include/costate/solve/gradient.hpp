@@ -30,11 +30,44 @@
 #include "costate/solve/loss_protocol.hpp"
 #include "costate/solve/options.hpp"
 #include "costate/solve/schedule.hpp"
+#include "costate/solve/stack.hpp"
 #include "costate/solve/solve.hpp"
 #include "costate/system/batch.hpp"
 #include "costate/system/ode.hpp"
 
 namespace costate {
+
+namespace detail {
+// gradient()'s work once its arguments are checked, by kind of loss.
+template <class Sys, class Lo, std::size_t n, std::size_t p, class St>
+gradient_result<n, p> gradient_of(const std::array<double, n>& z0, const std::array<double, p>& theta, const double* u,
+                                  time_span span, const Lo& loss, const options<St>& opt) {
+  if constexpr (is_terminal_loss<Lo>::value) {
+    static_cast<void>(loss);
+    return adjoint_gradient<Sys, Lo, void>(z0, theta, u, span, nullptr, nullptr, none, opt);
+  } else if constexpr (is_observation_loss<Lo>::value) {
+    require_valid_observations(span, loss.times, loss.data.size(), Lo::data_size);
+    require_finite("observations: data", loss.data);
+    return adjoint_gradient<Sys, void, typename Lo::point>(z0, theta, u, span, &loss.times, &loss.data, none, opt);
+  } else {  // running loss: integrate q' = ℓ beside z
+    static_assert(System<Sys>, "costate::gradient: running losses need the system's expressions, not a generated header");
+    using Aug = typename with_quadrature<Sys, typename Lo::integrand>::type;
+    std::array<double, n + 1> za{};
+    std::copy(z0.begin(), z0.end(), za.begin());
+    const auto g = adjoint_gradient<Aug, typename Lo::terminal, void>(za, theta, u, span, nullptr, nullptr, n, opt);
+    gradient_result<n, p> r;
+    r.loss = g.loss;
+    r.dtheta = g.dtheta;
+    std::copy_n(g.dz0.begin(), n, r.dz0.begin());
+    std::copy_n(g.z1.begin(), n, r.z1.begin());
+    r.dt0 = g.dt0;
+    r.dt1 = g.dt1;
+    r.g_t = g.g_t;
+    r.stats = g.stats;
+    return r;
+  }
+}
+}  // namespace detail
 
 /// The gradient of a loss of the solution of dz/dt = f(z, θ, t), z(t0) = z0, by the adjoint method.
 ///
@@ -69,31 +102,9 @@ gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, c
   const auto z0 = detail::to_array<double, n>(z0_in);
   const auto theta = detail::to_array<double, p>(theta_in);
   const double* u = detail::input_values(sys);
-
-  if constexpr (detail::is_terminal_loss<Lo>::value) {
-    return detail::adjoint_gradient<Sys, Lo, void>(z0, theta, u, span, nullptr, nullptr, detail::none, opt);
-  } else if constexpr (detail::is_observation_loss<Lo>::value) {
-    detail::require_valid_observations(span, loss.times, loss.data.size(), Lo::data_size);
-    detail::require_finite("observations: data", loss.data);
-    return detail::adjoint_gradient<Sys, void, typename Lo::point>(z0, theta, u, span, &loss.times, &loss.data,
-                                                                    detail::none, opt);
-  } else {  // running loss: integrate q' = ℓ beside z
-    static_assert(System<Sys>, "costate::gradient: running losses need the system's expressions, not a generated header");
-    using Aug = typename detail::with_quadrature<Sys, typename Lo::integrand>::type;
-    std::array<double, n + 1> za{};
-    std::copy(z0.begin(), z0.end(), za.begin());
-    const auto g = detail::adjoint_gradient<Aug, typename Lo::terminal, void>(za, theta, u, span, nullptr, nullptr, n, opt);
-    gradient_result<n, p> r;
-    r.loss = g.loss;
-    r.dtheta = g.dtheta;
-    std::copy_n(g.dz0.begin(), n, r.dz0.begin());
-    std::copy_n(g.z1.begin(), n, r.z1.begin());
-    r.dt0 = g.dt0;
-    r.dt1 = g.dt1;
-    r.g_t = g.g_t;
-    r.stats = g.stats;
-    return r;
-  }
+  // (The largest state a pass integrates: backsolve's [z | λ | g_θ | g_t], one more state with a
+  // running loss.)
+  return detail::on_stack_for<2 * (n + 1) + p + 1>([&] { return detail::gradient_of<Sys, Lo>(z0, theta, u, span, loss, opt); });
 }
 
 /// The gradient of a batch's loss (`batch<B>(sys)` or `batch_mean<B>(sys)`), all samples in one
