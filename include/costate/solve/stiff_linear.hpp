@@ -1,0 +1,152 @@
+// The linear algebra of the Rosenbrock steppers (rosenbrock4, rodas5p): J = ∂f/∂z once per step, W =
+// I/(γh) − J factorised once per attempted step, solved once per stage; dense or sparse (lu_kind).
+//
+// Dense: J from one VJP per state (the right-hand side's jacobian()), W of the whole state factorised
+// by dense_lu. Sparse (where the right-hand side is `structured`: made by ode(...)): J's pattern is
+// derived from f's expression types (expr/structure.hpp), its values come from one VJP per colour of
+// its rows (expr/colouring.hpp), and W is factorised by Eigen's SparseLU (solve/sparse_lu.hpp, which
+// the user includes: Eigen is not parsed where it is not used), its ordering analysed once per
+// integration. The interpolated adjoint [λ | g_θ | g_t] is linear in λ and its Jacobian's columns for
+// the quadratures are zero: W is block lower triangular, so only its λ block I/(γh) + (∂f/∂z)ᵀ is
+// factorised, and the quadratures' part of a solve is (b_g − [∂f/∂θ | ∂f/∂t]ᵀ k_λ)·γh, one VJP.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "costate/error.hpp"
+#include "costate/expr/structure.hpp"
+#include "costate/solve/dense_lu.hpp"
+#include "costate/solve/integrate.hpp"
+#include "costate/solve/options.hpp"
+
+namespace costate {
+
+/// lu_kind::automatic takes the sparse LU from this many states of ∂f/∂z on ...
+inline constexpr std::size_t sparse_min_states = 200;
+/// ... where the pattern lists at most this fraction of the n² entries.
+inline constexpr double sparse_max_density = 0.05;
+
+namespace detail {
+
+// A sparse factorisation of W = shift·I − J (or shift·I + Jᵀ, the adjoint's λ block), J given by its
+// values in the order of a jacobian_pattern.
+struct sparse_backend {
+  virtual ~sparse_backend() = default;
+  // Factorises; a singular W leaves the next solves non-finite (the step loop then rejects the step).
+  virtual void factorise(double shift, const double* jacobian) = 0;
+  // b[0, n) ← W⁻¹ b[0, n).
+  virtual void solve(double* b) = 0;
+};
+// Defined by costate/solve/sparse_lu.hpp (Eigen's SparseLU); M only makes its use depend on the stepper.
+template <std::size_t M> struct sparse_lu;
+
+template <class Rhs> concept structured_rhs = requires { Rhs::structured; };
+template <class Rhs> concept block_adjoint_rhs = requires { Rhs::implicit_states; };
+
+template <std::size_t M>
+class stiff_linear {
+ public:
+  void configure(lu_kind k) { requested_ = k; }
+  bool sparse() const { return sparse_; }
+
+  // J (and ∂f/∂t into dfdt) at (x, t), kept for factorise().
+  template <class Rhs, class S>
+  void jacobian(const Rhs& rhs, const S& x, double t, S& dfdt, pass_stats& st) {
+    if (!resolved_) resolve(rhs);
+    ++st.jacobian_evals;
+    if constexpr (structured_rhs<Rhs>) {
+      if (sparse_) {
+        if constexpr (block_adjoint_rhs<Rhs>) {
+          st.jacobian_sweeps += rhs.coloured_jacobian(x, values_.data(), t, dfdt, zj_.data());
+          tj_ = t;
+        } else {
+          st.jacobian_sweeps += rhs.coloured_jacobian(x, values_.data(), t, dfdt);
+        }
+        return;
+      }
+      st.jacobian_sweeps += Rhs::pattern().n;
+    }
+    rhs.jacobian(x, jac_.data(), t, dfdt);
+  }
+
+  // W = shift·I − J from the last jacobian().
+  void factorise(double shift, pass_stats& st) {
+    ++st.factorisations;
+    shift_ = shift;
+    if (sparse_) {
+      ++st.sparse_factorisations;
+      backend_->factorise(shift, values_.data());
+    } else {
+      std::copy(jac_.begin(), jac_.end(), lu_->data());
+      lu_->factorise_shifted(shift);
+    }
+  }
+
+  // b ← W⁻¹ b.
+  template <class Rhs>
+  void solve(const Rhs& rhs, std::array<double, M>& b) {
+    if (!sparse_) {
+      lu_->solve(b);
+      return;
+    }
+    backend_->solve(b.data());
+    if constexpr (block_adjoint_rhs<Rhs>) {
+      constexpr std::size_t nb = Rhs::implicit_states;
+      if constexpr (M > nb) {
+        std::array<double, M - nb> c;
+        rhs.coupling(zj_.data(), tj_, b.data(), c.data());
+        for (std::size_t r = 0; r < M - nb; ++r) b[nb + r] = (b[nb + r] - c[r]) / shift_;
+      }
+    }
+  }
+
+ private:
+  template <class Rhs>
+  void resolve(const Rhs&) {
+    resolved_ = true;
+    constexpr bool available = requires { sizeof(sparse_lu<M>); };
+    bool want = false;
+    if constexpr (structured_rhs<Rhs>) {
+      const jacobian_pattern& P = Rhs::pattern();
+      if (requested_ == lu_kind::sparse) {
+        if constexpr (!available)
+          throw error("lu_kind::sparse needs the sparse LU: #include <costate/solve/sparse_lu.hpp> (Eigen, Debian's libeigen3-dev)");
+        want = true;
+      } else if (requested_ == lu_kind::automatic) {
+        want = available && P.n >= sparse_min_states &&
+               static_cast<double>(P.nonzeros()) <= sparse_max_density * static_cast<double>(P.n) * static_cast<double>(P.n);
+      }
+      if (want) {
+        if constexpr (available) backend_ = std::make_unique<sparse_lu<M>>(P, block_adjoint_rhs<Rhs>);
+        values_.resize(P.nonzeros());
+        if constexpr (block_adjoint_rhs<Rhs>) zj_.resize(P.n);
+      }
+    } else {
+      if (requested_ == lu_kind::sparse)
+        throw error("lu_kind::sparse needs the Jacobian's structure, which only a system made by ode(...) has "
+                    "(a generated system or a hand-written right-hand side gets the dense LU)");
+    }
+    sparse_ = want;
+    if (!sparse_) {
+      lu_.emplace();
+      jac_.resize(M * M);
+    }
+  }
+
+  lu_kind requested_ = lu_kind::automatic;
+  bool resolved_ = false, sparse_ = false;
+  double shift_ = 1.0, tj_ = 0.0;
+  std::optional<dense_lu<M>> lu_;         // dense: W, factorised in place
+  std::vector<double> jac_;               // dense: J, row-major
+  std::unique_ptr<sparse_backend> backend_;  // sparse
+  std::vector<double> values_, zj_;       // sparse: J in pattern order; the adjoint's z(t) at the Jacobian
+};
+
+}  // namespace detail
+}  // namespace costate
