@@ -15,6 +15,7 @@
 #include "costate/expr/operators.hpp"
 #include "costate/expr/ops.hpp"
 #include "costate/expr/symbol.hpp"
+#include "costate/solve/banded_lu.hpp"
 #include "costate/solve/gradient.hpp"
 #include "costate/solve/rodas5p.hpp"
 #include "costate/solve/rosenbrock.hpp"
@@ -212,6 +213,7 @@ TEST_CASE("sparse: gradients with the sparse LU equal those with the dense LU", 
     const auto s = gradient(sys, B::z0(), B::theta(), {0.0, 2.0}, loss, os);
     CHECK(d.stats.forward.sparse_factorisations == 0);
     CHECK(s.stats.backward.sparse_factorisations > 0);
+    CHECK(s.stats.backward.banded_factorisations == s.stats.backward.sparse_factorisations);
     CHECK(s.stats.backward.jacobian_sweeps <= 8 * s.stats.backward.jacobian_evals);
     check_same(s, d, 1e-10);
   }
@@ -259,6 +261,124 @@ TEST_CASE("sparse: a stiff Brusselator of 2000 states, gradient against finite d
     INFO("dL/dz0[" << i << "]");
     CHECK(g.dz0[i] == Approx(fd).epsilon(1e-5).margin(1e-9));
   }
+}
+
+namespace {
+// W = shift·I − J (or shift·I + Jᵀ) solved by a backend, against the dense LU of the same matrix.
+template <class Backend>
+double backend_error(const jacobian_pattern& P, bool transposed, Backend& lu, std::uint64_t seed) {
+  const std::size_t n = P.n;
+  std::mt19937_64 gen(seed);
+  std::uniform_real_distribution<double> d(-1.0, 1.0);
+  std::vector<double> J(P.nonzeros());
+  for (auto& v : J) v = 10.0 * d(gen);
+  const double shift = 0.5;
+  lu.factorise(shift, J.data());
+  std::vector<double> W(n * n, 0.0), b(n), x(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    W[i * n + i] = shift;
+    for (std::size_t k = P.row_start[i]; k < P.row_start[i + 1]; ++k) {
+      if (transposed) W[P.column[k] * n + i] += J[k];
+      else W[i * n + P.column[k]] -= J[k];
+    }
+  }
+  for (auto& v : b) v = d(gen);
+  x = b;
+  lu.solve(x.data());
+  double worst = 0.0, scale = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {  // the residual, relative to |W||x|
+    double r = b[i], s = 0.0;
+    for (std::size_t j = 0; j < n; ++j) {
+      r -= W[i * n + j] * x[j];
+      s += std::abs(W[i * n + j] * x[j]);
+    }
+    worst = std::max(worst, std::abs(r));
+    scale = std::max(scale, s);
+  }
+  return worst / scale;
+}
+}  // namespace
+
+TEST_CASE("sparse: the banded LU (reverse Cuthill–McKee) and Eigen's SparseLU solve W", "[sparse]") {
+  SECTION("a Brusselator's pattern: [u | v] becomes a band of two diagonals each side") {
+    using Sys = std::remove_cvref_t<decltype(brusselator<100>::sys)>;
+    const jacobian_pattern& P = jacobian_pattern_of<Sys>();
+    for (const bool tr : {false, true}) {
+      detail::band_ordering o = detail::reverse_cuthill_mckee(P, tr);
+      CHECK(o.lower <= 2);
+      CHECK(o.upper <= 2);
+      detail::banded_lu band(P, tr, std::move(o));
+      CHECK(backend_error(P, tr, band, 1) <= 1e-15);
+      detail::sparse_lu<200> general(P, tr);
+      CHECK(backend_error(P, tr, general, 2) <= 1e-15);
+    }
+  }
+  SECTION("random patterns, with a dense row and column") {
+    for (std::uint64_t seed = 0; seed < 6; ++seed) {
+      std::mt19937_64 gen(seed);
+      jacobian_pattern P;
+      P.n = 60;
+      P.row_start.assign(1, 0);
+      for (std::size_t i = 0; i < P.n; ++i) {
+        std::vector<std::size_t> cols;
+        for (std::size_t j = 0; j < P.n; ++j)
+          if (gen() % 10 == 0 || j == 7 || i == 11) cols.push_back(j);
+        P.column.insert(P.column.end(), cols.begin(), cols.end());
+        P.row_start.push_back(P.column.size());
+      }
+      for (const bool tr : {false, true}) {
+        detail::banded_lu band(P, tr, detail::reverse_cuthill_mckee(P, tr));
+        CHECK(backend_error(P, tr, band, seed) <= 1e-14);
+        detail::sparse_lu<60> general(P, tr);
+        CHECK(backend_error(P, tr, general, seed) <= 1e-14);
+      }
+    }
+  }
+  SECTION("a zero pivot gives non-finite solutions (the step is then rejected)") {
+    jacobian_pattern P{2, {0, 1, 2}, {0, 1}};
+    const double J[2] = {1.0, 1.0};  // W = I − J = 0
+    detail::banded_lu band(P, false, detail::reverse_cuthill_mckee(P, false));
+    band.factorise(1.0, J);
+    double b[2] = {1.0, 1.0};
+    band.solve(b);
+    CHECK(!std::isfinite(b[0]));
+    detail::sparse_lu<2> general(P, false);
+    general.factorise(1.0, J);
+    double c[2] = {1.0, 1.0};
+    general.solve(c);
+    CHECK(!std::isfinite(c[0]));
+  }
+}
+
+TEST_CASE("sparse: a 2-D grid too wide for a band goes to Eigen's SparseLU, and agrees with dense", "[sparse]") {
+  // Gray–Scott-like kinetics on a periodic 12 × 12 grid (neighbours along y are 12 elements away),
+  // 288 states: the reordered band is far wider than the stencil.
+  constexpr std::size_t nx = 12, n = nx * nx;
+  constexpr std::ptrdiff_t sx = static_cast<std::ptrdiff_t>(nx);
+  constexpr auto p = state_vector<n>;
+  constexpr auto q = state_vector<n, n>;
+  constexpr auto D = param<0>;
+  constexpr auto F = param<1>;
+  constexpr auto sys = ode(D * (roll<1>(p) + roll<-1>(p) + roll<sx>(p) + roll<-sx>(p) - 4_c * p) - p * q * q + F * (1_c - p),
+                           0.5_c * D * (roll<1>(q) + roll<-1>(q) + roll<sx>(q) + roll<-sx>(q) - 4_c * q) + p * q * q - (F + 0.06_c) * q);
+  std::array<double, 2 * n> z0;
+  for (std::size_t i = 0; i < n; ++i) {
+    z0[i] = 1.0 - 0.5 * std::exp(-0.1 * static_cast<double>((i % nx - 6) * (i % nx - 6) + (i / nx - 6) * (i / nx - 6)));
+    z0[n + i] = 0.25 * (1.0 - z0[i]) / 0.5;
+  }
+  const std::array theta{40.0, 0.04};
+  const auto loss = terminal_loss(0.5_c * dot(q, q));
+  const auto o = options<rodas5p>{.stepper = {.lu = lu_kind::dense}, .rtol = 1e-9, .atol = 1e-11};
+  auto os = o;
+  os.stepper.lu = lu_kind::automatic;
+  const auto d = gradient(sys, z0, theta, {0.0, 2.0}, loss, o);
+  const auto s = gradient(sys, z0, theta, {0.0, 2.0}, loss, os);
+  CHECK(s.stats.forward.sparse_factorisations == s.stats.forward.factorisations);
+  CHECK(s.stats.forward.banded_factorisations == 0);
+  CHECK(s.stats.backward.sparse_factorisations == s.stats.backward.factorisations);
+  CHECK(s.stats.backward.banded_factorisations == 0);
+  CHECK(s.stats.backward.jacobian_sweeps <= 10 * s.stats.backward.jacobian_evals);
+  check_same(s, d, 1e-10);
 }
 
 TEST_CASE("sparse: lu_kind::sparse where there is no structure is a costate::error", "[sparse]") {

@@ -40,8 +40,10 @@ struct pass_stats {
   std::size_t jacobian_evals = 0;  // Jacobian evaluations (rosenbrock4 and rodas5p only)
   // LU factorisations of W = I/(γh) − J (rodas5p refactorises a retried step without a new Jacobian)
   std::size_t factorisations = 0;
-  // Of those, the sparse ones (solve/stiff_linear.hpp: lu_kind)
+  // Of those, the sparse ones (solve/stiff_linear.hpp: lu_kind), and of these the banded ones (the
+  // rest by Eigen's SparseLU)
   std::size_t sparse_factorisations = 0;
+  std::size_t banded_factorisations = 0;
   // VJP evaluations spent on Jacobians: one per state (dense), one per colour of the rows (sparse)
   std::size_t jacobian_sweeps = 0;
 };

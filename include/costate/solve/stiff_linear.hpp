@@ -21,6 +21,7 @@
 
 #include "costate/error.hpp"
 #include "costate/expr/structure.hpp"
+#include "costate/solve/banded_lu.hpp"
 #include "costate/solve/dense_lu.hpp"
 #include "costate/solve/integrate.hpp"
 #include "costate/solve/options.hpp"
@@ -31,18 +32,12 @@ namespace costate {
 inline constexpr std::size_t sparse_min_states = 200;
 /// ... where the pattern lists at most this fraction of the n² entries.
 inline constexpr double sparse_max_density = 0.05;
+/// The sparse path factorises W as a band (reverse Cuthill–McKee order) where the band's storage is
+/// at most this many times the pattern's entries (plus the diagonal), else by Eigen's SparseLU.
+inline constexpr std::size_t band_storage_factor = 16;
 
 namespace detail {
 
-// A sparse factorisation of W = shift·I − J (or shift·I + Jᵀ, the adjoint's λ block), J given by its
-// values in the order of a jacobian_pattern.
-struct sparse_backend {
-  virtual ~sparse_backend() = default;
-  // Factorises; a singular W leaves the next solves non-finite (the step loop then rejects the step).
-  virtual void factorise(double shift, const double* jacobian) = 0;
-  // b[0, n) ← W⁻¹ b[0, n).
-  virtual void solve(double* b) = 0;
-};
 // Defined by costate/solve/sparse_lu.hpp (Eigen's SparseLU); M only makes its use depend on the stepper.
 template <std::size_t M> struct sparse_lu;
 
@@ -81,6 +76,7 @@ class stiff_linear {
     shift_ = shift;
     if (sparse_) {
       ++st.sparse_factorisations;
+      if (banded_) ++st.banded_factorisations;
       backend_->factorise(shift, values_.data());
     } else {
       std::copy(jac_.begin(), jac_.end(), lu_->data());
@@ -111,28 +107,35 @@ class stiff_linear {
   void resolve(const Rhs&) {
     resolved_ = true;
     constexpr bool available = requires { sizeof(sparse_lu<M>); };
-    bool want = false;
     if constexpr (structured_rhs<Rhs>) {
       const jacobian_pattern& P = Rhs::pattern();
-      if (requested_ == lu_kind::sparse) {
-        if constexpr (!available)
-          throw error("lu_kind::sparse needs the sparse LU: #include <costate/solve/sparse_lu.hpp> (Eigen, Debian's libeigen3-dev)");
-        want = true;
-      } else if (requested_ == lu_kind::automatic) {
-        want = available && P.n >= sparse_min_states &&
-               static_cast<double>(P.nonzeros()) <= sparse_max_density * static_cast<double>(P.n) * static_cast<double>(P.n);
-      }
-      if (want) {
-        if constexpr (available) backend_ = std::make_unique<sparse_lu<M>>(P, block_adjoint_rhs<Rhs>);
-        values_.resize(P.nonzeros());
-        if constexpr (block_adjoint_rhs<Rhs>) zj_.resize(P.n);
+      const double n = static_cast<double>(P.n);
+      const bool large = P.n >= sparse_min_states && static_cast<double>(P.nonzeros()) <= sparse_max_density * n * n;
+      if (requested_ == lu_kind::sparse || (requested_ == lu_kind::automatic && large)) {
+        constexpr bool transposed = block_adjoint_rhs<Rhs>;
+        band_ordering o = reverse_cuthill_mckee(P, transposed);
+        // The band where its storage is within a small multiple of the pattern's; Eigen's SparseLU
+        // (with its fill-reducing ordering) for wider bands, where it is included.
+        const bool band = banded_lu::storage(o, P.n) <= band_storage_factor * (P.nonzeros() + P.n);
+        if (band || !available) {
+          if (band || requested_ == lu_kind::sparse) {
+            backend_ = std::make_unique<banded_lu>(P, transposed, std::move(o));
+            banded_ = true;
+          }
+        } else {
+          if constexpr (available) backend_ = std::make_unique<sparse_lu<M>>(P, transposed);
+        }
+        if (backend_) {
+          sparse_ = true;
+          values_.resize(P.nonzeros());
+          if constexpr (block_adjoint_rhs<Rhs>) zj_.resize(P.n);
+        }
       }
     } else {
       if (requested_ == lu_kind::sparse)
         throw error("lu_kind::sparse needs the Jacobian's structure, which only a system made by ode(...) has "
                     "(a generated system or a hand-written right-hand side gets the dense LU)");
     }
-    sparse_ = want;
     if (!sparse_) {
       lu_.emplace();
       jac_.resize(M * M);
@@ -140,7 +143,7 @@ class stiff_linear {
   }
 
   lu_kind requested_ = lu_kind::automatic;
-  bool resolved_ = false, sparse_ = false;
+  bool resolved_ = false, sparse_ = false, banded_ = false;
   double shift_ = 1.0, tj_ = 0.0;
   std::optional<dense_lu<M>> lu_;         // dense: W, factorised in place
   std::vector<double> jac_;               // dense: J, row-major
