@@ -117,61 +117,58 @@ struct structure {
   }
 };
 
-template <class E> struct structure_of_impl {  // constants, parameters, inputs, t, λ
-  static constexpr structure value() { return {}; }
-};
-template <std::size_t I, class S> struct structure_of_impl<symbol<symbol_kind::state, I, S>> {
-  static constexpr structure value() {
-    structure s;
-    if constexpr (S::rank == 0) s.add_columns(I, I + 1);
-    else s.add_band(static_cast<std::ptrdiff_t>(I), 0, static_cast<std::ptrdiff_t>(S::size));
-    return s;
-  }
-};
-
-// Memoised per expression: a shared subexpression is analysed once.
-template <class E> inline constexpr structure structure_v = structure_of_impl<E>::value();
-
+// A node's structure from its operands': one instantiation per operation and shapes, shared by every
+// node of that operation and shapes (a large system has thousands of nodes and a few dozen of these).
 template <class Op> struct is_component : std::false_type {};
 template <std::size_t I> struct is_component<component_op<I>> : std::true_type {};
 
-template <class Op, class... A> struct structure_of_impl<node<Op, A...>> {
-  static constexpr structure value() {
-    using R = shape_of_t<node<Op, A...>>;
-    structure s;
-    if constexpr (!tensor_operation<Op>) {
-      // Elementwise: element i of an operand of the result's shape is element i; a scalar, or a vector
-      // broadcast along a matrix's rows or columns, reaches each element with all it depends on.
-      ((__is_same(shape_of_t<A>, R) ? s.add(structure_v<A>) : s.add(structure_v<A>.all_columns())), ...);
-    } else if constexpr (requires { Op::index_map; }) {
-      constexpr auto pieces = Op::template pieces<shape_of_t<A>...>();
-      const structure operands[] = {structure_v<A>...};
-      constexpr bool scalar[] = {(shape_of_t<A>::rank == 0)...};
-      for (const index_piece& p : pieces) {
-        if (p.operand < 0 || p.begin >= p.end) continue;
-        const structure& o = operands[p.operand];
-        if (scalar[p.operand]) {
-          s.add(o.all_columns());
-          continue;
-        }
-        // Result element i in [begin, end) is operand element j = i − begin + from.
-        const std::ptrdiff_t begin = static_cast<std::ptrdiff_t>(p.begin), end = static_cast<std::ptrdiff_t>(p.end);
-        const std::ptrdiff_t shift = static_cast<std::ptrdiff_t>(p.from) - begin;
-        for (std::size_t j = 0; j < o.ncolumns; ++j) s.add_columns(o.columns[j].begin, o.columns[j].end);
-        for (std::size_t j = 0; j < o.nbands; ++j) {
-          const column_band& b = o.bands[j];
-          s.add_band(b.offset + shift, std::max(begin, b.begin - shift), std::min(end, b.end - shift));
-        }
+template <class Op, class R, class... S, class... Operand>
+constexpr structure combine(const Operand&... operand) {
+  const structure* operands[] = {&operand..., nullptr};
+  constexpr bool same_shape[] = {__is_same(S, R)..., false};
+  constexpr bool scalar[] = {(S::rank == 0)..., false};
+  structure s;
+  if constexpr (!tensor_operation<Op>) {
+    // Elementwise: element i of an operand of the result's shape is element i; a scalar, or a vector
+    // broadcast along a matrix's rows or columns, reaches each element with all it depends on.
+    for (std::size_t k = 0; k < sizeof...(S); ++k) s.add(same_shape[k] ? *operands[k] : operands[k]->all_columns());
+  } else if constexpr (requires { Op::index_map; }) {
+    for (const index_piece& p : Op::template pieces<S...>()) {
+      if (p.operand < 0 || p.begin >= p.end) continue;
+      const structure& o = *operands[p.operand];
+      if (scalar[p.operand]) {
+        s.add(o.all_columns());
+        continue;
       }
-    } else if constexpr (is_component<Op>::value && sizeof...(A) == 1) {
-      s.add(structure_v<typename nth_type<0, A...>::type>.row(static_cast<std::ptrdiff_t>(Op::index)));
-    } else {
-      (s.add(structure_v<A>.all_columns()), ...);
+      // Result element i in [begin, end) is operand element j = i − begin + from.
+      const std::ptrdiff_t begin = static_cast<std::ptrdiff_t>(p.begin), end = static_cast<std::ptrdiff_t>(p.end);
+      const std::ptrdiff_t shift = static_cast<std::ptrdiff_t>(p.from) - begin;
+      for (std::size_t j = 0; j < o.ncolumns; ++j) s.add_columns(o.columns[j].begin, o.columns[j].end);
+      for (std::size_t j = 0; j < o.nbands; ++j) {
+        const column_band& b = o.bands[j];
+        s.add_band(b.offset + shift, std::max(begin, b.begin - shift), std::min(end, b.end - shift));
+      }
     }
-    (void)sizeof(R);
-    return s;
+  } else if constexpr (is_component<Op>::value && sizeof...(S) == 1) {
+    s.add(operands[0]->row(static_cast<std::ptrdiff_t>(Op::index)));
+  } else {
+    for (std::size_t k = 0; k < sizeof...(S); ++k) s.add(operands[k]->all_columns());
   }
-};
+  return s;
+}
+
+template <class E> inline constexpr structure structure_v{};  // constants, parameters, inputs, t, λ
+template <std::size_t I, class S>
+inline constexpr structure structure_v<symbol<symbol_kind::state, I, S>> = [] {
+  structure s;
+  if constexpr (S::rank == 0) s.add_columns(I, I + 1);
+  else s.add_band(static_cast<std::ptrdiff_t>(I), 0, static_cast<std::ptrdiff_t>(S::size));
+  return s;
+}();
+// Memoised per expression: a shared subexpression is analysed once.
+template <class Op, class... A>
+inline constexpr structure structure_v<node<Op, A...>> =
+    combine<Op, shape_of_t<node<Op, A...>>, shape_of_t<A>...>(structure_v<A>...);
 
 /// The state elements each element of E depends on: a superset of the nonzeros of ∂E/∂z, of a size
 /// independent of E's shape (expr/structure.hpp).
@@ -195,28 +192,61 @@ struct jacobian_pattern {
 };
 
 namespace detail {
-// Expands the structures of a system's outputs (offsets `offsets`) into its Jacobian's pattern: a
-// run-time loop over the n rows, done once per system (see jacobian_pattern_of).
+// One range or band of an output's structure, as the run-time expansion reads it.
+struct structure_entry {
+  std::ptrdiff_t offset, begin, end;  // a band (offset, rows [begin, end)); a range [begin, end) when !band
+  bool band;
+};
+
+// The outputs' structures flattened at compile time into entries (only those used, not the capacity),
+// with where each output's entries start and its size: the expansion below is then one plain function,
+// whatever the number of outputs.
 template <class... F>
-jacobian_pattern expand_pattern(std::size_t n, tlist<F...>) {
-  const structure outputs[] = {structure_v<F>...};
-  constexpr std::size_t sizes[] = {shape_of_t<F>::size...};
+struct flat_structure {
+  static constexpr std::size_t outputs = sizeof...(F);
+  static constexpr std::size_t count = (std::size_t{0} + ... + (structure_v<F>.ncolumns + structure_v<F>.nbands));
+  struct tables {
+    std::array<structure_entry, count + 1> entries{};
+    std::array<std::size_t, outputs + 1> first{};
+    std::array<std::size_t, outputs + 1> size{};
+  };
+  static constexpr tables make() {
+    tables t;
+    std::size_t k = 0, o = 0;
+    const auto append = [&](const structure& s, std::size_t size) {
+      t.first[o] = k;
+      t.size[o] = size;
+      for (std::size_t j = 0; j < s.ncolumns; ++j) t.entries[k++] = {0, s.columns[j].begin, s.columns[j].end, false};
+      for (std::size_t j = 0; j < s.nbands; ++j) t.entries[k++] = {s.bands[j].offset, s.bands[j].begin, s.bands[j].end, true};
+      ++o;
+    };
+    (append(structure_v<F>, shape_of_t<F>::size), ...);
+    t.first[o] = k;
+    return t;
+  }
+};
+
+// Expands flattened structures into the Jacobian's pattern: a run-time loop over the n rows, done once
+// per system (see jacobian_pattern_of).
+inline jacobian_pattern expand_pattern(std::size_t n, const structure_entry* entries, const std::size_t* first,
+                                       const std::size_t* sizes, std::size_t outputs) {
   jacobian_pattern p;
   p.n = n;
   p.row_start.assign(1, 0);
   std::vector<std::size_t> row;
-  for (std::size_t k = 0; k < sizeof...(F); ++k) {
-    const structure& s = outputs[k];
+  for (std::size_t k = 0; k < outputs; ++k) {
     for (std::size_t i = 0; i < sizes[k]; ++i) {
       row.clear();
       const auto add = [&](std::ptrdiff_t b, std::ptrdiff_t e) {
         for (std::ptrdiff_t c = std::max<std::ptrdiff_t>(b, 0); c < std::min<std::ptrdiff_t>(e, static_cast<std::ptrdiff_t>(n)); ++c)
           row.push_back(static_cast<std::size_t>(c));
       };
-      for (std::size_t j = 0; j < s.ncolumns; ++j) add(s.columns[j].begin, s.columns[j].end);
       const auto ii = static_cast<std::ptrdiff_t>(i);
-      for (std::size_t j = 0; j < s.nbands; ++j)
-        if (s.bands[j].begin <= ii && ii < s.bands[j].end) add(ii + s.bands[j].offset, ii + s.bands[j].offset + 1);
+      for (std::size_t j = first[k]; j < first[k + 1]; ++j) {
+        const structure_entry& e = entries[j];
+        if (!e.band) add(e.begin, e.end);
+        else if (e.begin <= ii && ii < e.end) add(ii + e.offset, ii + e.offset + 1);
+      }
       std::sort(row.begin(), row.end());
       row.erase(std::unique(row.begin(), row.end()), row.end());
       p.column.insert(p.column.end(), row.begin(), row.end());
@@ -224,6 +254,11 @@ jacobian_pattern expand_pattern(std::size_t n, tlist<F...>) {
     }
   }
   return p;
+}
+template <class... F>
+jacobian_pattern expand_pattern(std::size_t n, tlist<F...>) {
+  static constexpr auto t = flat_structure<F...>::make();
+  return expand_pattern(n, t.entries.data(), t.first.data(), t.size.data(), sizeof...(F));
 }
 }  // namespace detail
 
