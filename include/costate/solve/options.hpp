@@ -57,18 +57,18 @@ struct odeint_stepper {
   double dt = 0.0;
 };
 
-// How the stiff steppers solve W = I/(γh) − J (solve/stiff_linear.hpp). automatic: a sparse LU where
-// costate/solve/sparse_lu.hpp is included, the system is made by ode(...) and its Jacobian's pattern
-// is large and sparse enough, the dense LU otherwise.
-/// How rosenbrock4 and rodas5p solve their linear systems W = I/(γh) − J: `automatic` (sparse LU where
-/// `<costate/solve/sparse_lu.hpp>` is included and ∂f/∂z, of at least sparse_min_states states, lists at
-/// most sparse_max_density·n² entries; dense LU otherwise), `dense`, or `sparse` (Eigen's SparseLU
-/// on the pattern derived from f, its Jacobian evaluated by one VJP per colour of its rows; throws
-/// costate::error without that header or for a generated system). `options<rodas5p>{.stepper = {.lu = lu_kind::sparse}}`.
+// How the stiff steppers solve W = I/(γh) − J (solve/stiff_linear.hpp, docs/stiff.md).
+/// How rosenbrock4 and rodas5p solve their linear systems W = I/(γh) − J: `automatic` (the sparse
+/// path for a system made by ode(...) of at least sparse_min_states states whose ∂f/∂z lists at most
+/// sparse_max_density·n² entries, dense otherwise), `dense`, or `sparse`: ∂f/∂z's pattern derived
+/// from f's expression types, its values from one VJP per colour of its rows, W factorised as a band
+/// in reverse Cuthill–McKee order or, where that band is wide and `<costate/solve/sparse_lu.hpp>` is
+/// included, by Eigen's SparseLU. `sparse` for a generated system throws costate::error.
+/// `options<rodas5p>{.stepper = {.lu = lu_kind::sparse}}`.
 enum class lu_kind {
-  automatic,  ///< sparse where large and sparse enough and available, dense otherwise
+  automatic,  ///< sparse where the system is large and its Jacobian sparse enough, dense otherwise
   dense,      ///< dense LU of the whole W, Jacobian by one VJP per state
-  sparse      ///< Eigen's SparseLU on the derived pattern, Jacobian by one VJP per colour
+  sparse      ///< banded or sparse LU on the derived pattern, Jacobian by one VJP per colour
 };
 
 // Linearly implicit Rosenbrock method of order 4 (Boost.Odeint rosenbrock4) with error control, for

@@ -1,7 +1,7 @@
-// The sparse LU of the stiff steppers (solve/stiff_linear.hpp): Eigen's SparseLU (Debian's
-// libeigen3-dev) with a COLAMD ordering. Include this header to let rosenbrock4 and rodas5p factorise
-// W = I/(γh) − J sparsely (lu_kind::automatic or lu_kind::sparse); without it they stay dense, and
-// Eigen is not parsed (a few seconds per translation unit).
+// Eigen's SparseLU (Debian's libeigen3-dev) with a COLAMD ordering, for the stiff steppers' sparse
+// path (solve/stiff_linear.hpp) where W reordered into a band would be wide (2-D grids, dense rows).
+// Include this header to make it available; without it such systems get the band anyway, and Eigen
+// is not parsed (seconds per translation unit).
 //
 // W's pattern (J's, derived from f, plus the diagonal) and its fill-reducing ordering are analysed
 // once per integration; each factorisation writes W's values in place through a map from W's entries

@@ -4,11 +4,12 @@
 // Dense: J from one VJP per state (the right-hand side's jacobian()), W of the whole state factorised
 // by dense_lu. Sparse (where the right-hand side is `structured`: made by ode(...)): J's pattern is
 // derived from f's expression types (expr/structure.hpp), its values come from one VJP per colour of
-// its rows (expr/colouring.hpp), and W is factorised by Eigen's SparseLU (solve/sparse_lu.hpp, which
-// the user includes: Eigen is not parsed where it is not used), its ordering analysed once per
-// integration. The interpolated adjoint [λ | g_θ | g_t] is linear in λ and its Jacobian's columns for
-// the quadratures are zero: W is block lower triangular, so only its λ block I/(γh) + (∂f/∂z)ᵀ is
-// factorised, and the quadratures' part of a solve is (b_g − [∂f/∂θ | ∂f/∂t]ᵀ k_λ)·γh, one VJP.
+// its rows (expr/colouring.hpp), and W is factorised as a band in reverse Cuthill–McKee order
+// (solve/banded_lu.hpp) or, where that band would be wide and the user includes solve/sparse_lu.hpp,
+// by Eigen's SparseLU (Eigen is not parsed where it is not wanted). The ordering is computed once per
+// integration. The interpolated adjoint [λ | g_θ | g_t] is linear in λ and its Jacobian's columns
+// for the quadratures are zero: W is block lower triangular, so only its λ block I/(γh) + (∂f/∂z)ᵀ
+// is factorised, and the quadratures' part of a solve is (b_g − [∂f/∂θ | ∂f/∂t]ᵀ k_λ)·γh, one VJP.
 #pragma once
 
 #include <algorithm>
