@@ -17,7 +17,7 @@
 #include "costate/expr/symbol.hpp"
 #include "costate/system/ode.hpp"
 #include "costate/system/rhs.hpp"
-#include "property/random_expression.hpp"
+#include "../property/random_expression.hpp"
 
 using namespace costate;
 
