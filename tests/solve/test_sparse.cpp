@@ -325,7 +325,7 @@ TEST_CASE("sparse: the banded LU (reverse Cuthill–McKee) and Eigen's SparseLU 
       CHECK(o.upper <= 2);
       detail::banded_lu band(P, tr, std::move(o));
       CHECK(backend_error(P, tr, band, 1) <= 1e-15);
-      detail::sparse_lu<200> general(P, tr);
+      detail::sparse_lu general(P, tr);
       CHECK(backend_error(P, tr, general, 2) <= 1e-15);
     }
   }
@@ -345,7 +345,7 @@ TEST_CASE("sparse: the banded LU (reverse Cuthill–McKee) and Eigen's SparseLU 
       for (const bool tr : {false, true}) {
         detail::banded_lu band(P, tr, detail::reverse_cuthill_mckee(P, tr));
         CHECK(backend_error(P, tr, band, seed) <= 1e-14);
-        detail::sparse_lu<60> general(P, tr);
+        detail::sparse_lu general(P, tr);
         CHECK(backend_error(P, tr, general, seed) <= 1e-14);
       }
     }
@@ -358,7 +358,7 @@ TEST_CASE("sparse: the banded LU (reverse Cuthill–McKee) and Eigen's SparseLU 
     double b[2] = {1.0, 1.0};
     band.solve(b);
     CHECK(!std::isfinite(b[0]));
-    detail::sparse_lu<2> general(P, false);
+    detail::sparse_lu general(P, false);
     general.factorise(1.0, J);
     double c[2] = {1.0, 1.0};
     general.solve(c);

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #if __has_include(<Eigen/SparseLU>)
@@ -28,7 +29,6 @@
 
 namespace costate::detail {
 
-template <std::size_t M>
 struct sparse_lu final : sparse_backend {
   using matrix = Eigen::SparseMatrix<double, Eigen::ColMajor, int>;
 
@@ -104,5 +104,13 @@ struct sparse_lu final : sparse_backend {
   Eigen::VectorXd x_, b_, r_, d_;
   bool ok_ = false;
 };
+
+inline std::unique_ptr<sparse_backend> make_sparse_lu(const jacobian_pattern& P, bool transposed) {
+  return std::make_unique<sparse_lu>(P, transposed);
+}
+// Registers Eigen's SparseLU with every stiff stepper of the program when any of its translation
+// units includes this header (a run-time pointer, so that the steppers' code is the same in every
+// translation unit, whichever included it).
+inline const bool sparse_lu_registered = (sparse_lu_factory = &make_sparse_lu, true);
 
 }  // namespace costate::detail

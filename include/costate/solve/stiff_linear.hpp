@@ -5,7 +5,7 @@
 // by dense_lu. Sparse (where the right-hand side is `structured`: made by ode(...)): J's pattern is
 // derived from f's expression types (expr/structure.hpp), its values come from one VJP per colour of
 // its rows (expr/colouring.hpp), and W is factorised as a band in reverse Cuthill–McKee order
-// (solve/banded_lu.hpp) or, where that band would be wide and the user includes solve/sparse_lu.hpp,
+// (solve/banded_lu.hpp) or, where that band would be wide and the program includes solve/sparse_lu.hpp,
 // by Eigen's SparseLU (Eigen is not parsed where it is not wanted). The ordering is computed once per
 // integration. The interpolated adjoint [λ | g_θ | g_t] is linear in λ and its Jacobian's columns
 // for the quadratures are zero: W is block lower triangular, so only its λ block I/(γh) + (∂f/∂z)ᵀ
@@ -39,8 +39,12 @@ inline constexpr std::size_t band_storage_factor = 16;
 
 namespace detail {
 
-// Defined by costate/solve/sparse_lu.hpp (Eigen's SparseLU); M only makes its use depend on the stepper.
-template <std::size_t M> struct sparse_lu;
+// Eigen's SparseLU, set where any translation unit of the program includes costate/solve/sparse_lu.hpp
+// (a pointer read at run time rather than a test of what this translation unit has included: a test
+// at compile time would make the steppers' code differ between translation units, which the linker
+// would then pick from at random).
+using sparse_lu_maker = std::unique_ptr<sparse_backend> (*)(const jacobian_pattern&, bool transposed);
+inline sparse_lu_maker sparse_lu_factory = nullptr;
 
 template <class Rhs> concept structured_rhs = requires { Rhs::structured; };
 template <class Rhs> concept block_adjoint_rhs = requires { Rhs::implicit_states; };
@@ -107,7 +111,8 @@ class stiff_linear {
   template <class Rhs>
   void resolve(const Rhs&) {
     resolved_ = true;
-    constexpr bool available = requires { sizeof(sparse_lu<M>); };
+    const sparse_lu_maker eigen = sparse_lu_factory;
+    const bool available = eigen != nullptr;
     if constexpr (structured_rhs<Rhs>) {
       const jacobian_pattern& P = Rhs::pattern();
       const double n = static_cast<double>(P.n);
@@ -116,7 +121,7 @@ class stiff_linear {
         constexpr bool transposed = block_adjoint_rhs<Rhs>;
         band_ordering o = reverse_cuthill_mckee(P, transposed);
         // The band where its storage is within a small multiple of the pattern's; Eigen's SparseLU
-        // (with its fill-reducing ordering) for wider bands, where it is included.
+        // (with its fill-reducing ordering) for wider bands, where the program includes it.
         const bool band = banded_lu::storage(o, P.n) <= band_storage_factor * (P.nonzeros() + P.n);
         if (band || !available) {
           if (band || requested_ == lu_kind::sparse) {
@@ -124,7 +129,7 @@ class stiff_linear {
             banded_ = true;
           }
         } else {
-          if constexpr (available) backend_ = std::make_unique<sparse_lu<M>>(P, transposed);
+          backend_ = eigen(P, transposed);
         }
         if (backend_) {
           sparse_ = true;
