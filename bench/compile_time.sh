@@ -175,6 +175,10 @@ sweep() {  # label, gen_systems.py arguments...
 for n in 10 20 40 100 200; do sweep "Lorenz-96, component by component, n = $n" lorenz96 "$n"; done
 sweep "mass-action network, 20 species, 40 reactions (seed 1)" massaction 20 40 1
 sweep "mass-action network, 20 species, 25 reactions (seed 2)" massaction 20 25 2
+for g in "8 8" "40 20" "100 100"; do
+  read -r rows cols <<<"$g"
+  sweep "2-D advection–diffusion, \`state_matrix<$rows, $cols>\` and roll along both axes" grid "$rows" "$cols"
+done
 sweep_table=$(cat <<TABLE
 | system (one gradient, \`gradient(sys, z0, θ, {0, 1}, terminal_loss(½ Σ x_i²))\`) | wall time | peak compiler memory |
 |---|---|---|

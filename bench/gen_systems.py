@@ -3,6 +3,9 @@
 written one expression per state the way scripts write kinetic models and discretisations:
 
   lorenz96 N           dx_i/dt = (x_{i+1} - x_{i-2}) x_{i-1} - x_i + F, indices mod N, F = param<0>
+  grid R C             2-D advection–diffusion on an R×C periodic grid written with the grid operations
+                       (state_matrix<R, C>, roll along both axes): du/dt = θ0 Δu - θ1 ∂u/∂y - θ2 ∂u/∂x
+                       (5-point Laplacian, central differences); its size is in the types only
   massaction S R SEED  S species, R mass-action reactions drawn with a seeded generator: reaction r
                        has rate param<r> * x_a * x_b (second order) or param<r> * x_a (first order);
                        dx_s/dt = Σ rates producing s - Σ rates consuming s
@@ -12,6 +15,8 @@ gradient entries. Used by bench/compile_time.sh (compile-time sweep) and by hand
 
   python3 bench/gen_systems.py lorenz96 40 > /tmp/l96.cpp
   g++ -std=c++20 -O2 -DNDEBUG -Iinclude /tmp/l96.cpp -o /tmp/l96 && /tmp/l96
+
+(grid 100 100, 10^4 states, needs a stack larger than the default 8 MiB to run: docs/limitations.md.)
 """
 import random
 import sys
@@ -94,6 +99,24 @@ def massaction(species, reactions, seed):
     return src
 
 
+def grid(rows, cols):
+    src = HEADER.format(args=f"grid {rows} {cols}")
+    src += f"""
+constexpr auto u = state_matrix<{rows}, {cols}>;
+constexpr auto sys = ode(param<0> * (roll<1>(u) + roll<-1>(u) + roll<1, 1>(u) + roll<-1, 1>(u) - 4_c * u) -
+                         param<1> * (roll<-1, 1>(u) - roll<1, 1>(u)) - param<2> * (roll<-1>(u) - roll<1>(u)));
+
+int main() {{
+  std::array<double, {rows * cols}> z0{{}};
+  for (std::size_t i = 0; i < z0.size(); ++i) z0[i] = 0.001 * static_cast<double>(i % 17);
+  const std::array<double, 3> theta{{0.1, 0.05, 0.02}};
+  const auto g = gradient(sys, z0, theta, {{0.0, 1.0}}, terminal_loss(0.5_c * sum(hadamard(u, u))));
+  std::printf("loss %.12g dtheta0 %.12g dz0_0 %.12g steps %zu\\n", g.loss, g.dtheta[0], g.dz0[0], g.stats.forward.steps);
+}}
+"""
+    return src
+
+
 def usage():
     sys.exit(__doc__)
 
@@ -104,6 +127,8 @@ if __name__ == "__main__":
         usage()
     if args[0] == "lorenz96" and len(args) == 2:
         sys.stdout.write(lorenz96(int(args[1])))
+    elif args[0] == "grid" and len(args) == 3:
+        sys.stdout.write(grid(int(args[1]), int(args[2])))
     elif args[0] == "massaction" and len(args) in (3, 4):
         sys.stdout.write(massaction(int(args[1]), int(args[2]), int(args[3]) if len(args) == 4 else 1))
     else:

@@ -26,7 +26,7 @@ bash "$root/bench/install_peers.sh"  # the project's packages and the peers'
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
 benches=(bench_lotka_volterra bench_neural_ode bench_lorenz96 bench_lorenz96_10k bench_stiff bench_memory)
 targets="$(cmake --build "$build" --target help)"
-for peer in bench_adolc bench_cvodes; do
+for peer in bench_adolc bench_cvodes bench_advection_diffusion; do
   if grep -q "$peer" <<<"$targets"; then benches+=("$peer"); else echo "run_benchmarks.sh: $peer is not configured (package missing?)" >&2; fi
 done
 cmake --build "$build" --target "${benches[@]}" -j2

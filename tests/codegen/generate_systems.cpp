@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
       << costate::generate_header(costate_test_systems::mlp, costate_test_systems::mlp_loss, "gen_mlp") << '\n'
       << costate::generate_header(costate_test_systems::tensor_zoo, costate_test_systems::zoo_loss, "gen_zoo") << '\n'
       << costate::generate_header(costate_test_systems::scalar_outputs, "gen_scalar_outputs") << '\n'
-      << costate::generate_header(costate_test_systems::no_params, "gen_no_params");
+      << costate::generate_header(costate_test_systems::no_params, "gen_no_params") << '\n'
+      << costate::generate_header(costate_test_systems::grid_ops, costate_test_systems::grid_loss, "gen_grid");
   return out ? 0 : 1;
 }

@@ -40,4 +40,12 @@ inline constexpr auto tensor_zoo =
 inline constexpr auto zoo_loss = terminal_loss(0.5_c * dot(z3 - input_vector<3>, z3 - input_vector<3>) + sum(pk.get<1>() * z3));
 inline constexpr auto scalar_outputs = ode(sum(zv * zv) * param<0> - cos(t), component<0>(zv) - component<1>(zv) * param<1>);
 inline constexpr auto no_params = ode(-zv * t + pow(zv, 2_c) * -0.1_c);
+// A grid: roll, shift and edge along both axes of a 3×4 state matrix (index maps and loops), a
+// coefficient field given as an input matrix, value-by-value products.
+inline constexpr auto grid = state_matrix<3, 4>;
+inline constexpr auto grid_ops =
+    ode(param<0> * (roll<1>(grid) + roll<-1, 1>(grid) + shift<1>(grid) + shift<-2, 1>(grid) + edge<1>(grid) + edge<-1, 1>(grid) -
+                    6_c * grid) -
+        hadamard(input_matrix<3, 4>, hadamard(grid, grid)) + param<1> * edge<5, 1>(grid));
+inline constexpr auto grid_loss = terminal_loss(0.5_c * sum(hadamard(grid, grid)) + param<1> * sum(edge<-1>(grid)));
 }  // namespace costate_test_systems

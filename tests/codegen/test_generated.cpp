@@ -119,6 +119,10 @@ TEST_CASE("generated corner cases equal the template path to the last bit", "[co
   CHECK(compare<system_of_t<decltype(scalar_outputs)>>(gen_scalar_outputs::rhs, gen_scalar_outputs::vjp,
                                                        gen_scalar_outputs::jacobian) == 0.0);
   CHECK(compare<system_of_t<decltype(no_params)>>(gen_no_params::rhs, gen_no_params::vjp, gen_no_params::jacobian) == 0.0);
+  // Grid operations along both axes (index maps and loops), an input matrix, value-by-value products.
+  static_assert(gen_grid::states == 12 && gen_grid::params == 2 && gen_grid::inputs == 12);
+  CHECK(compare<system_of_t<decltype(grid_ops)>>(gen_grid::rhs, gen_grid::vjp, gen_grid::jacobian) == 0.0);
+  CHECK(compare_loss<std::remove_cvref_t<decltype(grid_loss)>, 12, 2, 12>(gen_grid::loss_value, gen_grid::loss_gradient) == 0.0);
   // Small systems are inlined into the stepper, large ones called out of line.
   static_assert(!detail::call_out_of_line<gen_lv::system> && detail::call_out_of_line<gen_mlp::system>);
 }

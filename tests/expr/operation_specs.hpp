@@ -310,8 +310,41 @@ template <std::ptrdiff_t K> struct shift_spec {
     return out;
   }
 };
+// roll, shift, edge and edge_t along axis Axis of an operand of shape S (a vector, or a row-major
+// matrix): each place p along the axis read from place p - K by the operation's boundary rule.
+enum class grid_kind { roll, shift, edge, edge_t };
+template <grid_kind G, std::ptrdiff_t K, int Axis, class S>
+struct grid_spec {
+  using operands = detail::tlist<S>;
+  template <class A> static constexpr auto apply(A a) {
+    if constexpr (G == grid_kind::roll) return roll<K, Axis>(a);
+    else if constexpr (G == grid_kind::shift) return shift<K, Axis>(a);
+    else if constexpr (G == grid_kind::edge) return costate::edge<K, Axis>(a);
+    else return edge_t<K, Axis>(a);
+  }
+  static vec value(const operands_t<1>& x) {
+    const long rows = static_cast<long>(S::dims[0]), cols = S::rank == 2 ? static_cast<long>(S::dims[1]) : 1;
+    const long n = Axis == 0 ? rows : cols;
+    vec out(static_cast<std::size_t>(rows * cols), 0.0);
+    for (long r = 0; r < rows; ++r)
+      for (long c = 0; c < cols; ++c) {
+        const long p = Axis == 0 ? r : c;
+        const auto at = [&](long q) { return x[0][static_cast<std::size_t>(Axis == 0 ? q * cols + c : r * cols + q)]; };
+        const auto clamp = [&](long q) { return q < 0 ? 0 : (q > n - 1 ? n - 1 : q); };
+        double& o = out[static_cast<std::size_t>(r * cols + c)];
+        if constexpr (G == grid_kind::roll) o = at((((p - K) % n) + n) % n);
+        else if constexpr (G == grid_kind::shift) o = p - K >= 0 && p - K < n ? at(p - K) : 0.0;
+        else if constexpr (G == grid_kind::edge) o = at(clamp(p - K));
+        else
+          for (long q = 0; q < n; ++q) o += clamp(q - K) == p ? at(q) : 0.0;
+      }
+    return out;
+  }
+};
 template <> struct op_spec<roll_op<1>> : roll_spec<2> {};
 template <> struct op_spec<shift_op<1>> : shift_spec<2> {};
+template <> struct op_spec<edge_op<1>> : grid_spec<grid_kind::edge, 2, 0, shape<5>> {};
+template <> struct op_spec<edge_t_op<1>> : grid_spec<grid_kind::edge_t, 2, 0, shape<5>> {};
 
 static_assert(all_specified(operations{}));
 

@@ -55,6 +55,16 @@ constexpr auto operator*(A, B) {
     return node<mul_op, A, B>{};
   }
 }
+/// hadamard(a, b): the product value by value, for any shapes `*` multiplies elementwise and also for
+/// two matrices (grids, state_matrix), where `a * b` is the matrix product.
+template <Expr A, Expr B>
+constexpr auto hadamard(A, B) {
+  static_assert(detail::checked_operation<mul_op, shape<>, shape<>>::value && sizeof(shape_of_t<node<mul_op, A, B>>) > 0);
+  return node<mul_op, A, B>{};
+}
+namespace prelude {  // (costate/prelude.hpp)
+using costate::hadamard;
+}  // namespace prelude
 // -2_c is the constant -2, not a negation node.
 template <std::intmax_t N, std::intmax_t D> constexpr constant<-N, D> operator-(constant<N, D>) { return {}; }
 template <Expr A> constexpr A operator+(A) { return {}; }

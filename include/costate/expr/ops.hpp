@@ -18,6 +18,8 @@
 #include "costate/expr/ops/cos.hpp"
 #include "costate/expr/ops/div.hpp"
 #include "costate/expr/ops/dot.hpp"
+#include "costate/expr/ops/edge.hpp"
+#include "costate/expr/ops/edge_t.hpp"
 #include "costate/expr/ops/embed.hpp"
 #include "costate/expr/ops/exp.hpp"
 #include "costate/expr/ops/log.hpp"
@@ -61,7 +63,7 @@ using operations = detail::tlist<
     // Tensor operations: each evaluates itself and states its vector-Jacobian product.
     matvec_op, matvec_t_op, outer_op, matmul_op, matmul_nt_op, matmul_tn_op, sum_op, broadcast_op<shape<1>>, dot_op,
     component_op<0>, scatter_op<0, 1>, concat_op, slice_op<0, 1>, embed_op<0, 1>, row_sum_op, spread_op<1>,
-    col_sum_op, repeat_rows_op<1>, col_dot_op, roll_op<1>, shift_op<1>>;
+    col_sum_op, repeat_rows_op<1>, col_dot_op, roll_op<1>, shift_op<1>, edge_op<1>, edge_t_op<1>>;
 
 namespace detail {
 constexpr bool same_name(const char* a, const char* b) {

@@ -25,6 +25,17 @@ template <std::size_t N, std::size_t Offset = 0>
 inline constexpr symbol<symbol_kind::state, Offset, shape<N>> state_vector{};
 template <std::size_t N, std::size_t Offset = 0>
 inline constexpr symbol<symbol_kind::input, Offset, shape<N>> input_vector{};
+// A grid of R×C states z[offset : offset + R·C], row-major (z[offset + r·C + c] is row r, column c);
+// the grid operations roll, shift and edge move it along either axis. Elementwise functions and
+// + - / act on it value by value; `*` of two matrices is the matrix product, so the product of two
+// grids value by value is written hadamard(u, v) (a scalar or coefficient times a grid is `*`).
+template <std::size_t R, std::size_t C, std::size_t Offset = 0>
+inline constexpr symbol<symbol_kind::state, Offset, shape<R, C>> state_matrix{};
+// An R×C matrix of inputs u[offset : offset + R·C], row-major: constant data that is not
+// differentiated (a stencil or coupling matrix A in A * z, a coefficient field), bound with
+// `sys.with_inputs(values)`.
+template <std::size_t R, std::size_t C, std::size_t Offset = 0>
+inline constexpr symbol<symbol_kind::input, Offset, shape<R, C>> input_matrix{};
 
 // Parameter blocks packed into the one flat θ, offsets assigned in order at compile time:
 //   constexpr auto net = params(matrix<16, 2>, vector<16>, matrix<2, 16>, vector<2>);   // 82 values
@@ -64,6 +75,7 @@ template <std::size_t Offset, class... Blocks> constexpr param_pack<Offset, Bloc
 // For `using namespace costate::prelude` (costate/prelude.hpp).
 namespace prelude {
 using costate::input;
+using costate::input_matrix;
 using costate::input_vector;
 using costate::matrix;
 using costate::param;
@@ -71,6 +83,7 @@ using costate::params;
 using costate::params_from;
 using costate::scalar;
 using costate::state;
+using costate::state_matrix;
 using costate::state_vector;
 using costate::t;
 using costate::vec;
