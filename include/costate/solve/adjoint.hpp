@@ -31,6 +31,9 @@ inline void accumulate(pass_stats& total, const pass_stats& s) {
   total.rhs_evals += s.rhs_evals;
   total.jacobian_evals += s.jacobian_evals;
   total.factorisations += s.factorisations;
+  total.sparse_factorisations += s.sparse_factorisations;
+  total.banded_factorisations += s.banded_factorisations;
+  total.jacobian_sweeps += s.jacobian_sweeps;
 }
 
 template <class T, std::size_t N>

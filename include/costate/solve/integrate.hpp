@@ -40,6 +40,12 @@ struct pass_stats {
   std::size_t jacobian_evals = 0;  // Jacobian evaluations (rosenbrock4 and rodas5p only)
   // LU factorisations of W = I/(γh) − J (rodas5p refactorises a retried step without a new Jacobian)
   std::size_t factorisations = 0;
+  // Of those, the sparse ones (solve/stiff_linear.hpp: lu_kind), and of these the banded ones (the
+  // rest by Eigen's SparseLU)
+  std::size_t sparse_factorisations = 0;
+  std::size_t banded_factorisations = 0;
+  // VJP evaluations spent on Jacobians: one per state (dense), one per colour of the rows (sparse)
+  std::size_t jacobian_sweeps = 0;
 };
 
 namespace detail {
@@ -410,6 +416,7 @@ pass_stats integrate(const Tag& tag, const Rhs& rhs_in, S& x, double t0, double 
                   "#include <costate/solve/rodas5p.hpp>, options<rosenbrock4> <costate/solve/rosenbrock.hpp> "
                   "(costate/costate.hpp includes both)");
     adaptive_stepper<Tag, S> stepper;
+    if constexpr (requires { stepper.configure(tag); }) stepper.configure(tag);
     constexpr int q = adaptive_stepper<Tag, S>::order;
     constexpr bool fsal = adaptive_stepper<Tag, S>::fsal;
     constexpr bool predictive = predictive_controller<adaptive_stepper<Tag, S>>;

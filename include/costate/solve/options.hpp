@@ -57,6 +57,20 @@ struct odeint_stepper {
   double dt = 0.0;
 };
 
+// How the stiff steppers solve W = I/(γh) − J (solve/stiff_linear.hpp, docs/stiff.md).
+/// How rosenbrock4 and rodas5p solve their linear systems W = I/(γh) − J: `automatic` (the sparse
+/// path for a system made by ode(...) of at least sparse_min_states states whose ∂f/∂z lists at most
+/// sparse_max_density·n² entries, dense otherwise), `dense`, or `sparse`: ∂f/∂z's pattern derived
+/// from f's expression types, its values from one VJP per colour of its rows, W factorised as a band
+/// in reverse Cuthill–McKee order or, where that band is wide and `<costate/solve/sparse_lu.hpp>` is
+/// included, by Eigen's SparseLU. `sparse` for a generated system throws costate::error.
+/// `options<rodas5p>{.stepper = {.lu = lu_kind::sparse}}`.
+enum class lu_kind {
+  automatic,  ///< sparse where the system is large and its Jacobian sparse enough, dense otherwise
+  dense,      ///< dense LU of the whole W, Jacobian by one VJP per state
+  sparse      ///< banded or sparse LU on the derived pattern, Jacobian by one VJP per colour
+};
+
 // Linearly implicit Rosenbrock method of order 4 (Boost.Odeint rosenbrock4) with error control, for
 // stiff systems. costate gives it the Jacobian ∂f/∂z and ∂f/∂t derived from f (forward), and
 // -∂f/∂zᵀ, -∂f/∂θᵀ, -∂f/∂tᵀ for the adjoint pass, and the adjoint's time derivative along the
@@ -68,6 +82,8 @@ struct odeint_stepper {
 struct rosenbrock4 {
   /// The first step; 0 chooses it from the problem.
   double dt = 0.0;  // first step; 0 chooses it from the problem
+  /// Dense or sparse linear algebra (see lu_kind).
+  lu_kind lu = lu_kind::automatic;
 };
 
 // Steinebach's Rodas5P (BIT Numer. Math. 63, 2023): a stiffly accurate, L-stable Rosenbrock–Wanner
@@ -83,6 +99,8 @@ struct rosenbrock4 {
 struct rodas5p {
   /// The first step; 0 chooses it from the problem.
   double dt = 0.0;  // first step; 0 chooses it from the problem
+  /// Dense or sparse linear algebra (see lu_kind).
+  lu_kind lu = lu_kind::automatic;
 };
 
 namespace detail {
@@ -285,6 +303,7 @@ using costate::absolute_tolerance;
 using costate::backsolve;
 using costate::checkpointed;
 using costate::dopri5;
+using costate::lu_kind;
 using costate::odeint_stepper;
 using costate::options;
 using costate::rk4;

@@ -41,9 +41,9 @@
 #include <utility>
 #include <vector>
 
-#include "costate/solve/dense_lu.hpp"
 #include "costate/solve/integrate.hpp"
 #include "costate/solve/options.hpp"
+#include "costate/solve/stiff_linear.hpp"
 
 namespace costate::detail {
 
@@ -140,22 +140,20 @@ struct adaptive_stepper<rodas5p, std::array<T, M>> {
   static constexpr int order = k::error_order;
   static constexpr bool predictive_control = true;
   rodas5p_stages<M> stepper;  // the last attempted step's stages: its dense output
+  void configure(const rodas5p& tag) { lu_.configure(tag.lu); }
 
   template <class Rhs>
   void attempt(Rhs& rhs, pass_stats& st, const S& x, const S& dxdt, double t, S& xnew, S&, double h, S& err) {
     if (!(have_jacobian_ && jac_t_ == t && jac_x_ == x)) {  // (a retry after a rejection keeps J and ∂f/∂t)
-      ++st.jacobian_evals;
-      rhs.rhs.jacobian(x, jac_.data(), t, dfdt_);
+      lu_.jacobian(rhs.rhs, x, t, dfdt_, st);
       have_jacobian_ = true;
       jac_t_ = t;
       jac_x_ = x;
     }
-    std::copy(jac_.begin(), jac_.end(), lu_.data());
-    ++st.factorisations;
-    lu_.factorise_shifted(1.0 / (k::gamma * h));
+    lu_.factorise(1.0 / (k::gamma * h), st);
     auto& g = stepper.stage;
     for (std::size_t i = 0; i < M; ++i) g[0][i] = dxdt[i] + (k::d[0] * h) * dfdt_[i];
-    lu_.solve(g[0]);
+    lu_.solve(rhs.rhs, g[0]);
     S u, fu;
     [&]<std::size_t... s>(std::index_sequence<s...>) {
       (stage<s + 1>(rhs, x, t, h, u, fu), ...);
@@ -189,15 +187,14 @@ struct adaptive_stepper<rodas5p, std::array<T, M>> {
       if constexpr (k::d[s] != 0.0) v += (k::d[s] * h) * dfdt_[i];
       g[s][i] = v;
     }
-    lu_.solve(g[s]);
+    lu_.solve(rhs.rhs, g[s]);
   }
 
-  std::vector<double> jac_ = std::vector<double>(M * M);  // J = ∂f/∂z(t, x), row-major
   S dfdt_{};
   S jac_x_{};
   double jac_t_ = 0.0;
   bool have_jacobian_ = false;
-  dense_lu<M> lu_;  // W = I/(γh) − J
+  stiff_linear<M> lu_;  // J = ∂f/∂z(t, x) and W = I/(γh) − J, dense or sparse
 };
 
 }  // namespace costate::detail

@@ -21,9 +21,9 @@
 #include <cstddef>
 #include <type_traits>
 
-#include "costate/solve/dense_lu.hpp"
 #include "costate/solve/integrate.hpp"
 #include "costate/solve/options.hpp"
+#include "costate/solve/stiff_linear.hpp"
 
 namespace costate::detail {
 
@@ -56,41 +56,40 @@ struct adaptive_stepper<rosenbrock4, std::array<T, M>> {
   static constexpr bool fsal = false;
   using k = rosenbrock4_coefficients;
   static constexpr int order = k::error_order;
-  dense_lu<M> lu;   // W = I/(γh) − J, factorised in place
-  int stepper = 0;  // nothing for dense output to use: it falls back to Hermite interpolation
+  stiff_linear<M> lu;  // J and W = I/(γh) − J, dense or sparse
+  int stepper = 0;     // nothing for dense output to use: it falls back to Hermite interpolation
+  void configure(const rosenbrock4& tag) { lu.configure(tag.lu); }
 
   template <class Rhs>
   void attempt(Rhs& rhs, pass_stats& st, const S& x, const S& dxdt, double t, S& xnew, S&, double h, S& err) {
     S dfdt{}, g1{}, g2{}, g3{}, g4{}, g5{}, xt{}, fx{};
-    ++st.jacobian_evals;
-    rhs.rhs.jacobian(x, lu.data(), t, dfdt);
-    ++st.factorisations;
-    lu.factorise_shifted(1.0 / (k::gamma * h));
+    lu.jacobian(rhs.rhs, x, t, dfdt, st);
+    lu.factorise(1.0 / (k::gamma * h), st);
     for (std::size_t i = 0; i < M; ++i) g1[i] = dxdt[i] + h * k::d1 * dfdt[i];
-    lu.solve(g1);
+    lu.solve(rhs.rhs, g1);
     for (std::size_t i = 0; i < M; ++i) xt[i] = x[i] + k::a21 * g1[i];
     rhs(xt, fx, t + k::c2 * h);
     for (std::size_t i = 0; i < M; ++i) g2[i] = fx[i] + h * k::d2 * dfdt[i] + k::c21 * g1[i] / h;
-    lu.solve(g2);
+    lu.solve(rhs.rhs, g2);
     for (std::size_t i = 0; i < M; ++i) xt[i] = x[i] + k::a31 * g1[i] + k::a32 * g2[i];
     rhs(xt, fx, t + k::c3 * h);
     for (std::size_t i = 0; i < M; ++i) g3[i] = fx[i] + h * k::d3 * dfdt[i] + (k::c31 * g1[i] + k::c32 * g2[i]) / h;
-    lu.solve(g3);
+    lu.solve(rhs.rhs, g3);
     for (std::size_t i = 0; i < M; ++i) xt[i] = x[i] + k::a41 * g1[i] + k::a42 * g2[i] + k::a43 * g3[i];
     rhs(xt, fx, t + k::c4 * h);
     for (std::size_t i = 0; i < M; ++i)
       g4[i] = fx[i] + h * k::d4 * dfdt[i] + (k::c41 * g1[i] + k::c42 * g2[i] + k::c43 * g3[i]) / h;
-    lu.solve(g4);
+    lu.solve(rhs.rhs, g4);
     for (std::size_t i = 0; i < M; ++i) xt[i] = x[i] + k::a51 * g1[i] + k::a52 * g2[i] + k::a53 * g3[i] + k::a54 * g4[i];
     rhs(xt, fx, t + h);
     for (std::size_t i = 0; i < M; ++i)
       g5[i] = fx[i] + (k::c51 * g1[i] + k::c52 * g2[i] + k::c53 * g3[i] + k::c54 * g4[i]) / h;
-    lu.solve(g5);
+    lu.solve(rhs.rhs, g5);
     for (std::size_t i = 0; i < M; ++i) xt[i] += g5[i];
     rhs(xt, fx, t + h);
     for (std::size_t i = 0; i < M; ++i)
       err[i] = fx[i] + (k::c61 * g1[i] + k::c62 * g2[i] + k::c63 * g3[i] + k::c64 * g4[i] + k::c65 * g5[i]) / h;
-    lu.solve(err);
+    lu.solve(rhs.rhs, err);
     for (std::size_t i = 0; i < M; ++i) xnew[i] = xt[i] + err[i];
   }
 };

@@ -17,8 +17,10 @@
 #include <cstddef>
 #include <type_traits>
 
+#include "costate/expr/colouring.hpp"
 #include "costate/expr/node.hpp"
 #include "costate/expr/plan.hpp"
+#include "costate/expr/structure.hpp"
 #include "costate/system/ode.hpp"
 
 namespace costate {
@@ -94,6 +96,16 @@ struct forward_rhs {
   // derived VJP seeded with the unit vector e_j (n evaluations of the VJP plan, no differencing).
   template <class State>
   void jacobian(const State& x, double* J, double t, State& dfdt) const;
+
+  // The sparse form for stiff steppers (solve/stiff_linear.hpp): ∂f/∂z in the order of
+  // jacobian_pattern_of<Sys>() (values[k] for column[k]), one VJP per colour of row_colouring_of<Sys>()
+  // seeded with the sum of its rows' unit vectors; and ∂f/∂t, which such a VJP cannot separate by
+  // rows: 0 for an autonomous f, else a central difference of f in t (as the interpolated adjoint
+  // takes f's explicit dependence on t). Returns the number of VJP sweeps.
+  static constexpr bool structured = true;
+  static const jacobian_pattern& pattern() { return jacobian_pattern_of<Sys>(); }
+  template <class State>
+  std::size_t coloured_jacobian(const State& x, double* values, double t, State& dfdt) const;
 };
 
 // The VJPs λᵀ∂f/∂z, λᵀ∂f/∂θ, λᵀ∂f/∂t in one plan, and where they go: λ-part at offset 0 of `out`,
@@ -179,6 +191,48 @@ void forward_rhs<Sys, T>::jacobian(const State& x, double* J, double t, State& d
 }
 
 namespace detail {
+// Writes values[k] = Σ_{i in the colour} ∂f_i/∂z_column[k] for the rows k of each colour: the sum is the
+// one row's entry, since no other row of its colour lists that column. `vjp(seed, out)` writes
+// seedᵀ∂f/∂z to out[0, n).
+template <std::size_t n, class Vjp>
+std::size_t coloured_rows(const jacobian_pattern& P, const row_colouring& G, double* values, Vjp&& vjp) {
+  std::array<double, n> e{};
+  for (std::size_t c = 0; c < G.colours(); ++c) {
+    for (std::size_t m = G.start[c]; m < G.start[c + 1]; ++m) e[G.rows[m]] = 1.0;
+    const double* out = vjp(e.data());
+    for (std::size_t m = G.start[c]; m < G.start[c + 1]; ++m) {
+      const std::size_t i = G.rows[m];
+      e[i] = 0.0;
+      for (std::size_t k = P.row_start[i]; k < P.row_start[i + 1]; ++k) values[k] = out[P.column[k]];
+    }
+  }
+  return G.colours();
+}
+}  // namespace detail
+
+template <class Sys, class T>
+template <class State>
+std::size_t forward_rhs<Sys, T>::coloured_jacobian(const State& x, double* values, double t, State& dfdt) const {
+  static_assert(std::is_same_v<T, double>, "costate: the stiff steppers integrate real (double) states only");
+  constexpr std::size_t n = Sys::states, p = Sys::params;
+  std::array<T, n + p + 1> row;
+  const std::size_t sweeps = detail::coloured_rows<n>(jacobian_pattern_of<Sys>(), row_colouring_of<Sys>(), values, [&](const T* e) {
+    vjp_evaluator<Sys, T>::run(x.data(), e, theta, inputs, t, row.data());
+    return row.data();
+  });
+  if constexpr (Sys::autonomous) {
+    for (auto& v : dfdt) v = T(0);
+  } else {
+    const double dt = 6e-6 * std::max(1.0, std::abs(t));
+    State hi, lo;
+    evaluate(x.data(), hi.data(), t + dt);
+    evaluate(x.data(), lo.data(), t - dt);
+    for (std::size_t i = 0; i < n; ++i) dfdt[i] = (hi[i] - lo[i]) / (2 * dt);
+  }
+  return sweeps;
+}
+
+namespace detail {
 // The Jacobian of an interpolated adjoint right-hand side x = [λ | g_θ | (g_t)] (size values), for
 // stiff steppers. The adjoint is linear in λ: λ_j's column holds -(row j of [∂f/∂z | ∂f/∂θ | ∂f/∂t]),
 // which `unit_row(j, row)` writes (n + p + 1 values: λ = e_j); g_θ and g_t feed nothing back.
@@ -195,10 +249,8 @@ void interpolated_adjoint_jacobian_columns(double* J, UnitRow&& unit_row) {
 // The same with the explicit time derivative as a difference of `rhs` in t (where the right-hand
 // side cannot differentiate along its z(t)): central where possible, one-sided at the ends of the
 // recorded span, beyond which z(t) is clamped.
-template <std::size_t n, std::size_t p, std::size_t size, class Rhs, class ZSource, class State, class UnitRow>
-void interpolated_adjoint_jacobian(const Rhs& rhs, const ZSource* zsource, const State& x, double* J, double t,
-                                   State& dfdt, UnitRow&& unit_row) {
-  interpolated_adjoint_jacobian_columns<n, p, size>(J, unit_row);
+template <std::size_t size, class Rhs, class ZSource, class State>
+void interpolated_adjoint_time_difference(const Rhs& rhs, const ZSource* zsource, const State& x, double t, State& dfdt) {
   const double dt = 6e-6 * std::max(1.0, std::abs(t));
   double hi = t + dt, lo = t - dt;
   if constexpr (requires { zsource->front(); zsource->back(); }) {
@@ -209,6 +261,12 @@ void interpolated_adjoint_jacobian(const Rhs& rhs, const ZSource* zsource, const
   rhs(x, a, hi);
   rhs(x, b, lo);
   for (std::size_t r = 0; r < size; ++r) dfdt[r] = (a[r] - b[r]) / (hi - lo);
+}
+template <std::size_t n, std::size_t p, std::size_t size, class Rhs, class ZSource, class State, class UnitRow>
+void interpolated_adjoint_jacobian(const Rhs& rhs, const ZSource* zsource, const State& x, double* J, double t,
+                                   State& dfdt, UnitRow&& unit_row) {
+  interpolated_adjoint_jacobian_columns<n, p, size>(J, unit_row);
+  interpolated_adjoint_time_difference<size>(rhs, zsource, x, t, dfdt);
 }
 
 // The VJP outputs an adjoint integrates: λᵀ∂f/∂z, λᵀ∂f/∂θ, and λᵀ∂f/∂t only WithTime.
@@ -318,33 +376,70 @@ struct interpolated_adjoint_rhs {
     };
     if constexpr (requires(std::array<double, n>& d) { zsource->derivative(t, d.data()); }) {
       detail::interpolated_adjoint_jacobian_columns<n, p, size>(J, unit_row);
-      using C = std::complex<double>;
-      std::array<double, n> dz;
-      zsource->derivative(t, dz.data());
-      double scale = 1.0;
-      for (const double v : dz) scale = std::max(scale, std::abs(v));
-      const double h = 1e-20 / scale;  // complex step: no cancellation, any h small enough will do
-      std::array<C, n> zc, lc;
-      std::array<C, p == 0 ? 1 : p> tc;
-      for (std::size_t i = 0; i < n; ++i) {
-        zc[i] = C(z[i], h * dz[i]);
-        lc[i] = C(-x[i], 0.0);
-      }
-      for (std::size_t k = 0; k < p; ++k) tc[k] = C(theta[k], 0.0);
-      std::array<C, n + p + 1> out;
-      vjp_evaluator<Sys, C>::run(zc.data(), lc.data(), tc.data(), inputs, t, out.data());
-      for (std::size_t r = 0; r < size; ++r) dfdt[r] = out[r].imag() / h;
-      if constexpr (WithTime) {
-        const double dt = 6e-6 * std::max(1.0, std::abs(t));
-        std::array<T, n> ml;
-        for (std::size_t i = 0; i < n; ++i) ml[i] = -x[i];
-        std::array<T, n + p + 1> hi, lo;
-        vjps::run(z.data(), ml.data(), theta, inputs, t + dt, hi.data());
-        vjps::run(z.data(), ml.data(), theta, inputs, t - dt, lo.data());
-        for (std::size_t r = 0; r < size; ++r) dfdt[r] += (hi[r] - lo[r]) / (2 * dt);
-      }
+      time_derivative(x, z, t, dfdt);
     } else {
       detail::interpolated_adjoint_jacobian<n, p, size>(*this, zsource, x, J, t, dfdt, unit_row);
+    }
+  }
+
+  // The sparse form for stiff steppers (solve/stiff_linear.hpp). The Jacobian's columns for g_θ and g_t
+  // are zero, so W = I/(γh) − J is block lower triangular: its λ block is I/(γh) + (∂f/∂z)ᵀ, and the
+  // quadratures' rows couple to λ through [∂f/∂θ | ∂f/∂t]ᵀ, which `coupling` applies as one VJP.
+  // coloured_jacobian writes ∂f/∂z at z(t) in the order of jacobian_pattern_of<Sys>() (one VJP per
+  // colour), z(t) into zj, and dfdt as jacobian() does; it returns the number of VJP sweeps.
+  static constexpr bool structured = true;
+  static constexpr std::size_t implicit_states = n;
+  static const jacobian_pattern& pattern() { return jacobian_pattern_of<Sys>(); }
+  template <class State>
+  std::size_t coloured_jacobian(const State& x, double* values, double t, State& dfdt, double* zj) const {
+    static_assert(std::is_same_v<T, double>, "costate: the stiff adjoint integrates real (double) states only");
+    std::array<T, n> z;
+    (*zsource)(t, z.data());
+    for (std::size_t i = 0; i < n; ++i) zj[i] = z[i];
+    std::array<T, n + p + 1> row;
+    const std::size_t sweeps = detail::coloured_rows<n>(jacobian_pattern_of<Sys>(), row_colouring_of<Sys>(), values, [&](const T* e) {
+      vjps::run(z.data(), e, theta, inputs, t, row.data());
+      return row.data();
+    });
+    if constexpr (requires(std::array<double, n>& d) { zsource->derivative(t, d.data()); }) time_derivative(x, z, t, dfdt);
+    else detail::interpolated_adjoint_time_difference<size>(*this, zsource, x, t, dfdt);
+    return sweeps;
+  }
+  // out[r] = Σ_j k_j ∂f_j/∂(θ, t)_r at (zj, t), r < size − n: the quadratures' coupling to λ.
+  void coupling(const double* zj, double t, const double* k, double* out) const {
+    std::array<T, n + p + 1> row;
+    vjps::run(zj, k, theta, inputs, t, row.data());
+    for (std::size_t r = 0; r < size - n; ++r) out[r] = row[n + r];
+  }
+
+ private:
+  // dfdt for a source with a derivative (see jacobian()).
+  template <class State>
+  void time_derivative(const State& x, const std::array<T, n>& z, double t, State& dfdt) const {
+    using C = std::complex<double>;
+    std::array<double, n> dz;
+    zsource->derivative(t, dz.data());
+    double scale = 1.0;
+    for (const double v : dz) scale = std::max(scale, std::abs(v));
+    const double h = 1e-20 / scale;  // complex step: no cancellation, any h small enough will do
+    std::array<C, n> zc, lc;
+    std::array<C, p == 0 ? 1 : p> tc;
+    for (std::size_t i = 0; i < n; ++i) {
+      zc[i] = C(z[i], h * dz[i]);
+      lc[i] = C(-x[i], 0.0);
+    }
+    for (std::size_t k = 0; k < p; ++k) tc[k] = C(theta[k], 0.0);
+    std::array<C, n + p + 1> out;
+    vjp_evaluator<Sys, C>::run(zc.data(), lc.data(), tc.data(), inputs, t, out.data());
+    for (std::size_t r = 0; r < size; ++r) dfdt[r] = out[r].imag() / h;
+    if constexpr (WithTime) {
+      const double dt = 6e-6 * std::max(1.0, std::abs(t));
+      std::array<T, n> ml;
+      for (std::size_t i = 0; i < n; ++i) ml[i] = -x[i];
+      std::array<T, n + p + 1> hi, lo;
+      vjps::run(z.data(), ml.data(), theta, inputs, t + dt, hi.data());
+      vjps::run(z.data(), ml.data(), theta, inputs, t - dt, lo.data());
+      for (std::size_t r = 0; r < size; ++r) dfdt[r] += (hi[r] - lo[r]) / (2 * dt);
     }
   }
 };
