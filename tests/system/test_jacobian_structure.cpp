@@ -215,3 +215,36 @@ TEST_CASE("Jacobian structure: random expressions, scalar and as stencils, never
   INFO(checked << " points checked, " << nonfinite << " skipped (non-finite Jacobian)");
   CHECK(checked >= 40);
 }
+
+TEST_CASE("Jacobian structure: grids as state matrices, moved within rows and with reflecting walls", "[structure]") {
+  constexpr std::size_t R = 5, C = 7, n = R * C;
+  constexpr auto u = state_matrix<R, C>;
+  constexpr auto v = state_matrix<R, C, n>;
+  constexpr auto d = param<0>;
+  // Periodic both ways: along the rows an index map (exact), within them roll's two offsets per
+  // place, one of which reads nothing at any given place (listed, zero).
+  using Periodic = decltype(ode(d * (roll<1, 0>(u) + roll<-1, 0>(u) + roll<1, 1>(u) + roll<-1, 1>(u) - 4_c * u) - hadamard(u, u)));
+  const pattern_check p = check_pattern<Periodic>(11);
+  CHECK(p.missing == 0);
+  CHECK(p.nonzeros == 5 * n);
+  CHECK(jacobian_pattern_of<Periodic>().nonzeros() <= 7 * n);
+  // Zero-flux walls (edge and its transpose, both axes) and zero boundaries within rows, two species
+  // coupled cell by cell (Gray–Scott's form): banded, never dense.
+  constexpr auto lap = [](auto w) {
+    return edge<1, 0>(w) + edge<-1, 0>(w) + edge<1, 1>(w) + edge<-1, 1>(w) - 4_c * w;
+  };
+  using Walls = decltype(ode(d * lap(u) - hadamard(u, hadamard(v, v)) + edge_t<2, 1>(u),
+                             lap(v) + hadamard(u, hadamard(v, v)) - d * shift<1, 1>(v)));
+  const pattern_check q = check_pattern<Walls>(12);
+  CHECK(q.missing == 0);
+  CHECK(q.nonzeros > 2 * 5 * n);
+  const auto& pw = jacobian_pattern_of<Walls>();
+  CHECK(pw.nonzeros() <= 2 * 12 * n);
+  std::size_t beyond = 0;  // entries reaching further than one grid row from the cell (either species)
+  for (std::size_t i = 0; i < pw.n; ++i)
+    for (std::size_t k = pw.row_start[i]; k < pw.row_start[i + 1]; ++k) {
+      const auto a = static_cast<std::ptrdiff_t>(pw.column[k] % n), b = static_cast<std::ptrdiff_t>(i % n);
+      if (std::abs(a - b) > static_cast<std::ptrdiff_t>(C)) ++beyond;
+    }
+  CHECK(beyond == 0);
+}

@@ -9,9 +9,10 @@
 //            i + offset (a state_vector itself, and what elementwise operations and index maps make
 //            of it: roll<k> is two bands, shift<k> one, slice, concat and embed move the rows).
 // Elementwise operations take the union of their operands' structures; index maps (operations with
-// `index_map` and their `pieces`) translate bands exactly; any other tensor operation (reductions,
-// products, broadcasts along rows or columns, operations this header does not know) makes each
-// element depend on every state element any operand element depends on. The result is a superset of
+// `index_map` and their `pieces`) translate bands exactly, and operations stating `neighbours` (roll,
+// shift and edge within a matrix's rows, edge's transpose) move them by each offset; any other tensor
+// operation (reductions, products, broadcasts along rows or columns, operations this header does not
+// know) makes each element depend on every state element any operand element depends on. The result is a superset of
 // the true pattern (never missing a nonzero, sometimes listing an entry that is zero), and exact for
 // elementwise systems over rolls, shifts, slices and concatenations. Past `structure_capacity`
 // ranges or bands, the closest ranges are merged and bands widened into ranges: still a superset.
@@ -149,6 +150,18 @@ constexpr structure combine(const Operand&... operand) {
         s.add_band(b.offset + shift, std::max(begin, b.begin - shift), std::min(end, b.end - shift));
       }
     }
+  } else if constexpr (sizeof...(S) == 1 && requires { Op::template neighbours<S...>(); }) {
+    // Grid operations that are not index maps (along a matrix's rows, reflecting boundaries): result
+    // element i reads operand element i + d for each of the operation's offsets d (a superset), so
+    // operand element j's band (offset o, rows [b, e)) reaches result rows [b - d, e - d) at o + d.
+    const structure& o = *operands[0];
+    const auto size = static_cast<std::ptrdiff_t>(R::size);
+    for (std::size_t j = 0; j < o.ncolumns; ++j) s.add_columns(o.columns[j].begin, o.columns[j].end);
+    for (const std::ptrdiff_t d : Op::template neighbours<S...>())
+      for (std::size_t j = 0; j < o.nbands; ++j) {
+        const column_band& b = o.bands[j];
+        s.add_band(b.offset + d, std::max<std::ptrdiff_t>(0, b.begin - d), std::min(size, b.end - d));
+      }
   } else if constexpr (is_component<Op>::value && sizeof...(S) == 1) {
     s.add(operands[0]->row(static_cast<std::ptrdiff_t>(Op::index)));
   } else {

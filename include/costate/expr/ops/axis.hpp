@@ -66,4 +66,17 @@ template <class L, class T>
     for (std::size_t i = lo * w; i < hi * w; ++i) out[line * L::places * w + i] = T(0);
 }
 
+// The flat offsets d such that element i of a grid operation's result reads operand element i + d,
+// for the place offsets [lo, hi] along the axis (clipped to the line), each a whole place of W values:
+// expr/structure.hpp reads them (`neighbours`) where the operation is not an index map. A superset is
+// allowed, never a missing offset.
+template <std::ptrdiff_t Lo, std::ptrdiff_t Hi, std::size_t Places, std::size_t W>
+constexpr auto place_offsets() {
+  constexpr std::ptrdiff_t most = static_cast<std::ptrdiff_t>(Places) - 1;
+  constexpr std::ptrdiff_t lo = Lo < -most ? -most : Lo, hi = Hi > most ? most : Hi;
+  std::array<std::ptrdiff_t, static_cast<std::size_t>(hi - lo + 1)> d{};
+  for (std::ptrdiff_t k = lo; k <= hi; ++k) d[static_cast<std::size_t>(k - lo)] = k * static_cast<std::ptrdiff_t>(W);
+  return d;
+}
+
 }  // namespace costate::detail

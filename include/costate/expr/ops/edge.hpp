@@ -49,6 +49,11 @@ struct edge_op {
     detail::copy_places<L>(out, v, R::lo, R::hi, K);
     detail::repeat_place<L>(out, v, R::hi, L::places, L::places - 1);
   }
+  // Place p reads place clamp(p - k, 0, n - 1): an offset between -k and 0 (expr/structure.hpp).
+  template <class S> static constexpr auto neighbours() {
+    using L = detail::along_axis<S, Axis>;
+    return detail::place_offsets<(K < 0 ? 0 : -K), (K < 0 ? -K : 0), L::places, L::width>();
+  }
   template <std::size_t, class, class Adj, class V>
   using vjp = node<edge_t_op<K, Axis>, Adj>;
 };

@@ -65,6 +65,11 @@ struct edge_t_op {
         }
     }
   }
+  // Place j adds the places edge<k> fills from it: offsets between 0 and k (expr/structure.hpp).
+  template <class S> static constexpr auto neighbours() {
+    using L = detail::along_axis<S, Axis>;
+    return detail::place_offsets<(K < 0 ? K : 0), (K < 0 ? 0 : K), L::places, L::width>();
+  }
   template <std::size_t, class, class Adj, class V>
   using vjp = node<edge_op<K, Axis>, Adj>;
 };

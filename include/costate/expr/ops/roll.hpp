@@ -48,6 +48,13 @@ struct roll_rule {
     copy_places<L>(out, v, 0, s, static_cast<std::ptrdiff_t>(s) - static_cast<std::ptrdiff_t>(n));
     copy_places<L>(out, v, s, n, static_cast<std::ptrdiff_t>(s));
   }
+  // Place p reads place p - s or, below s, p - s + n (expr/structure.hpp).
+  template <class S> static constexpr std::array<std::ptrdiff_t, 2> neighbours() {
+    using L = along_axis<S, Axis>;
+    constexpr auto n = static_cast<std::ptrdiff_t>(L::places), s = static_cast<std::ptrdiff_t>(periodic_offset(K, L::places));
+    constexpr auto w = static_cast<std::ptrdiff_t>(L::width);
+    return {-s * w, (n - s) % n * w};
+  }
   template <std::size_t, class, class Adj, class V>
   using vjp = node<Self<-K, Axis>, Adj>;
 };

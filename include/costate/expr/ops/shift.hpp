@@ -48,6 +48,10 @@ struct shift_rule {
     copy_places<L>(out, v, lo, hi, K);
     zero_places<L, T>(out, hi, n);
   }
+  // Place p reads place p - k, or nothing (expr/structure.hpp).
+  template <class S> static constexpr std::array<std::ptrdiff_t, 1> neighbours() {
+    return {-K * static_cast<std::ptrdiff_t>(along_axis<S, Axis>::width)};
+  }
   template <std::size_t, class, class Adj, class V>
   using vjp = node<Self<-K, Axis>, Adj>;
 };
