@@ -291,6 +291,15 @@ struct cvodes_bruss2d {
       check(CVodeGetQuadB(mem, which, &t, q), "CVodeGetQuadB");
       const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       check(CVodeGetNumSteps(memb, &r.steps_bwd), "CVodeGetNumSteps (backward)");
+      if (k == 0) {
+        long setups_f = 0, setups_b = 0, jacs_f = 0, jacs_b = 0;
+        check(CVodeGetNumLinSolvSetups(mem, &setups_f), "CVodeGetNumLinSolvSetups");
+        check(CVodeGetNumLinSolvSetups(memb, &setups_b), "CVodeGetNumLinSolvSetups (backward)");
+        check(CVodeGetNumJacEvals(mem, &jacs_f), "CVodeGetNumJacEvals");
+        check(CVodeGetNumJacEvals(memb, &jacs_b), "CVodeGetNumJacEvals (backward)");
+        std::fprintf(stderr, "cvodes: band factorisations %ld forward, %ld backward; Jacobians %ld + %ld\n", setups_f, setups_b,
+                     jacs_f, jacs_b);
+      }
       r.seconds = std::min(r.seconds, s);
       r.loss = loss;
       std::copy_n(N_VGetArrayPointer(q), 3, r.dtheta.begin());
