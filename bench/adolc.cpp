@@ -182,9 +182,9 @@ struct adolc_result {
 // hand_gradient of lotka_volterra.cpp and neural_ode.cpp with the taped adjoint right-hand side:
 // forward pass, L = ½|z(t1)|², λ(t1) = z(t1), dL/dt1 = λ(t1)ᵀf(z(t1)), backward pass over [z, λ, g_θ, g_t],
 // dL/dt0 = -λ(t0)ᵀf(z0).
-template <class P, class Tag>
+template <class P, class Tag, class A>
 adolc_result<P> adolc_gradient(short tag, const std::array<double, P::n>& z0, const std::array<double, P::p>& theta,
-                               costate::time_span sp, const costate::options<Tag>& opt) {
+                               costate::time_span sp, const costate::options<Tag, A>& opt) {
   constexpr std::size_t n = P::n, p = P::p;
   adolc_result<P> r{};
   const costate::detail::tolerances tol{opt.rtol, opt.atol.value()};
@@ -219,7 +219,7 @@ adolc_result<P> adolc_gradient(short tag, const std::array<double, P::n>& z0, co
 }
 
 // backsolve: the algorithm the taped adjoint implements (z re-integrated backward with λ).
-const auto opt_dopri5 = costate::options<>{.rtol = 1e-8, .atol = 1e-8, .adjoint = bench::backsolve_one_segment};
+const auto opt_dopri5 = costate::options<costate::dopri5, costate::backsolve>{.rtol = 1e-8, .atol = 1e-8, .adjoint = bench::backsolve_one_segment};
 
 // Timed as costate's and the hand-written VJPs are (bench/timing.hpp), on the same state.
 template <class P>

@@ -179,6 +179,12 @@ for g in "8 8" "40 20" "100 100"; do
   read -r rows cols <<<"$g"
   sweep "2-D advection–diffusion, \`state_matrix<$rows, $cols>\` and roll along both axes" grid "$rows" "$cols"
 done
+for g in "8 8" "32 32" "100 100"; do
+  read -r rows cols <<<"$g"
+  sweep "2-D Brusselator reaction–diffusion, two \`state_matrix<$rows, $cols>\`, edge along both axes, dopri5" brusselator "$rows" "$cols"
+done
+sweep "the same, 32×32 (2048 states), rodas5p (stiff, sparse LU)" brusselator 32 32 rodas5p
+for n in 40 1000 10000; do sweep "Lorenz-96 in tensor form (\`state_vector<$n>\`, roll), n = $n" l96tensor "$n"; done
 sweep_table=$(cat <<TABLE
 | system (one gradient, \`gradient(sys, z0, θ, {0, 1}, terminal_loss(½ Σ x_i²))\`) | wall time | peak compiler memory |
 |---|---|---|

@@ -149,12 +149,24 @@ inline constexpr costate::time_span span_of{P::t0, P::t1};
 // re-integrated backward with λ from z(t1) to z0), so that the peers differ in their right-hand
 // sides only. costate's `backsolve` restarts z at automatic checkpoints instead and compares it with
 // the forward pass's there (options.hpp); on these problems no interval falls back at dopri5 1e-8.
-inline constexpr costate::adjoint_method backsolve_one_segment{.segments = 1, .interpolate = false};
+inline constexpr costate::backsolve backsolve_one_segment{.segments = 1};
 // The same without the drift check, for fixed steps: rk4 with N = 100 steps on Lotka–Volterra is
 // accurate to 2e-3 only, and its backward z differs from the forward one by more than 100 times the
 // (unused) tolerance 1e-8, so the checked backsolve would redo the segment with z interpolated.
-inline constexpr costate::adjoint_method backsolve_unchecked{.segments = 1, .interpolate = false,
-                                                             .max_drift = std::numeric_limits<double>::infinity()};
+inline constexpr costate::backsolve backsolve_unchecked{.segments = 1, .max_drift = std::numeric_limits<double>::infinity()};
+
+// The options of a benchmark's adjoint variant at the stepper and tolerances of `o`: 0 backsolve in
+// one segment (as the hand-written peers), 1 the default checkpointed adjoint (options<St>, the type a
+// user compiles), 2 costate's backsolve (z restarted and checked at automatic checkpoints).
+template <int Adjoint, class St, class A>
+auto adjoint_variant(const costate::options<St, A>& o) {
+  if constexpr (Adjoint == 0)
+    return costate::options<St, costate::backsolve>{.stepper = o.stepper, .rtol = o.rtol, .atol = o.atol, .adjoint = backsolve_one_segment};
+  else if constexpr (Adjoint == 1)
+    return costate::options<St>{.stepper = o.stepper, .rtol = o.rtol, .atol = o.atol};
+  else
+    return costate::options<St, costate::backsolve>{.stepper = o.stepper, .rtol = o.rtol, .atol = o.atol};
+}
 
 // The gradient at the reference tolerances (computed once).
 template <class P>

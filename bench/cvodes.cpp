@@ -959,7 +959,7 @@ template <class Hand>
 double costate_dopri5_accuracy(const char* name) {
   using costate::options;
   const auto& ref = reference::dtheta<Hand>();
-  const accuracy b = compare(reference::gradient_with<Hand>(options<>{.rtol = 1e-8, .atol = 1e-8, .adjoint = bench::backsolve_one_segment}), ref);
+  const accuracy b = compare(reference::gradient_with<Hand>(options<costate::dopri5, costate::backsolve>{.rtol = 1e-8, .atol = 1e-8, .adjoint = bench::backsolve_one_segment}), ref);
   const accuracy c = compare(reference::gradient_with<Hand>(options<>{.rtol = 1e-8, .atol = 1e-8}), ref);
   std::fprintf(stderr, "costate: %-31s dopri5 1e-8: rel_err %.2e, rel_err_max %.2e (backsolve); %.2e, %.2e (checkpointed)\n",
                name, b.normwise, b.componentwise, c.normwise, c.componentwise);

@@ -6,6 +6,12 @@ written one expression per state the way scripts write kinetic models and discre
   grid R C             2-D advection–diffusion on an R×C periodic grid written with the grid operations
                        (state_matrix<R, C>, roll along both axes): du/dt = θ0 Δu - θ1 ∂u/∂y - θ2 ∂u/∂x
                        (5-point Laplacian, central differences); its size is in the types only
+  l96tensor N          Lorenz-96 in tensor form, as a user writes it for large N: one state_vector<N>,
+                       the neighbours by roll, F a parameter vector (bench/costate_problems.hpp)
+  brusselator R C [rodas5p]
+                       2-D Brusselator reaction–diffusion on an R×C grid, u and v as state_matrix,
+                       zero-flux boundaries (edge); the gradient with dopri5, or with rodas5p (stiff,
+                       sparse LU), as bench/stiff_pde_2d.cpp computes it
   massaction S R SEED  S species, R mass-action reactions drawn with a seeded generator: reaction r
                        has rate param<r> * x_a * x_b (second order) or param<r> * x_a (first order);
                        dx_s/dt = Σ rates producing s - Σ rates consuming s
@@ -117,6 +123,50 @@ int main() {{
     return src
 
 
+def l96tensor(n):
+    src = HEADER.format(args=f"l96tensor {n}")
+    src += f"""
+constexpr auto x = state_vector<{n}>;
+constexpr auto F = params(vector<{n}>).get<0>();
+constexpr auto sys = ode((roll<-1>(x) - roll<2>(x)) * roll<1>(x) - x + F);
+
+int main() {{
+  std::array<double, {n}> z0{{}}, theta{{}};
+  for (std::size_t i = 0; i < z0.size(); ++i) z0[i] = 8.0 + 0.1 * static_cast<double>((7 * i) % 5);
+  theta.fill(8.0);
+  const auto g = gradient(sys, z0, theta, {{0.0, 1.0}}, terminal_loss(0.5_c * dot(x, x)));
+  std::printf("loss %.12g dtheta0 %.12g dz0_0 %.12g steps %zu\\n", g.loss, g.dtheta[0], g.dz0[0], g.stats.forward.steps);
+}}
+"""
+    return src
+
+
+def brusselator(rows, cols, stepper):
+    n = rows * cols
+    opts = "options<rodas5p>{.rtol = 1e-6, .atol = 1e-8}" if stepper == "rodas5p" else "options<>{.rtol = 1e-6, .atol = 1e-8}"
+    src = HEADER.format(args=f"brusselator {rows} {cols}" + (f" {stepper}" if stepper else ""))
+    src += f"""
+constexpr auto u = state_matrix<{rows}, {cols}>;
+constexpr auto v = state_matrix<{rows}, {cols}, {n}>;
+template <class W> constexpr auto laplacian(W w) {{ return edge<1>(w) + edge<-1>(w) + edge<1, 1>(w) + edge<-1, 1>(w) - 4_c * w; }}
+constexpr auto uuv = hadamard(hadamard(u, u), v);
+constexpr auto sys = ode(param<0> + uuv - (param<1> + 1_c) * u + param<2> * laplacian(u),
+                         param<1> * u - uuv + param<2> * laplacian(v));
+
+int main() {{
+  std::array<double, {2 * n}> z0{{}};
+  for (std::size_t i = 0; i < {n}; ++i) {{
+    z0[i] = 1.0 + 0.1 * static_cast<double>(i % 7);
+    z0[{n} + i] = 3.0 - 0.1 * static_cast<double>(i % 5);
+  }}
+  const std::array<double, 3> theta{{1.0, 3.0, 0.02}};
+  const auto g = gradient(sys, z0, theta, {{0.0, 1.0}}, terminal_loss(0.5_c * sum(hadamard(u, u))), {opts});
+  std::printf("loss %.12g dtheta0 %.12g dz0_0 %.12g steps %zu\\n", g.loss, g.dtheta[0], g.dz0[0], g.stats.forward.steps);
+}}
+"""
+    return src
+
+
 def usage():
     sys.exit(__doc__)
 
@@ -129,6 +179,10 @@ if __name__ == "__main__":
         sys.stdout.write(lorenz96(int(args[1])))
     elif args[0] == "grid" and len(args) == 3:
         sys.stdout.write(grid(int(args[1]), int(args[2])))
+    elif args[0] == "l96tensor" and len(args) == 2:
+        sys.stdout.write(l96tensor(int(args[1])))
+    elif args[0] == "brusselator" and len(args) in (3, 4):
+        sys.stdout.write(brusselator(int(args[1]), int(args[2]), args[3] if len(args) == 4 else ""))
     elif args[0] == "massaction" and len(args) in (3, 4):
         sys.stdout.write(massaction(int(args[1]), int(args[2]), int(args[3]) if len(args) == 4 else 1))
     else:

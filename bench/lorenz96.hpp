@@ -38,7 +38,7 @@ using namespace costate;
 template <std::size_t N> using problem = bench::lorenz96<N>;
 template <std::size_t N> using expr = bench::expressions<problem<N>>;
 constexpr time_span span = bench::span_of<problem<40>>;
-inline const auto opt_dopri5 = options<>{.rtol = 1e-8, .atol = 1e-8, .adjoint = bench::backsolve_one_segment};
+inline const auto opt_dopri5 = options<dopri5, backsolve>{.rtol = 1e-8, .atol = 1e-8, .adjoint = bench::backsolve_one_segment};
 
 // ---------------------------------------------------------------------------------------------------
 // Hand-written right-hand sides, as a user writes them: the cyclic indices wrapped only at the ends,
@@ -123,11 +123,8 @@ template <std::size_t N>
 double rel_err(const std::array<double, N>& g) { return bench::rel_err(g, bench::reference<problem<N>>().dtheta); }
 
 template <int Adjoint>
-options<> costate_options() {
-  auto o = opt_dopri5;
-  if constexpr (Adjoint == 1) o.adjoint = checkpointed{};
-  if constexpr (Adjoint == 2) o.adjoint = backsolve;
-  return o;
+auto costate_options() {
+  return bench::adjoint_variant<Adjoint>(opt_dopri5);
 }
 
 // As in the other benchmarks: inputs laundered through DoNotOptimize so that nothing is hoisted or

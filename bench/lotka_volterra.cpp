@@ -104,9 +104,9 @@ struct hand_result {
 // forward pass, L = ½|z(t1)|², λ(t1) = z(t1), dL/dt1 = λ(t1)ᵀf(z(t1)), backward pass over [z, λ, g_θ]
 // (costate leaves g_t out for f without t),
 // dL/dt0 = -λ(t0)ᵀf(z0). ∂ℓ/∂θ = 0 for this loss.
-template <class Tag>
+template <class Tag, class A>
 hand_result hand_gradient(const std::array<double, n>& z0, const std::array<double, p>& theta, time_span sp,
-                          const options<Tag>& opt) {
+                          const options<Tag, A>& opt) {
   hand_result r{};
   const detail::tolerances tol{opt.rtol, opt.atol.value()};
   hand_forward f{theta.data()};
@@ -159,8 +159,8 @@ hand_result odeint_gradient(const std::array<double, n>& z0, const std::array<do
 }
 
 // backsolve: the algorithm the hand-written adjoints implement (z re-integrated backward with λ).
-const auto opt_dopri5 = options<>{.rtol = 1e-8, .atol = 1e-8, .adjoint = bench::backsolve_one_segment};
-const auto opt_rk4 = options<rk4>{.stepper = {.dt = 1e-3}, .adjoint = bench::backsolve_unchecked};
+const auto opt_dopri5 = options<dopri5, backsolve>{.rtol = 1e-8, .atol = 1e-8, .adjoint = bench::backsolve_one_segment};
+const auto opt_rk4 = options<rk4, backsolve>{.stepper = {.dt = 1e-3}, .adjoint = bench::backsolve_unchecked};
 
 // ---------------------------------------------------------------------------------------------------
 // One evaluation of the augmented adjoint RHS, timed as every peer's is (bench/timing.hpp); θ is
@@ -187,12 +187,12 @@ void BM_vjp_handwritten(benchmark::State& st) {
 // 1e-13), a counter of every gradient benchmark (computed once, outside the timed loop).
 double rel_err(const std::array<double, p>& g) { return bench::rel_err(g, bench::reference<problem>().dtheta); }
 
-template <class Tag>
-void run_gradient_costate(benchmark::State& st, const options<Tag>& opt_in) {
+template <class Tag, class A>
+void run_gradient_costate(benchmark::State& st, const options<Tag, A>& opt_in) {
   std::array<double, n> z0 = z0_ref;
   std::array<double, p> theta = theta_ref;
   time_span sp = span;
-  options<Tag> opt = opt_in;
+  options<Tag, A> opt = opt_in;
   benchmark::DoNotOptimize(sp);
   benchmark::DoNotOptimize(opt);
   for (auto _ : st) {
@@ -207,12 +207,12 @@ void run_gradient_costate(benchmark::State& st, const options<Tag>& opt_in) {
   st.counters["steps_bwd"] = static_cast<double>(g.stats.backward.steps);
 }
 
-template <class Tag>
-void run_gradient_handwritten(benchmark::State& st, const options<Tag>& opt_in) {
+template <class Tag, class A>
+void run_gradient_handwritten(benchmark::State& st, const options<Tag, A>& opt_in) {
   std::array<double, n> z0 = z0_ref;
   std::array<double, p> theta = theta_ref;
   time_span sp = span;
-  options<Tag> opt = opt_in;
+  options<Tag, A> opt = opt_in;
   benchmark::DoNotOptimize(sp);
   benchmark::DoNotOptimize(opt);
   for (auto _ : st) {
@@ -248,31 +248,23 @@ void BM_gradient_odeint(benchmark::State& st) {
 void BM_gradient_costate(benchmark::State& st) { run_gradient_costate(st, opt_dopri5); }
 // costate's own backsolve (z restarted and checked at automatic checkpoints), against the plain peer.
 void BM_gradient_costate_backsolve(benchmark::State& st) {
-  auto o = opt_dopri5;
-  o.adjoint = backsolve;
-  run_gradient_costate(st, o);
+  run_gradient_costate(st, bench::adjoint_variant<2>(opt_dopri5));
 }
 void BM_gradient_handwritten(benchmark::State& st) { run_gradient_handwritten(st, opt_dopri5); }
 void BM_gradient_costate_rk4(benchmark::State& st) { run_gradient_costate(st, opt_rk4); }
 void BM_gradient_handwritten_rk4(benchmark::State& st) { run_gradient_handwritten(st, opt_rk4); }
 // The default adjoint (checkpointed): what its safety costs over backsolve, costate against costate.
 void BM_gradient_costate_checkpointed(benchmark::State& st) {
-  auto o = opt_dopri5;
-  o.adjoint = checkpointed{};
-  run_gradient_costate(st, o);
+  run_gradient_costate(st, bench::adjoint_variant<1>(opt_dopri5));
 }
 void BM_gradient_costate_rk4_checkpointed(benchmark::State& st) {
-  auto o = opt_rk4;
-  o.adjoint = checkpointed{};
-  run_gradient_costate(st, o);
+  run_gradient_costate(st, bench::adjoint_variant<1>(opt_rk4));
 }
 
 // rk4 with N equal steps on [0, 10], N = 1e2 … 1e5: time and accuracy against the number of steps.
 options<rk4> rk4_steps(benchmark::State& st) { return {.stepper = rk4{.dt = (span.t1 - span.t0) / static_cast<double>(st.range(0))}}; }
 void BM_gradient_costate_rk4_steps(benchmark::State& st) {
-  auto o = rk4_steps(st);
-  o.adjoint = bench::backsolve_unchecked;
-  run_gradient_costate(st, o);
+  run_gradient_costate(st, options<rk4, backsolve>{.stepper = rk4_steps(st).stepper, .adjoint = bench::backsolve_unchecked});
 }
 void BM_gradient_handwritten_rk4_steps(benchmark::State& st) { run_gradient_handwritten(st, rk4_steps(st)); }
 void BM_gradient_costate_rk4_steps_checkpointed(benchmark::State& st) { run_gradient_costate(st, rk4_steps(st)); }
@@ -336,8 +328,8 @@ void check_vjp() {
   std::fprintf(stderr, "check: adjoint RHS, 1000 random states: max |costate - hand| / max(|out|, sum |terms|) = %.2g\n", worst);
 }
 
-template <class Tag>
-void check_gradient_agrees(const options<Tag>& opt, const char* name) {
+template <class Tag, class A>
+void check_gradient_agrees(const options<Tag, A>& opt, const char* name) {
   const auto g = gradient(lv, z0_ref, theta_ref, span, lv_loss, opt);
   const auto h = hand_gradient(z0_ref, theta_ref, span, opt);
   for (std::size_t k = 0; k < p; ++k)

@@ -60,12 +60,12 @@ int main(int argc, char** argv) {
   } else {
     adjoint_method m = checkpointed{};
     if (method == "checkpointed8") m = checkpointed{8};
-    else if (method == "backsolve") m = backsolve;
+    else if (method == "backsolve") m = backsolve{};
     else if (method != "checkpointed") {
       std::fprintf(stderr, "unknown method %s\n", method.c_str());
       return 2;
     }
-    const auto g = gradient(lv, z0, th, span, loss, options<rk4>{.stepper = st, .adjoint = m, .max_steps = 100'000'000});
+    const auto g = gradient(lv, z0, th, span, loss, options<rk4, adjoint_method>{.stepper = st, .adjoint = m, .max_steps = 100'000'000});
     l = g.loss;
     g0 = g.dtheta[0];
   }

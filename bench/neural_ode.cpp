@@ -46,7 +46,7 @@ constexpr std::size_t n = 2;
 constexpr std::array<double, n> z0_ref = bench::neural_ode<16>::z0;
 constexpr time_span span = bench::span_of<bench::neural_ode<16>>;
 // backsolve: the algorithm the hand-written adjoints implement (z re-integrated backward with λ).
-const auto opt_dopri5 = options<>{.rtol = 1e-8, .atol = 1e-8, .adjoint = bench::backsolve_one_segment};
+const auto opt_dopri5 = options<dopri5, backsolve>{.rtol = 1e-8, .atol = 1e-8, .adjoint = bench::backsolve_one_segment};
 
 // The network as costate expressions (bench/costate_problems.hpp) and the sizes the hand-written side uses.
 template <std::size_t H>
@@ -163,9 +163,9 @@ struct hand_result {
 // forward pass, L = ½|z(t1)|², λ(t1) = z(t1), dL/dt1 = λ(t1)ᵀf(z(t1)), backward pass over [z, λ, g_θ]
 // (costate leaves g_t out for f without t),
 // dL/dt0 = -λ(t0)ᵀf(z0). ∂ℓ/∂θ = 0 for this loss.
-template <std::size_t H, class Tag>
+template <std::size_t H, class Tag, class A>
 hand_result<mlp<H>::p> hand_gradient(const std::array<double, n>& z0, const std::array<double, mlp<H>::p>& theta,
-                                     time_span sp, const options<Tag>& opt) {
+                                     time_span sp, const options<Tag, A>& opt) {
   constexpr std::size_t p = mlp<H>::p, m = mlp<H>::m;
   hand_result<p> r{};
   const detail::tolerances tol{opt.rtol, opt.atol.value()};
@@ -258,9 +258,7 @@ void BM_nn_gradient_costate(benchmark::State& st) {
   std::array<double, n> z0 = z0_ref;
   std::array<double, mlp<H>::p> theta = mlp<H>::theta_ref();
   time_span sp = span;
-  auto opt = opt_dopri5;
-  if constexpr (Adjoint == 1) opt.adjoint = checkpointed{};
-  if constexpr (Adjoint == 2) opt.adjoint = backsolve;
+  auto opt = bench::adjoint_variant<Adjoint>(opt_dopri5);
   benchmark::DoNotOptimize(sp);
   benchmark::DoNotOptimize(opt);
   for (auto _ : st) {

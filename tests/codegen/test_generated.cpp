@@ -139,8 +139,8 @@ TEST_CASE("gradient() with a generated header gives the template path's gradient
     CHECK(g.loss == Approx(h.loss).epsilon(tol));
   };
   // The same fixed steps on both sides: equal up to rounding.
-  for (const adjoint_method m : {adjoint_method(checkpointed{}), adjoint_method(backsolve)}) {
-    const auto o = options<rk4>{.stepper = {.dt = 1e-3}, .adjoint = m};
+  for (const adjoint_method m : {adjoint_method(checkpointed{}), adjoint_method(backsolve{})}) {
+    const auto o = options<rk4, adjoint_method>{.stepper = {.dt = 1e-3}, .adjoint = m};
     close(gradient(generated<gen_lv::system>, z0, th, {0.0, 10.0}, loss, o), gradient(lotka_volterra, z0, th, {0.0, 10.0}, loss, o),
           1e-12);
   }

@@ -33,18 +33,18 @@ struct job {
 
 void run(job& j) {
   j.dtheta = gradient(lv, std::array{1.0, 1.0}, j.theta, {0.0, 5.0}, terminal_loss(0.5_c * (x * x + y * y)),
-                      options<>{.adjoint = j.method}).dtheta;
+                      options<dopri5, adjoint_method>{.adjoint = j.method}).dtheta;
   std::array<double, 42> th{};
   for (std::size_t i = 0; i < th.size(); ++i) th[i] = 0.3 * std::sin(double(i) + j.theta[0]);
   j.dtheta_mlp = gradient(mlp, std::array{1.0, -0.5}, th, {0.0, 1.0}, terminal_loss(0.5_c * dot(zv, zv)),
-                          options<>{.adjoint = j.method}).dtheta;
+                          options<dopri5, adjoint_method>{.adjoint = j.method}).dtheta;
 }
 }  // namespace
 
 TEST_CASE("gradients computed in four threads at once equal the sequential ones", "[threads]") {
   std::vector<job> jobs;
   for (int k = 0; k < 8; ++k)
-    jobs.push_back({{1.5 + 0.1 * k, 1.0, 3.0, 1.0}, k % 2 ? adjoint_method(backsolve) : adjoint_method(checkpointed{})});
+    jobs.push_back({{1.5 + 0.1 * k, 1.0, 3.0, 1.0}, k % 2 ? adjoint_method(backsolve{}) : adjoint_method(checkpointed{})});
   std::vector<job> sequential = jobs;
   for (auto& j : sequential) run(j);
   std::vector<std::thread> threads;

@@ -56,7 +56,7 @@ TEST_CASE("a fast decaying mode: the checkpointed adjoint equals the closed form
   // In memory (the forward pass's dense output) and re-integrated from checkpoints (dense_memory = 0).
   for (const adjoint_method m : {adjoint_method(checkpointed{}), adjoint_method(checkpointed{4}), adjoint_method{.dense_memory = 0},
                                  adjoint_method{.segments = 4, .dense_memory = 0}}) {
-    const auto g = gradient(fast_slow, z0, th, {0.0, T}, loss, options<>{.rtol = 1e-10, .atol = 1e-10, .adjoint = m});
+    const auto g = gradient(fast_slow, z0, th, {0.0, T}, loss, options<dopri5, adjoint_method>{.rtol = 1e-10, .atol = 1e-10, .adjoint = m});
     CHECK(g.loss == Approx(e.L).epsilon(1e-8));
     CHECK(g.dtheta[0] == Approx(e.da).epsilon(1e-6));
     CHECK(g.dtheta[1] == Approx(e.dc).epsilon(1e-6));
@@ -81,11 +81,11 @@ TEST_CASE("a fast decaying mode: backsolve's backward z blows up, and those inte
   // Over [0, 10] the backward z grows like e^{100 t} and overflows: every interval falls back, and the
   // gradient is the closed form's, as with the checkpointed adjoint.
   for (const double T : {10.0, 0.1}) {
-    const auto g = gradient(fast_slow, z0, th, {0.0, T}, loss, options<>{.rtol = 1e-10, .atol = 1e-10, .adjoint = backsolve});
+    const auto g = gradient(fast_slow, z0, th, {0.0, T}, loss, options<dopri5, backsolve>{.rtol = 1e-10, .atol = 1e-10});
     const auto e = exact(th[0], th[1], th[2], z0[0], z0[1], T);
     INFO("T = " << T << ": fallbacks " << g.stats.backsolve_fallbacks << ", drift " << g.stats.backsolve_drift);
     if (T == 10.0) CHECK(g.stats.backsolve_fallbacks > 0);  // over [0, 0.1] the growth e^10 is tolerable
-    CHECK(g.stats.backsolve_drift <= backsolve.max_drift);
+    CHECK(g.stats.backsolve_drift <= backsolve{}.max_drift);
     CHECK(g.dtheta[0] == Approx(e.da).epsilon(1e-6));
     CHECK(g.dtheta[1] == Approx(e.dc).epsilon(1e-6));
     CHECK(g.dtheta[2] == Approx(e.dk).epsilon(1e-6).margin(1e-12));
@@ -93,12 +93,12 @@ TEST_CASE("a fast decaying mode: backsolve's backward z blows up, and those inte
     CHECK(g.dz0[1] == Approx(e.dv0).epsilon(1e-6).margin(1e-12));
   }
   // With no tolerance for drift, every interval is interpolated: the checkpointed adjoint's numbers.
-  adjoint_method strict = backsolve;
+  backsolve strict;
   strict.max_drift = 0.0;
-  const auto g = gradient(fast_slow, z0, th, {0.0, 0.1}, loss, options<>{.rtol = 1e-10, .atol = 1e-10, .adjoint = strict});
+  const auto g = gradient(fast_slow, z0, th, {0.0, 0.1}, loss, options<dopri5, backsolve>{.rtol = 1e-10, .atol = 1e-10, .adjoint = strict});
   CHECK(g.stats.backsolve_fallbacks == g.stats.checkpoints);
   CHECK(g.stats.backsolve_drift == 0.0);
-  CHECK_THROWS_WITH(gradient(fast_slow, z0, th, {0.0, 0.1}, loss, options<>{.adjoint = adjoint_method{.interpolate = false, .max_drift = -1}}),
+  CHECK_THROWS_WITH(gradient(fast_slow, z0, th, {0.0, 0.1}, loss, options<dopri5, adjoint_method>{.adjoint = adjoint_method{.interpolate = false, .max_drift = -1}}),
                     Contains("max_drift"));
 }
 
@@ -108,11 +108,11 @@ TEST_CASE("a fast decaying mode: backsolve's backward z blows up, and those inte
 TEST_CASE("backsolve's gradients agree with the checkpointed adjoint's where the backward z drifts", "[checkpointed]") {
   const auto compare = [](auto sys, auto z0, auto th, time_span span, auto loss, double tol) {
     const auto ref = gradient(sys, z0, th, span, loss, options<>{.rtol = 1e-12, .atol = 1e-12});
-    const auto g = gradient(sys, z0, th, span, loss, options<>{.adjoint = backsolve});
+    const auto g = gradient(sys, z0, th, span, loss, options<dopri5, backsolve>{});
     INFO("fallbacks " << g.stats.backsolve_fallbacks << " of " << g.stats.checkpoints << ", drift " << g.stats.backsolve_drift);
     for (std::size_t i = 0; i < th.size(); ++i) CHECK(std::abs(g.dtheta[i] - ref.dtheta[i]) <= tol);
     for (std::size_t i = 0; i < z0.size(); ++i) CHECK(std::abs(g.dz0[i] - ref.dz0[i]) <= tol);
-    CHECK(g.stats.backsolve_drift <= backsolve.max_drift);
+    CHECK(g.stats.backsolve_drift <= backsolve{}.max_drift);
     return g;
   };
   constexpr auto x = state<0>;
@@ -158,7 +158,7 @@ TEST_CASE("the seminorm takes fewer adjoint steps for the same gradient", "[chec
 TEST_CASE("stats count steps, evaluations and checkpoints of every pass", "[checkpointed]") {
   const std::array z0{1.0, 3.0};
   const std::array th{0.1, 2.0, 100.0};
-  const auto g = gradient(fast_slow, z0, th, {0.0, 1.0}, loss, options<>{.adjoint = adjoint_method{.steps_per_checkpoint = 10, .dense_memory = 0}});
+  const auto g = gradient(fast_slow, z0, th, {0.0, 1.0}, loss, options<dopri5, adjoint_method>{.adjoint = adjoint_method{.steps_per_checkpoint = 10, .dense_memory = 0}});
   CHECK(g.stats.forward.steps > 20);
   CHECK(g.stats.checkpoints == (g.stats.forward.steps + 9) / 10);
   CHECK(g.stats.max_segment_steps == 10);
@@ -173,7 +173,7 @@ TEST_CASE("automatic checkpoints thin out to stay within max_checkpoints", "[che
   const std::array z0{1.0, 3.0};
   const std::array th{0.1, 2.0, 100.0};
   const auto every = options<>{.rtol = 1e-10, .atol = 1e-10,
-                               .adjoint = adjoint_method{.steps_per_checkpoint = 1, .max_checkpoints = 8, .dense_memory = 0}};
+                               .adjoint = checkpointed{.steps_per_checkpoint = 1, .max_checkpoints = 8, .dense_memory = 0}};
   const auto g = gradient(fast_slow, z0, th, {0.0, 2.0}, loss, every);
   INFO("forward steps " << g.stats.forward.steps << ", checkpoints " << g.stats.checkpoints << ", longest segment "
                         << g.stats.max_segment_steps);
@@ -199,7 +199,7 @@ TEST_CASE("one-step segments of steppers without dense output borrow a node from
   const auto g = gradient(forced, z0, th, {0.0, 5.0}, l,
                           options<odeint_stepper<boost::numeric::odeint::runge_kutta_cash_karp54>>{
                               .rtol = 1e-10, .atol = 1e-10,
-                                  .adjoint = adjoint_method{.steps_per_checkpoint = 1, .max_checkpoints = 1'000'000, .dense_memory = 0}});
+                                  .adjoint = checkpointed{.steps_per_checkpoint = 1, .max_checkpoints = 1'000'000, .dense_memory = 0}});
   REQUIRE(g.stats.max_segment_steps == 1);
   for (std::size_t i = 0; i < 2; ++i) CHECK(g.dz0[i] == Approx(ref.dz0[i]).epsilon(3e-7));
   for (std::size_t i = 0; i < 4; ++i) CHECK(g.dtheta[i] == Approx(ref.dtheta[i]).epsilon(3e-7));
@@ -299,4 +299,39 @@ TEST_CASE("the default in-memory budget grows with the state: 2048 states, at le
     CHECK(automatic.dtheta[i] == Approx(mib.dtheta[i]).epsilon(1e-6).margin(1e-10));
     CHECK(automatic.dz0[i] == Approx(mib.dz0[i]).epsilon(1e-6).margin(1e-10));
   }
+}
+
+TEST_CASE("the adjoint method as options' template argument runs what the run-time choice runs", "[checkpointed]") {
+  static_assert(std::is_same_v<decltype(options<>{}.adjoint), checkpointed>, "options<> default to the checkpointed adjoint");
+  const adjoint_method c = checkpointed{.count = 3, .steps_per_checkpoint = 5, .max_checkpoints = 7, .dense_memory = 9};
+  CHECK(c.interpolate);
+  CHECK(c.segments == 3);
+  CHECK(c.steps_per_checkpoint == 5);
+  CHECK(c.max_checkpoints == 7);
+  CHECK(c.dense_memory == 9);
+  const adjoint_method b = backsolve{.segments = 2, .steps_per_checkpoint = 11, .max_checkpoints = 13, .max_drift = 3.0};
+  CHECK(!b.interpolate);
+  CHECK(b.segments == 2);
+  CHECK(b.steps_per_checkpoint == 11);
+  CHECK(b.max_checkpoints == 13);
+  CHECK(b.max_drift == 3.0);
+
+  const auto l = terminal_loss(lv_x * lv_y);
+  const auto same = [](const auto& g, const auto& h) {
+    CHECK(g.loss == h.loss);
+    for (std::size_t i = 0; i < 4; ++i) CHECK(g.dtheta[i] == h.dtheta[i]);
+    for (std::size_t i = 0; i < 2; ++i) CHECK(g.dz0[i] == h.dz0[i]);
+    CHECK(g.stats.backward.steps == h.stats.backward.steps);
+    CHECK(g.stats.in_memory_steps == h.stats.in_memory_steps);
+  };
+  const auto chk = gradient(lv, lv_z0, lv_theta, {0.0, 10.0}, l, options<>{});
+  const auto chk_rt = gradient(lv, lv_z0, lv_theta, {0.0, 10.0}, l, options<dopri5, adjoint_method>{.adjoint = checkpointed{}});
+  same(chk, chk_rt);
+  CHECK(chk.stats.in_memory_steps > 0);  // the checkpointed adjoint read z(t) from the forward pass's dense output
+  const auto bs = gradient(lv, lv_z0, lv_theta, {0.0, 10.0}, l, options<dopri5, backsolve>{});
+  const auto bs_rt = gradient(lv, lv_z0, lv_theta, {0.0, 10.0}, l, options<dopri5, adjoint_method>{.adjoint = backsolve{}});
+  same(bs, bs_rt);
+  CHECK(bs.stats.in_memory_steps == 0);  // z re-integrated backward: nothing read from a recording
+  CHECK(bs.stats.backsolve_drift > 0.0);
+  for (std::size_t i = 0; i < 4; ++i) CHECK(bs.dtheta[i] == Approx(chk.dtheta[i]).epsilon(1e-5));
 }

@@ -48,10 +48,10 @@ TEST_CASE("bad options are rejected", "[errors]") {
   CHECK_THROWS_WITH(gradient(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, loss, options<>{.adjoint = checkpointed{2'000'000}}),
                     Contains("checkpointed{count}"));
   CHECK_THROWS_WITH(gradient(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, loss,
-                             options<>{.adjoint = adjoint_method{.segments = 0, .steps_per_checkpoint = 0}}),
+                             options<dopri5, adjoint_method>{.adjoint = adjoint_method{.segments = 0, .steps_per_checkpoint = 0}}),
                     Contains("steps_per_checkpoint"));
   CHECK_THROWS_WITH(gradient(decay, std::array{1.0}, std::array{1.0}, {0.0, 1.0}, loss,
-                             options<rosenbrock4>{.adjoint = backsolve}),
+                             options<rosenbrock4, adjoint_method>{.adjoint = backsolve{}}),
                     Contains("rosenbrock4 needs the checkpointed adjoint"));
 }
 

@@ -52,14 +52,14 @@ TEST_CASE("Lorenz on t in [0, 1]: gradients match finite differences with checkp
   // Lorenz contracts volume at rate σ + 1 + β ≈ 13.7: re-integrated backward over [0, 1], z's errors
   // grow ~e^13.7. Backsolve over one segment sees its z leave the forward trajectory and does the
   // segment again with z interpolated.
-  const auto plain_opts = options<>{.rtol = 1e-10, .atol = 1e-10, .adjoint = adjoint_method{.segments = 1, .interpolate = false}};
+  const auto plain_opts = options<dopri5, backsolve>{.rtol = 1e-10, .atol = 1e-10, .adjoint = {.segments = 1}};
   CHECK(gradient(lorenz, z0, th, {0.0, 1.0}, loss, plain_opts).stats.backsolve_fallbacks == 1);
   require_agreement(check_gradient(lorenz, z0, th, {0.0, 1.0}, loss, plain_opts));
   // Backsolve restarting z from 8 stored forward values (or automatic checkpoints) is accurate again,
   // and so are the checkpointed adjoints, which never integrate z backward (8 equal segments, or automatic).
-  for (const adjoint_method m : {adjoint_method{.segments = 8, .interpolate = false}, backsolve, adjoint_method(checkpointed{8}),
+  for (const adjoint_method m : {adjoint_method{.segments = 8, .interpolate = false}, adjoint_method(backsolve{}), adjoint_method(checkpointed{8}),
                                  adjoint_method(checkpointed{})}) {
-    const auto opts = options<>{.rtol = 1e-10, .atol = 1e-10, .adjoint = m};
+    const auto opts = options<dopri5, adjoint_method>{.rtol = 1e-10, .atol = 1e-10, .adjoint = m};
     require_agreement(check_gradient(lorenz, z0, th, {0.0, 1.0}, loss, opts));
     CHECK(gradient(lorenz, z0, th, {0.0, 1.0}, loss, opts).stats.backsolve_drift < 100);
   }

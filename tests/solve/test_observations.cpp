@@ -49,8 +49,8 @@ TEST_CASE("Lotka-Volterra observed at t = 1..10: every gradient matches finite d
     data.push_back(s.final_state());
   }
   const auto loss = observations(0.5_c * ((x - dx) * (x - dx) + (y - dy) * (y - dy)), times, data);
-  for (const adjoint_method m : {adjoint_method(checkpointed{}), adjoint_method(backsolve)}) {
-    const auto opts = options<>{.rtol = 1e-10, .atol = 1e-10, .adjoint = m};
+  for (const adjoint_method m : {adjoint_method(checkpointed{}), adjoint_method(backsolve{})}) {
+    const auto opts = options<dopri5, adjoint_method>{.rtol = 1e-10, .atol = 1e-10, .adjoint = m};
     // Steps of 1e-4 (relative): LV's sharp peaks leave 1e-3 steps in t_k with 1e-6 truncation error.
     const auto r = check_gradient(lv, z0, th, {0.0, 10.0}, loss, opts, {.relative_step = 1e-4});
     require_agreement(r);
@@ -157,9 +157,9 @@ TEST_CASE("running loss: closed form for the integral of a squared decay", "[run
 
 TEST_CASE("running loss with parameters, time and a terminal term matches finite differences", "[running]") {
   const auto loss = running_loss((x - 1_c) * (x - 1_c) + 0.5_c * b * y * y * t) + terminal_loss(0.5_c * x * y);
-  for (const adjoint_method m : {adjoint_method(checkpointed{}), adjoint_method(backsolve)}) {
+  for (const adjoint_method m : {adjoint_method(checkpointed{}), adjoint_method(backsolve{})}) {
     require_agreement(check_gradient(lv, std::array{1.0, 1.0}, std::array{1.5, 1.0, 3.0, 1.0}, {0.0, 5.0}, loss,
-                                     options<>{.rtol = 1e-10, .atol = 1e-10, .adjoint = m}));
+                                     options<dopri5, adjoint_method>{.rtol = 1e-10, .atol = 1e-10, .adjoint = m}));
   }
   // The terminal term may come first.
   const auto g1 = gradient(lv, std::array{1.0, 1.0}, std::array{1.5, 1.0, 3.0, 1.0}, {0.0, 5.0}, loss, tight);

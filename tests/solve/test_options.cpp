@@ -76,8 +76,8 @@ TEST_CASE("gradients with per-state and quadrature tolerances agree with finite 
   const double T = 3.0;
   const auto dint = [&](double k) { return -(1 - std::exp(-k * T) * (1 + k * T)) / (k * k); };
   for (const bool backsolve_it : {false, true}) {
-    const options<> o{.rtol = 1e-10, .atol = {1e-12, 1e-18}, .adjoint_atol = {1e-12, 1e-6}, .quadrature_atol = 1e-12,
-                      .adjoint = backsolve_it ? backsolve : adjoint_method(checkpointed{})};
+    const options<dopri5, adjoint_method> o{.rtol = 1e-10, .atol = {1e-12, 1e-18}, .adjoint_atol = {1e-12, 1e-6}, .quadrature_atol = 1e-12,
+                                            .adjoint = backsolve_it ? adjoint_method(backsolve{}) : adjoint_method(checkpointed{})};
     const auto g = gradient(decays, z0, th, {0.0, T}, running_loss(x + 1e6_c * y), o);
     INFO("backsolve " << backsolve_it);
     CHECK(g.dtheta[0] == Approx(dint(1.0)).epsilon(1e-8));

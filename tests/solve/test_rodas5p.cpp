@@ -298,7 +298,7 @@ TEST_CASE("cvsRoberts_ASAi_dns at the example's own tolerances: rodas5p within 1
 TEST_CASE("rodas5p: bad input and failures are costate::error", "[rodas5p]") {
   using Catch::Matchers::Contains;
   const auto loss = terminal_loss(c1);
-  CHECK_THROWS_WITH(gradient(robertson, z0, th, {0.0, 40.0}, loss, options<rodas5p>{.adjoint = backsolve}),
+  CHECK_THROWS_WITH(gradient(robertson, z0, th, {0.0, 40.0}, loss, options<rodas5p, adjoint_method>{.adjoint = backsolve{}}),
                     Contains("rodas5p needs the checkpointed adjoint"));
   CHECK_THROWS_AS(solve(robertson, z0, th, {0.0, 40.0}, options<rodas5p>{.stepper = {.dt = -1.0}}), error);
   CHECK_THROWS_AS(solve(robertson, z0, th, {0.0, 40.0}, options<rodas5p>{.rtol = -1e-6}), error);

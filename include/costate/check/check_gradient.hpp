@@ -108,9 +108,9 @@ struct gradient_check {
 namespace detail {
 
 // The loss by a forward solve alone, in T (double, or complex for the complex step).
-template <class T, class Sys, class Lo, std::size_t P, class St>
+template <class T, class Sys, class Lo, std::size_t P, class St, class A>
 T loss_at(const std::array<T, Sys::states>& z0, const std::array<T, P>& theta, const double* u, time_span span,
-          const options<St>& o, const Lo& loss, const std::vector<double>* times = nullptr) {
+          const options<St, A>& o, const Lo& loss, const std::vector<double>* times = nullptr) {
   if constexpr (is_generated_loss<Lo>::value) {
     static_assert(std::is_same_v<T, double>, "costate: a generated loss is evaluated in double only");
     const auto z1 = final_state<T, Sys>(z0, theta.data(), u, span, o);
@@ -160,9 +160,9 @@ double central_difference(G&& g, double h) {
 ///
 /// \param sys, z0_in, theta_in, span, loss, opt as for gradient()
 /// \param chk finite-difference step, reference tolerances, complex step on or off
-template <SystemLike S, class Z0, class Theta, Loss L, class St = dopri5>
+template <SystemLike S, class Z0, class Theta, Loss L, class St = dopri5, class A = checkpointed>
 gradient_check check_gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, const L& loss,
-                              const options<St>& opt = {}, const check_options& chk = {}) {
+                              const options<St, A>& opt = {}, const check_options& chk = {}) {
   using Sys = system_of_t<S>;
   using Lo = std::remove_cvref_t<L>;
   constexpr std::size_t n = Sys::states, p = detail::total_params<Sys, Lo>;
@@ -171,7 +171,7 @@ gradient_check check_gradient(const S& sys, const Z0& z0_in, const Theta& theta_
   const auto theta = detail::to_array<double, p>(theta_in);
   const double* u = detail::input_values(sys);
 
-  options<St> fd = opt;
+  options<St, A> fd = opt;
   fd.rtol = chk.fd_rtol;
   fd.atol = chk.fd_atol;
   const auto L_real = [&](const std::array<double, n>& z, const std::array<double, p>& th, time_span s) {

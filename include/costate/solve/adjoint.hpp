@@ -45,14 +45,20 @@ T dot(const std::array<T, N>& a, const std::array<T, N>& b) {
 
 // The gradient of Σ (terminal φ at t1, observations ℓ at t_k), for a system whose state `quadrature`
 // (if not none) is a running loss's integral (its adjoint is 1 and its final value joins the loss).
-template <class Sys, class Terminal, class Point, std::size_t P, class St>
+template <class Sys, class Terminal, class Point, std::size_t P, class St, class A>
 gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::states>& z0,
                                                  const std::array<double, P>& theta, const double* u, time_span span,
                                                  const std::vector<double>* times, const std::vector<double>* data,
-                                                 std::size_t quadrature, const options<St>& opt) {
+                                                 std::size_t quadrature, const options<St, A>& opt) {
   constexpr std::size_t n = Sys::states, ps = Sys::params;
   gradient_result<n, P> r;
-  const bool dense = opt.adjoint.interpolate;
+  const adjoint_method method = opt.adjoint;
+  const bool dense = method.interpolate;
+  // Backsolve is compiled only where options<St, A> can ask for it (detail::may_backsolve).
+  constexpr bool with_backsolve = may_backsolve<A> && !is_rosenbrock<St>;
+  static_assert(!(is_rosenbrock<St> && std::is_same_v<A, backsolve>),
+                "costate::gradient: the stiff steppers (rodas5p, rosenbrock4) need the checkpointed adjoint: a backward "
+                "re-integration of z is unstable on the stiff systems they are for (options<rodas5p>, not options<rodas5p, backsolve>)");
   if constexpr (is_rosenbrock<St>)
     if (!dense)
       throw error(std::string(rosenbrock_stepper<St>::name) +
@@ -85,16 +91,16 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
   }
 
   // Forward pass, stop to stop, storing checkpoints.
-  const std::vector<stop> stops = stops_of(span, opt.adjoint.segments, times);
+  const std::vector<stop> stops = stops_of(span, method.segments, times);
   checkpoint_store<n> cp;
-  cp.every = opt.adjoint.segments == 0 ? opt.adjoint.steps_per_checkpoint : std::numeric_limits<std::size_t>::max();
-  cp.cap = opt.adjoint.max_checkpoints;
+  cp.every = method.segments == 0 ? method.steps_per_checkpoint : std::numeric_limits<std::size_t>::max();
+  cp.cap = method.max_checkpoints;
   cp.countdown = cp.every;
   const bool automatic = cp.every != std::numeric_limits<std::size_t>::max();
   // The checkpointed adjoint's in-memory mode: the forward pass's own dense output, while it fits.
   using zsource = dense_segment<n>;
   zsource trajectory;
-  const std::size_t dense_bytes = dense_memory_bytes(opt.adjoint, n);
+  const std::size_t dense_bytes = dense_memory_bytes(method, n);
   gradient_recorder<n> recorder{automatic ? &cp : nullptr, dense && dense_bytes > 0 ? &trajectory : nullptr,
                                 dense_bytes / sizeof(double)};
   {
@@ -221,7 +227,7 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
       interpolated_interval(j);
       observe(j, y.data());
     }
-  } else if constexpr (!is_rosenbrock<St>) {  // (Rosenbrock steppers refused backsolve above)
+  } else if constexpr (with_backsolve) {  // (Rosenbrock steppers refused backsolve above)
     // Backsolve: z restarts from the stored forward value. Where the backward z ends more than
     // max_drift tolerance units away from the stored z(t_j) (or the pass fails), λ and g_θ were
     // integrated along another trajectory: the interval is done again with z interpolated.
@@ -239,7 +245,7 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
         d = drift(yb.data(), zc(j), atol_backsolve);
       } catch (const error&) {  // the backward z blew up: non-finite, step size underflow, max_steps
       }
-      if (d <= opt.adjoint.max_drift) {
+      if (d <= method.max_drift) {
         r.stats.backsolve_drift = std::max(r.stats.backsolve_drift, d);
         h = h_end;
         std::copy(yb.begin() + n, yb.end(), y.begin());

@@ -89,8 +89,9 @@ inline void require_valid_atol(const char* name, const absolute_tolerance& a) {
                   " must be finite and non-negative (got " + format_time(a[i]) + ")");
 }
 
-template <class St>
-void require_valid_options(const options<St>& o) {
+template <class St, class A>
+void require_valid_options(const options<St, A>& o) {
+  const adjoint_method m = o.adjoint;
   const auto positive = [](double v) { return std::isfinite(v) && v >= 0; };
   if (!positive(o.rtol)) throw error("tolerances: rtol must be finite and non-negative (got " + format_time(o.rtol) + ")");
   require_valid_atol("atol", o.atol);
@@ -111,15 +112,15 @@ void require_valid_options(const options<St>& o) {
   check_pair("adjoint tolerances", art, aat);
   if (o.quadrature_atol) check_pair("quadrature tolerances", art, absolute_tolerance(*o.quadrature_atol));
   if (o.max_steps == 0) throw error("max_steps must be positive");
-  if (o.adjoint.segments > 1'000'000)
+  if (m.segments > 1'000'000)
     throw error("checkpointed{count} needs count <= 1e6 (0 places checkpoints automatically; got " +
-                std::to_string(o.adjoint.segments) + ")");
-  if (o.adjoint.segments == 0 && o.adjoint.steps_per_checkpoint == 0)
+                std::to_string(m.segments) + ")");
+  if (m.segments == 0 && m.steps_per_checkpoint == 0)
     throw error("adjoint_method::steps_per_checkpoint must be at least 1");
-  if (o.adjoint.segments == 0 && o.adjoint.max_checkpoints < 2)
+  if (m.segments == 0 && m.max_checkpoints < 2)
     throw error("adjoint_method::max_checkpoints must be at least 2");
-  if (!(o.adjoint.max_drift >= 0))
-    throw error("adjoint_method::max_drift must be non-negative (got " + format_time(o.adjoint.max_drift) + ")");
+  if (!(m.max_drift >= 0))
+    throw error("adjoint_method::max_drift must be non-negative (got " + format_time(m.max_drift) + ")");
   if (!std::isfinite(o.stepper.dt) || o.stepper.dt < 0)
     throw error("the stepper's dt must be finite and non-negative (got " + format_time(o.stepper.dt) + ")");
 }

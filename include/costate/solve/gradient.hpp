@@ -39,9 +39,9 @@ namespace costate {
 
 namespace detail {
 // gradient()'s work once its arguments are checked, by kind of loss.
-template <class Sys, class Lo, std::size_t n, std::size_t p, class St>
+template <class Sys, class Lo, std::size_t n, std::size_t p, class St, class A>
 gradient_result<n, p> gradient_of(const std::array<double, n>& z0, const std::array<double, p>& theta, const double* u,
-                                  time_span span, const Lo& loss, const options<St>& opt) {
+                                  time_span span, const Lo& loss, const options<St, A>& opt) {
   if constexpr (is_terminal_loss<Lo>::value) {
     static_cast<void>(loss);
     return adjoint_gradient<Sys, Lo, void>(z0, theta, u, span, nullptr, nullptr, none, opt);
@@ -86,9 +86,9 @@ gradient_result<n, p> gradient_of(const std::array<double, n>& z0, const std::ar
 /// \param opt stepper, tolerances, adjoint method
 /// \return dL/dθ, dL/dz0, dL/dt0, dL/dt1 (and dL/dt_k for observations), the loss and z(t1)
 /// \throws costate::error on non-finite arguments, bad options or observations, a pass that fails, a non-finite loss
-template <SystemLike S, class Z0, class Theta, Loss L, class St = dopri5>
+template <SystemLike S, class Z0, class Theta, Loss L, class St = dopri5, class A = checkpointed>
 gradient_result<system_of_t<S>::states, detail::total_params<system_of_t<S>, std::remove_cvref_t<L>>>
-gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, const L& loss, const options<St>& opt = {}) {
+gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, const L& loss, const options<St, A>& opt = {}) {
   using Sys = system_of_t<S>;
   using Lo = std::remove_cvref_t<L>;
   using traits = detail::loss_traits<Lo>;
@@ -117,9 +117,9 @@ gradient(const S& sys, const Z0& z0_in, const Theta& theta_in, time_span span, c
 /// \param loss a terminal loss of one sample, `terminal_loss(φ)`
 /// \param opt stepper, tolerances, adjoint method
 /// \return dL/dθ, and dL/dz0 and z(t1) per sample
-template <std::size_t B, bool M, class Sys, std::size_t K, std::size_t N, class Theta, Loss L, class St = dopri5>
+template <std::size_t B, bool M, class Sys, std::size_t K, std::size_t N, class Theta, Loss L, class St = dopri5, class A = checkpointed>
 auto gradient(const batched_system<B, M, Sys, K>& bs, const std::array<std::array<double, N>, B>& z0s,
-              const Theta& theta, time_span span, L loss, const options<St>& opt = {}) {
+              const Theta& theta, time_span span, L loss, const options<St, A>& opt = {}) {
   using BS = batched_system<B, M, Sys, K>;
   using Batched = typename BS::system_type;
   static_assert(detail::is_terminal_loss<std::remove_cvref_t<L>>::value && !detail::is_generated_loss<std::remove_cvref_t<L>>::value,
@@ -130,7 +130,7 @@ auto gradient(const batched_system<B, M, Sys, K>& bs, const std::array<std::arra
   const auto bl = BS::loss(loss);
   const auto z0 = pack_batch(z0s);
   // Per-state tolerances are given for one sample's states and hold for every sample.
-  options<St> o = opt;
+  options<St, A> o = opt;
   const auto tile = [](const char* name, const absolute_tolerance& a) {
     detail::require_atol_size(name, a, N);
     std::array<std::array<double, N>, B> each;

@@ -5,11 +5,14 @@
 //   options<rodas5p>{.rtol = 1e-8, .atol = 1e-12}                      (stiff systems)
 //   options<rodas5p>{.rtol = 1e-6, .atol = {1e-8, 1e-14, 1e-6}, .adjoint_atol = 1e-8, .quadrature_atol = 1e-6}
 //   options<rosenbrock4>{.rtol = 1e-8, .atol = 1e-12}
-//   options<>{.adjoint = backsolve}                                     (see adjoint_method)
+//   options<dopri5, backsolve>{}                                       (see adjoint_method)
 //   options<odeint_stepper<boost::numeric::odeint::runge_kutta_fehlberg78>>{}
 //
 // The stepper is the template argument. `options{.stepper = rk4{}, ...}` deduces it on g++ ≥ 11 and
 // clang ≥ 17 (aggregate CTAD), but not on clang 16, so the documentation spells it out.
+//
+// The adjoint method is the second template argument (checkpointed, backsolve or adjoint_method):
+// a gradient compiles only the adjoint pass it can run.
 //
 // Field order (designated initialisers must follow it):
 //   .stepper, .rtol, .atol, .adjoint_rtol, .adjoint_atol, .quadrature_atol, .adjoint, .max_steps, .seminorm
@@ -17,6 +20,7 @@
 
 #include <algorithm>
 #include <array>
+#include <concepts>
 #include <cstddef>
 #include <initializer_list>
 #include <optional>
@@ -116,17 +120,20 @@ template <> struct rosenbrock_stepper<rodas5p> : std::true_type {
 template <class St> inline constexpr bool is_rosenbrock = rosenbrock_stepper<St>::value;
 }  // namespace detail
 
-// How the backward pass obtains z(t).
-//   interpolate = true  (checkpointed): the forward pass stores z at checkpoints; the backward pass
+// How the backward pass obtains z(t): a compile-time policy, the second template argument of
+// options (options<dopri5, backsolve>), so that a gradient compiles only the adjoint it runs (the
+// backsolve pass integrates [z | λ | g_θ], another right-hand side and another instantiation of the
+// stepper: it was a third of the compile time of every gradient that never used it).
+//   checkpointed (the default): the forward pass stores z at checkpoints; the backward pass
 //     re-integrates each segment forward from its checkpoint, records the steps' dense output, and
 //     reads z(t) from it. λ and g_θ are integrated backward; z never is. Exact to the forward
 //     tolerance on every system, at the price of a second forward integration and the memory of
 //     one segment's steps.
-//   interpolate = false (backsolve): z is re-integrated backward together with λ, restarting from the
-//     stored forward value at each checkpoint. On dissipative systems (decaying modes, Lorenz, stiff
-//     kinetics) the backward z leaves the forward trajectory like e^{rate·Δt}, and λ computed along
-//     another trajectory is another gradient. So at every checkpoint the backward z is compared with
-//     the stored one: where they differ by more than `max_drift` times the adjoint tolerance
+//   backsolve: z is re-integrated backward together with λ, restarting from the stored forward value
+//     at each checkpoint. On dissipative systems (decaying modes, Lorenz, stiff kinetics) the
+//     backward z leaves the forward trajectory like e^{rate·Δt}, and λ computed along another
+//     trajectory is another gradient. So at every checkpoint the backward z is compared with the
+//     stored one: where they differ by more than `max_drift` times the adjoint tolerance
 //     (atol + rtol |z_i|, any component), or the backward pass fails on the way, that interval is
 //     integrated again with z interpolated as in the checkpointed adjoint. What backsolve guarantees:
 //     on every interval it keeps, the z that λ was integrated along ends within max_drift tolerance
@@ -134,26 +141,31 @@ template <class St> inline constexpr bool is_rosenbrock = rosenbrock_stepper<St>
 //     and backsolve_fallbacks counts the intervals done again. Fixed-step steppers have no error
 //     control, but rtol and atol still say how close to the forward z backsolve must stay;
 //     max_drift = infinity turns the check off (and with it the guarantee).
-//   dense_memory (interpolate = true): the forward pass also keeps its own dense output while that
-//     takes at most dense_memory bytes; the backward pass then reads z(t) from it, and no segment is
+//   adjoint_method: either of the two, chosen at run time (`interpolate`); compiles both.
+//   dense_memory (checkpointed): the forward pass also keeps its own dense output while that takes at
+//     most dense_memory bytes; the backward pass then reads z(t) from it, and no segment is
 //     re-integrated (gradient_stats::in_memory_steps; recompute stays 0). Past the budget the
 //     recording is dropped and the checkpoints serve as above, so memory stays within it either way.
 //     0 always re-integrates. The gradient is the same to the tolerance either way. The default,
 //     automatic_dense_memory, is the larger of 1 MiB and 2048 states (16 KiB per state; see there).
-//   segments: checkpoints at the ends of `segments` equal parts of [t0, t1]; 0 places a checkpoint
-//     every `steps_per_checkpoint` accepted forward steps instead, doubling that spacing whenever
-//     there would be more than `max_checkpoints` of them, so that memory is O(max_checkpoints +
-//     steps / max_checkpoints) states however many steps the pass takes. Observation times are
-//     always checkpoints.
+//   segments (count, for checkpointed): checkpoints at the ends of `segments` equal parts of
+//     [t0, t1]; 0 places a checkpoint every `steps_per_checkpoint` accepted forward steps instead,
+//     doubling that spacing whenever there would be more than `max_checkpoints` of them, so that
+//     memory is O(max_checkpoints + steps / max_checkpoints) states however many steps the pass
+//     takes. Observation times are always checkpoints.
 /// The default adjoint_method::dense_memory: the larger of 1 MiB and the memory of 2048 states.
 // A step of dense output holds six states, so this keeps at least ~340 steps of any system in memory
 // (a fixed 1 MiB holds only a few dozen steps of a system of a thousand states, which then integrates
 // z twice), while the budget, like the checkpoints' (up to max_checkpoints = 1024 states), grows with
 // the state and never with the number of steps. Small systems (up to 64 states) keep 1 MiB.
 inline constexpr std::size_t automatic_dense_memory = static_cast<std::size_t>(-1);
-/// How the backward pass obtains z(t): `checkpointed{}` (the default), `checkpointed{count}`,
-/// `backsolve`, or any combination spelled out here (e.g. backsolve restarting at 8 equal segments:
-/// `adjoint_method{.segments = 8, .interpolate = false}`). See docs/adjoint.md for what each guarantees.
+struct checkpointed;
+struct backsolve;
+/// The adjoint method chosen at run time: `options<dopri5, adjoint_method>{.adjoint = ...}` compiles
+/// both the checkpointed and the backsolve pass and runs the one `interpolate` names. Built from
+/// `checkpointed{...}` or `backsolve{...}`, or spelled out (e.g. backsolve restarting at 8 equal
+/// segments: `adjoint_method{.segments = 8, .interpolate = false}`). See docs/adjoint.md for what
+/// each guarantees.
 struct adjoint_method {
   /// Checkpoints at the ends of this many equal parts of [t0, t1]; 0: automatic, every steps_per_checkpoint accepted steps.
   std::size_t segments = 0;
@@ -167,6 +179,17 @@ struct adjoint_method {
   double max_drift = 100.0;
   /// Checkpointed: the forward pass keeps its dense output while it takes at most this many bytes, and then no segment is re-integrated; 0 always re-integrates; automatic_dense_memory: max(1 MiB, 16 KiB per state).
   std::size_t dense_memory = automatic_dense_memory;  // bytes
+
+  // A run-time choice does not narrow to a compile-time one: options<> compile only the checkpointed
+  // adjoint, and silently running it where the caller asked for backsolve would be another method.
+  /// Refused at compile time: an adjoint_method needs options<Stepper, adjoint_method>.
+  template <std::same_as<checkpointed> T>
+  operator T() const {  // NOLINT
+    static_assert(sizeof(T) == 0,
+                  "costate::options<Stepper>: an adjoint_method chosen at run time needs options<Stepper, adjoint_method> "
+                  "(options<Stepper> compile only the checkpointed adjoint)");
+    return {};
+  }
 };
 namespace detail {
 // The dense_memory budget, in bytes, of a system with `states` states.
@@ -175,24 +198,60 @@ constexpr std::size_t dense_memory_bytes(const adjoint_method& m, std::size_t st
   return std::max<std::size_t>(std::size_t{1} << 20, 2048 * sizeof(double) * states);
 }
 }  // namespace detail
-// z re-integrated backward with λ, restarting from the forward pass's z at automatic checkpoints:
-// the cheapest where the backward z stays on the forward trajectory (oscillators, conservative
-// systems, most neural ODEs over short spans); intervals where it does not are done as the
-// checkpointed adjoint does them (see adjoint_method).
-/// z re-integrated backward with λ, restarting from the forward pass's z at automatic checkpoints:
-/// the cheapest where the backward z stays on the forward trajectory; intervals where it leaves it by
-/// more than max_drift are done again as the checkpointed adjoint does them.
-inline constexpr adjoint_method backsolve{0, false};
-// Dense checkpointing: `checkpointed{}` places checkpoints automatically (every 64 accepted steps),
-// `checkpointed{count}` at the ends of count equal segments. The default: safe on every system.
-/// Dense checkpointing, the default: z stored at checkpoints, each segment re-integrated forward in
-/// the backward pass and z(t) read from its dense output. Exact to the forward tolerance on every system.
+/// Dense checkpointing, the default adjoint: z stored at checkpoints, each segment re-integrated
+/// forward in the backward pass (or read from the forward pass's dense output while it fits
+/// dense_memory) and z(t) read from its dense output. Exact to the forward tolerance on every system.
+/// `options<>{.adjoint = checkpointed{8}}`: checkpoints at the ends of 8 equal segments.
 struct checkpointed {
-  /// 0: automatic checkpoints (every 64 accepted steps); otherwise the ends of count equal segments.
+  /// 0: automatic checkpoints (every steps_per_checkpoint accepted steps); otherwise the ends of count equal segments.
   std::size_t count = 0;
+  /// Automatic checkpoints: accepted forward steps between two.
+  std::size_t steps_per_checkpoint = 64;
+  /// Automatic checkpoints: above this many, every other one is dropped and the spacing doubles.
+  std::size_t max_checkpoints = 1024;
+  /// The forward pass keeps its dense output while it takes at most this many bytes; 0 always re-integrates; automatic_dense_memory: max(1 MiB, 16 KiB per state).
+  std::size_t dense_memory = automatic_dense_memory;
   /// The adjoint_method it stands for.
-  constexpr operator adjoint_method() const { return {count, true}; }
+  constexpr operator adjoint_method() const {  // NOLINT
+    return {.segments = count, .interpolate = true, .steps_per_checkpoint = steps_per_checkpoint,
+            .max_checkpoints = max_checkpoints, .dense_memory = dense_memory};
+  }
 };
+/// z re-integrated backward with λ, restarting from the forward pass's z at checkpoints: the cheapest
+/// where the backward z stays on the forward trajectory (oscillators, conservative systems, most neural
+/// ODEs over short spans); intervals where it leaves it by more than max_drift are done again as the
+/// checkpointed adjoint does them. `options<dopri5, backsolve>{...}`; not for the stiff steppers.
+struct backsolve {
+  /// Checkpoints (restarts of z) at the ends of this many equal parts of [t0, t1]; 0: automatic.
+  std::size_t segments = 0;
+  /// Automatic checkpoints: accepted forward steps between two.
+  std::size_t steps_per_checkpoint = 64;
+  /// Automatic checkpoints: above this many, every other one is dropped and the spacing doubles.
+  std::size_t max_checkpoints = 1024;
+  /// An interval whose backward z ends further than this many tolerance units from the stored z is done again with z interpolated; infinity turns the check off.
+  double max_drift = 100.0;
+  /// The adjoint_method it stands for.
+  constexpr operator adjoint_method() const {  // NOLINT
+    return {.segments = segments, .interpolate = false, .steps_per_checkpoint = steps_per_checkpoint,
+            .max_checkpoints = max_checkpoints, .max_drift = max_drift};
+  }
+  // Compiled out of options<Stepper>: see adjoint_method's conversion.
+  /// Refused at compile time: backsolve needs options<Stepper, backsolve>.
+  template <std::same_as<checkpointed> T>
+  operator T() const {  // NOLINT
+    static_assert(sizeof(T) == 0,
+                  "costate::options<Stepper>: backsolve is chosen at compile time: options<Stepper, backsolve>{...} "
+                  "(options<Stepper> compile only the checkpointed adjoint)");
+    return {};
+  }
+};
+namespace detail {
+template <class A>
+inline constexpr bool is_adjoint_policy = std::is_same_v<A, checkpointed> || std::is_same_v<A, backsolve> || std::is_same_v<A, adjoint_method>;
+// Whether an options<St, A> can run the backsolve pass (and so must compile it).
+template <class A>
+inline constexpr bool may_backsolve = !std::is_same_v<A, checkpointed>;
+}  // namespace detail
 
 // An absolute tolerance: one value for every component (`.atol = 1e-8`), or one value per state of
 // the system (`.atol = {1e-8, 1e-14, 1e-6}`, as CVODES' vector tolerances), for states whose scales
@@ -253,12 +312,16 @@ class absolute_tolerance {
 ///     options<>{.rtol = 1e-10, .atol = 1e-10}                  // dopri5
 ///     options<rk4>{.stepper = {.dt = 1e-3}}
 ///     options<rodas5p>{.rtol = 1e-6, .atol = {1e-8, 1e-14, 1e-6}, .adjoint_atol = 1e-8, .quadrature_atol = 1e-6}
-///     options<>{.adjoint = backsolve}
+///     options<dopri5, backsolve>{.rtol = 1e-8, .atol = 1e-8}
+///     options<>{.adjoint = checkpointed{.count = 8}}
 ///
 /// A per-state tolerance holds a std::vector: declare options `const`, not `constexpr`.
 /// \tparam Stepper dopri5 (default), rk4, rodas5p, rosenbrock4 or odeint_stepper<...>
-template <class Stepper = dopri5>
+/// \tparam Adjoint checkpointed (default), backsolve, or adjoint_method (chosen at run time; compiles both)
+template <class Stepper = dopri5, class Adjoint = checkpointed>
 struct options {
+  static_assert(detail::is_adjoint_policy<Adjoint>,
+                "costate::options<Stepper, Adjoint>: Adjoint is checkpointed, backsolve or adjoint_method");
   /// The stepper and its step size (dt).
   Stepper stepper{};
   /// Relative tolerance of the forward pass (and of the adjoint pass unless adjoint_rtol is set).
@@ -276,8 +339,8 @@ struct options {
   // of atol for the running loss's integral (with scalar tolerances: the same atol as every state).
   /// Absolute tolerance of the quadratures (g_θ, g_t, a running loss's integral); default: the smallest value of adjoint_atol (for g_θ) or of atol (for the integral).
   std::optional<double> quadrature_atol{};
-  /// How the backward pass obtains z(t): checkpointed{} (default), checkpointed{count}, backsolve, or an adjoint_method.
-  adjoint_method adjoint = checkpointed{};
+  /// How the backward pass obtains z(t): the Adjoint template argument's settings (checkpointed{count}, backsolve{...}, or an adjoint_method).
+  Adjoint adjoint{};
   /// Attempted steps per pass, accepted and rejected; past it the pass throws costate::error.
   std::size_t max_steps = 1'000'000;  // attempted steps per pass, accepted and rejected
   // Leave g_θ and g_t out of the adjoint pass's error norm (a seminorm; Kidger, Chen & Lyons 2021):
@@ -300,6 +363,7 @@ struct time_span {
 // For `using namespace costate::prelude` (costate/prelude.hpp).
 namespace prelude {
 using costate::absolute_tolerance;
+using costate::adjoint_method;
 using costate::backsolve;
 using costate::checkpointed;
 using costate::dopri5;

@@ -65,8 +65,8 @@ inline void require_valid_observations(time_span span, const std::vector<double>
                 " data values; got " + std::to_string(data_values));
 }
 
-template <class S, class Z0, class Theta, class St>
-void require_valid_gradient_arguments(const S& sys, const Z0& z0, const Theta& theta, time_span span, const options<St>& opt) {
+template <class S, class Z0, class Theta, class St, class A>
+void require_valid_gradient_arguments(const S& sys, const Z0& z0, const Theta& theta, time_span span, const options<St, A>& opt) {
   require_finite("z0", z0);
   require_finite("theta", theta);
   require_finite_inputs(sys);

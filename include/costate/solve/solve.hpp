@@ -31,9 +31,9 @@ struct solution {
 
 namespace detail {
 // z(t1) in scalar type T (double, or std::complex<double> for complex-step checks).
-template <class T, class Sys, class St>
+template <class T, class Sys, class St, class A>
 std::array<T, Sys::states> final_state(const std::array<T, Sys::states>& z0, const T* theta, const double* inputs,
-                                       time_span span, const options<St>& o, pass_stats* stats = nullptr,
+                                       time_span span, const options<St, A>& o, pass_stats* stats = nullptr,
                                        std::size_t states = Sys::states) {
   std::array<T, Sys::states> x = z0;
   // (states < Sys::states: the rest is a running loss's integral, with the quadrature tolerance.)
@@ -64,9 +64,9 @@ std::array<T, Sys::states> final_state(const std::array<T, Sys::states>& z0, con
 /// \param opt stepper and tolerances
 /// \return the states at every accepted step
 /// \throws costate::error on non-finite arguments, bad options, or a pass that fails (out of steps, step size underflow)
-template <SystemLike S, class Z0, class Theta, class St = dopri5>
+template <SystemLike S, class Z0, class Theta, class St = dopri5, class A = checkpointed>
 solution<system_of_t<S>::states> solve(const S& sys, const Z0& z0, const Theta& theta, time_span span,
-                                       const options<St>& opt = {}) {
+                                       const options<St, A>& opt = {}) {
   using Sys = system_of_t<S>;
   constexpr std::size_t n = Sys::states, p = Sys::params;
   static_assert(detail::check_size<Z0, n, detail::z0_size_does_not_match_the_system>());
