@@ -28,9 +28,11 @@ build_and_run() {
   mkdir -p "$out/$name"
   local objs=()
   for src in tests/main.cpp "$@"; do
-    local obj="$out/$name/$(tr / _ <<< "$src").o"
+    local obj="$out/$name/$(tr / _ <<< "$src").o" opt=()
     objs+=("$obj")
-    "$cxx" "${flags[@]}" $san -c "$src" -o "$obj" &
+    # Catch2's runner is not under test: at -O0 it compiles in 12-14 s instead of 30-56 s.
+    [ "$src" != tests/main.cpp ] || opt=(-O0)
+    "$cxx" "${flags[@]}" "${opt[@]}" $san -c "$src" -o "$obj" &
     while (( $(jobs -rp | wc -l) >= 2 )); do wait -n; done
   done
   for p in $(jobs -p); do wait "$p"; done
