@@ -1,5 +1,7 @@
 // vector<16> + vector<3>: elementwise operations need one shape.
-#include <costate/costate.hpp>
+#include <costate/expr/operators.hpp>
+#include <costate/expr/ops.hpp>
+#include <costate/expr/symbol.hpp>
 using namespace costate;
 int main() {
   constexpr auto net = params(matrix<16, 2>, vector<16>);

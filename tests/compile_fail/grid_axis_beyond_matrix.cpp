@@ -1,5 +1,7 @@
 // edge<k, 2> of a matrix: a matrix has axes 0 (rows) and 1 (columns).
-#include <costate/costate.hpp>
+#include <costate/expr/operators.hpp>
+#include <costate/expr/ops.hpp>
+#include <costate/expr/symbol.hpp>
 using namespace costate::prelude;
 int main() {
 #ifdef COSTATE_CF_CONTROL

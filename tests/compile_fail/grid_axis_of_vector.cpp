@@ -1,5 +1,7 @@
 // roll<k, 1> of a vector: a vector has only axis 0.
-#include <costate/costate.hpp>
+#include <costate/expr/operators.hpp>
+#include <costate/expr/ops.hpp>
+#include <costate/expr/symbol.hpp>
 using namespace costate::prelude;
 int main() {
 #ifdef COSTATE_CF_CONTROL

@@ -1,5 +1,7 @@
 // shift<k> of a scalar: the grid operations move vectors and matrices.
-#include <costate/costate.hpp>
+#include <costate/expr/operators.hpp>
+#include <costate/expr/ops.hpp>
+#include <costate/expr/symbol.hpp>
 using namespace costate::prelude;
 int main() {
 #ifdef COSTATE_CF_CONTROL

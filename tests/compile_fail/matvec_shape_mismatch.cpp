@@ -1,5 +1,7 @@
 // matrix<16, 2> * vector<3>: the inner dimensions differ.
-#include <costate/costate.hpp>
+#include <costate/expr/operators.hpp>
+#include <costate/expr/ops.hpp>
+#include <costate/expr/symbol.hpp>
 using namespace costate;
 int main() {
   constexpr auto net = params(matrix<16, 2>, vector<16>);

@@ -1,5 +1,8 @@
 // A plain number as an equation of ode(): the first error must say so, not "constraints not satisfied".
-#include <costate/costate.hpp>
+#include <costate/expr/operators.hpp>
+#include <costate/expr/ops.hpp>
+#include <costate/expr/symbol.hpp>
+#include <costate/system/ode.hpp>
 using namespace costate;
 int main() {
   constexpr auto x = state<0>;

@@ -1,5 +1,7 @@
 // An elementwise operation whose eval takes only double: the complex step could not evaluate it.
-#include <costate/costate.hpp>
+#include <costate/expr/operators.hpp>
+#include <costate/expr/ops.hpp>
+#include <costate/expr/symbol.hpp>
 using namespace costate;
 struct twice_op {
   static constexpr const char* name = "twice";

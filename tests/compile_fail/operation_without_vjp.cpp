@@ -1,5 +1,7 @@
 // A tensor operation without a VJP rule.
-#include <costate/costate.hpp>
+#include <costate/expr/operators.hpp>
+#include <costate/expr/ops.hpp>
+#include <costate/expr/symbol.hpp>
 using namespace costate;
 struct total_op {
   static constexpr const char* name = "total";
