@@ -618,6 +618,11 @@ template <class T, class... B>
 // (Lotka–Volterra's adjoint has ~20 instructions, a width-64 neural ODE's ~40) stay inlined, where
 // they run fastest.
 inline constexpr std::size_t large_plan = 160;
+// Plans that compute more elements than this (a scalar counts 1, a tensor its size) are called out of
+// line too, however few their instructions: a grid's loops cost far more than a call, and inlined
+// into each of a stepper's stages they are compiled once per stage (a 2-D reaction–diffusion's dopri5
+// step held six copies of its loops).
+inline constexpr std::size_t large_work = 1024;
 
 // Where an output goes: bases[Base] + Offset, shape S, stored or added; Optional outputs are skipped
 // when bases[Base] is null.
@@ -630,6 +635,11 @@ struct instr_weight<instr<Op, S, Off, R...>>
     : std::integral_constant<std::size_t, tensor_operation<Op> ? 4 : S::rank == 0 ? 1 : 2> {};
 template <class Instrs> struct instr_size;
 template <class... I> struct instr_size<tlist<I...>> : std::integral_constant<std::size_t, sum_of({instr_weight<I>::value..., std::size_t{0}})> {};
+template <class I> struct instr_elements : std::integral_constant<std::size_t, 0> {};
+template <class Op, class S, std::size_t Off, class... R>
+struct instr_elements<instr<Op, S, Off, R...>> : std::integral_constant<std::size_t, S::size> {};
+template <class Instrs> struct instr_work;
+template <class... I> struct instr_work<tlist<I...>> : std::integral_constant<std::size_t, sum_of({instr_elements<I>::value..., std::size_t{0}})> {};
 
 template <class D> struct put_out;
 // Output R goes to destination D.
@@ -693,6 +703,8 @@ struct general_plan {
   // few statements. Plans above large_plan run in out-of-line blocks.
   enum : std::size_t { code_size = instr_size<instructions>::value + outputs };
   enum : bool { blocked = code_size > large_plan };
+  // The elements its instructions compute, a measure of its run time (large_work).
+  enum : std::size_t { work = instr_work<instructions>::value };
 
 
   template <class T, class Instrs>
@@ -857,7 +869,7 @@ struct scalar_plan {
   using index = dag_index<OutputList>;
   using data = scalar_plan_data<index>;
   enum : std::size_t { slots = index::size, fused_nodes = 0, values = index::size, outputs = OutputList::size };
-  enum : std::size_t { code_size = slots + outputs };
+  enum : std::size_t { code_size = slots + outputs, work = slots };
   enum : bool { blocked = true };
   using blocks = typename scalar_blocks<data, std::make_index_sequence<(slots + 63) / 64>>::type;
 
@@ -890,6 +902,9 @@ template <class OutputList, class Idx = dag_index<OutputList>>
 using plan_kind = pick_t<(Idx::size + OutputList::size > large_plan) && scalar_dag<Idx>::value,
                          scalar_plan<OutputList>, general_plan<OutputList>>;
 template <class OutputList> struct plan_for : plan_kind<OutputList> {};
+
+// Whether right-hand sides call plan P as one function rather than inline it (system/rhs.hpp).
+template <class P> inline constexpr bool out_of_line_plan = P::code_size > large_plan || P::work > large_work;
 
 }  // namespace detail
 

@@ -57,7 +57,8 @@ struct leaf_outs<Offset, Mode, tlist<X...>, Base> {
 
 // A right-hand side's evaluate(), inlined into the stepper, or, for large plans (Rhs::out_of_line),
 // called as one function: inlined into each of a stepper's stage evaluations, a plan of hundreds of
-// nodes is optimised once per call site (expr/plan.hpp's large_plan).
+// nodes, or of loops over thousands of elements, is optimised once per call site (expr/plan.hpp's
+// large_plan and large_work).
 template <class Rhs, class State>
 [[gnu::noinline]] void evaluate_out_of_line(const Rhs& rhs, const State& x, State& dxdt, double t) {
   rhs.evaluate(x, dxdt, t);
@@ -76,7 +77,7 @@ struct forward_rhs {
   using outs = typename detail::rhs_outs<Sys, 0, false>::type;
   // Large systems are evaluated by one function out of line rather than inlined into every stage of
   // the stepper (expr/plan.hpp's large_plan).
-  static constexpr bool out_of_line = plan_type::code_size > detail::large_plan;
+  static constexpr bool out_of_line = detail::out_of_line_plan<plan_type>;
   const T* theta;
   const double* inputs;
 
@@ -297,7 +298,7 @@ struct adjoint_rhs {
   static constexpr bool composed = vjp_plan::blocked;
   static constexpr bool out_of_line = [] {  // (if constexpr: a composed adjoint never forms plan_type)
     if constexpr (composed) return true;
-    else return plan_type::code_size > detail::large_plan;
+    else return detail::out_of_line_plan<plan_type>;
   }();
   const T* theta;
   const double* inputs;
@@ -337,7 +338,7 @@ struct interpolated_adjoint_rhs {
   using vjps = vjp_evaluator<Sys, T>;
   using plan_type = typename detail::plan_of<detail::adjoint_vjp_outputs<Sys, WithTime>>::type;
   using outs = typename vjps::template outs_for<WithTime>;
-  static constexpr bool out_of_line = plan_type::code_size > detail::large_plan;  // see detail::evaluate_rhs
+  static constexpr bool out_of_line = detail::out_of_line_plan<plan_type>;  // see detail::evaluate_rhs
   const T* theta;
   const double* inputs;
   const ZSource* zsource;
