@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstddef>
 #include <numbers>
+#include <type_traits>
 
 #include "costate/check/check_gradient.hpp"
 #include "costate/expr/constant.hpp"
@@ -53,6 +54,19 @@ double total(const std::array<double, N>& z) {
   return s;
 }
 }  // namespace
+
+TEST_CASE("right-hand sides that loop over hundreds of grid values are called out of line", "[grid]") {
+  // Inlined into each of a stepper's stages, such loops are compiled once per stage (expr/plan.hpp's
+  // large_work); a call costs little beside them. The small tensor systems stay inlined
+  // (test_large_systems.cpp: Lorenz-96 in tensor form at n = 40).
+  using G = std::remove_cvref_t<decltype(gray_scott)>;
+  using A = std::remove_cvref_t<decltype(advection_diffusion)>;
+  STATIC_REQUIRE(forward_rhs<G, double>::plan_type::work > detail::large_work);
+  STATIC_REQUIRE(forward_rhs<G, double>::plan_type::code_size <= detail::large_plan);
+  STATIC_REQUIRE(forward_rhs<G, double>::out_of_line);
+  STATIC_REQUIRE(interpolated_adjoint_rhs<A, double, detail::dense_segment<N>>::out_of_line);
+  STATIC_REQUIRE(!forward_rhs<A, double>::out_of_line);
+}
 
 TEST_CASE("2-D advection–diffusion on a periodic grid: gradients against finite differences", "[grid]") {
   // ½|u|² does not depend on the advection (next test case): weigh the squares by an input field.

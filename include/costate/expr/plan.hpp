@@ -618,11 +618,13 @@ template <class T, class... B>
 // (Lotka–Volterra's adjoint has ~20 instructions, a width-64 neural ODE's ~40) stay inlined, where
 // they run fastest.
 inline constexpr std::size_t large_plan = 160;
-// Plans that compute more elements than this (a scalar counts 1, a tensor its size) are called out of
-// line too, however few their instructions: a grid's loops cost far more than a call, and inlined
-// into each of a stepper's stages they are compiled once per stage (a 2-D reaction–diffusion's dopri5
-// step held six copies of its loops).
-inline constexpr std::size_t large_work = 1024;
+// Plans that compute more elements than this (a scalar counts 1, a tensor its size, a loop of fused
+// elementwise nodes once) are called out of line too, however few their instructions: loops over
+// hundreds of values cost far more than a call, and inlined into each of a stepper's stages they are
+// compiled once per stage (a 2-D reaction–diffusion's dopri5 step held six copies of its loops). The
+// width-64 neural ODE's adjoint (514) runs out of line with 3 % fewer instructions (callgrind); Lorenz-96
+// at n = 40 (40) and Lotka–Volterra stay inlined.
+inline constexpr std::size_t large_work = 256;
 
 // Where an output goes: bases[Base] + Offset, shape S, stored or added; Optional outputs are skipped
 // when bases[Base] is null.
