@@ -301,6 +301,25 @@ TEST_CASE("the default in-memory budget grows with the state: 2048 states, at le
   }
 }
 
+TEST_CASE("the backward strategies: which options compile each, which adjoint method runs it", "[checkpointed]") {
+  using detail::backsolve_backward;
+  using detail::interpolated_backward;
+  // The interpolated pass is every adjoint's (backsolve falls back to it); backsolve only where
+  // options can ask for it, and never with a stiff stepper.
+  STATIC_REQUIRE(interpolated_backward::compiled<checkpointed, dopri5>);
+  STATIC_REQUIRE(interpolated_backward::compiled<backsolve, rk4>);
+  STATIC_REQUIRE(!backsolve_backward::compiled<checkpointed, dopri5>);
+  STATIC_REQUIRE(backsolve_backward::compiled<backsolve, dopri5>);
+  STATIC_REQUIRE(backsolve_backward::compiled<adjoint_method, rk4>);
+  STATIC_REQUIRE(!backsolve_backward::compiled<adjoint_method, rosenbrock4>);
+  STATIC_REQUIRE(!backsolve_backward::compiled<adjoint_method, rodas5p>);
+  // Exactly one strategy runs for either run-time choice.
+  for (const adjoint_method m : {adjoint_method{}, adjoint_method(backsolve{}), adjoint_method(checkpointed{})}) {
+    CHECK(interpolated_backward::chosen(m) == m.interpolate);
+    CHECK(backsolve_backward::chosen(m) == !m.interpolate);
+  }
+}
+
 TEST_CASE("the adjoint method as options' template argument runs what the run-time choice runs", "[checkpointed]") {
   static_assert(std::is_same_v<decltype(options<>{}.adjoint), checkpointed>, "options<> default to the checkpointed adjoint");
   const adjoint_method c = checkpointed{.count = 3, .steps_per_checkpoint = 5, .max_checkpoints = 7, .dense_memory = 9};

@@ -1,5 +1,6 @@
-// The adjoint pass behind gradient() (the method: see solve/gradient.hpp): forward with checkpoints,
-// then backward interval by interval, backsolve or interpolated (system/rhs.hpp's layouts).
+// The adjoint pass behind gradient() (the method: see solve/gradient.hpp): forward with checkpoints
+// and dense output, the loss at t1, then backward interval by interval by one of the strategies of
+// solve/backward_strategies.hpp, and dL/dt0.
 #pragma once
 
 #include <algorithm>
@@ -12,6 +13,8 @@
 #include <vector>
 
 #include "costate/solve/arguments.hpp"
+#include "costate/solve/backward_pass.hpp"
+#include "costate/solve/backward_strategies.hpp"
 #include "costate/solve/checkpoints.hpp"
 #include "costate/solve/dense.hpp"
 #include "costate/solve/gradient_result.hpp"
@@ -25,24 +28,6 @@
 namespace costate {
 namespace detail {
 
-inline void accumulate(pass_stats& total, const pass_stats& s) {
-  total.steps += s.steps;
-  total.rejected += s.rejected;
-  total.rhs_evals += s.rhs_evals;
-  total.jacobian_evals += s.jacobian_evals;
-  total.factorisations += s.factorisations;
-  total.sparse_factorisations += s.sparse_factorisations;
-  total.banded_factorisations += s.banded_factorisations;
-  total.jacobian_sweeps += s.jacobian_sweeps;
-}
-
-template <class T, std::size_t N>
-T dot(const std::array<T, N>& a, const std::array<T, N>& b) {
-  T s{};
-  for (std::size_t i = 0; i < N; ++i) s += a[i] * b[i];
-  return s;
-}
-
 // The gradient of Σ (terminal φ at t1, observations ℓ at t_k), for a system whose state `quadrature`
 // (if not none) is a running loss's integral (its adjoint is 1 and its final value joins the loss).
 template <class Sys, class Terminal, class Point, std::size_t P, class St, class A>
@@ -54,8 +39,6 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
   gradient_result<n, P> r;
   const adjoint_method method = opt.adjoint;
   const bool dense = method.interpolate;
-  // Backsolve is compiled only where options<St, A> can ask for it (detail::may_backsolve).
-  constexpr bool with_backsolve = may_backsolve<A> && !is_rosenbrock<St>;
   static_assert(!(is_rosenbrock<St> && std::is_same_v<A, backsolve>),
                 "costate::gradient: the stiff steppers (rodas5p, rosenbrock4) need the checkpointed adjoint: a backward "
                 "re-integration of z is unstable on the stiff systems they are for (options<rodas5p>, not options<rodas5p, backsolve>)");
@@ -117,10 +100,6 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
   }
   const bool in_memory = recorder.trajectory != nullptr && trajectory.steps() > 0;
   const std::size_t M = cp.size() - 1;  // checkpoint intervals
-  const auto& ct = cp.t;
-  const auto& ch = cp.h;
-  const auto& cobs = cp.obs;
-  const auto zc = [&](std::size_t j) { return cp.state(j); };
   r.stats.checkpoints = M;
 
   // Terminal loss at t1, then dL/dt1 = λ(t1)ᵀ f(z(t1), θ, t1) (observations at t1 have their own dL/dt_k).
@@ -137,125 +116,18 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
   std::array<double, n> fz{};
   f(r.z1, fz, span.t1);
   r.dt1 = dot(lambda, fz);
-
-  // An observation at checkpoint j: λ jumps by ∂ℓ/∂z, dL/dt_k = ∂ℓ/∂z · f.
   if (times) r.dtimes.assign(times->size(), 0.0);
-  const auto observe = [&](std::size_t j, double* lam) {
-    if constexpr (!std::is_void_v<Point>) {
-      const std::size_t k = cobs[j];
-      if (k == none) return;
-      std::array<double, n> jump{}, fk{};
-      std::array<double, n> zk;
-      std::copy_n(zc(j), n, zk.begin());
-      const double* row = data->empty() ? nullptr : data->data() + k * Point::inputs;
-      const double l = point_loss<Point>(zk.data(), theta.data(), row, ct[j], jump.data(), r.dtheta.data());
-      if (!std::isfinite(l) || !std::all_of(jump.begin(), jump.end(), [](double v) { return std::isfinite(v); }))
-        throw error("observations: the loss or its gradient is not finite at times[" + std::to_string(k) + "] = " +
-                    format_time(ct[j]));
-      r.loss += l;
-      f(zk, fk, ct[j]);
-      r.dtimes[k] = dot(jump, fk);
-      for (std::size_t i = 0; i < n; ++i) lam[i] += jump[i];
-    } else {
-      (void)j, (void)lam;
-    }
-  };
 
-  // Backward pass, checkpoint interval by interval from t1 to t0.
-  // |z − z_ref| in units of the tolerance, the largest component.
-  const auto drift = [&](const double* z, const double* ref, const tolerances& tol) {
-    double d = 0.0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const double diff = std::abs(z[i] - ref[i]);
-      if (diff != 0.0) d = std::max(d, diff / (tol.atol_at(i) + tol.rtol * std::abs(ref[i])));
-    }
-    return d;
-  };
-  // The adjoint state is [λ | g_θ | (g_t)] (system/rhs.hpp); backsolve integrates [z | λ | g_θ | (g_t)]
-  // interval by interval and copies the tail back.
+  // Backward pass, checkpoint interval by interval from t1 to t0, by the strategy the options choose.
+  backward_pass<Sys, Point, P, St, A> pass{theta, u, opt, method, f, ftol, atol_interpolated, atol_backsolve,
+                                          cp, automatic, trajectory, in_memory, data, r};
+  std::copy(lambda.begin(), lambda.end(), pass.y.begin());
+  pass.observe(M);
+  if (!run_backward(pass, backward_strategies{}))
+    throw error(std::string("costate::gradient: no adjoint method of options<Stepper, Adjoint> runs adjoint_method{.interpolate = ") +
+                (method.interpolate ? "true" : "false") + "}");
+  const auto& y = pass.y;
   using kernels = kernels_of<Sys>;
-  using interpolated_rhs = typename kernels::template interpolated<zsource>;
-  constexpr std::size_t na = interpolated_rhs::size;
-  zsource seg;
-  const interpolated_rhs adj_interpolated{theta.data(), u, &seg};
-  std::array<double, na> y{};
-  std::copy(lambda.begin(), lambda.end(), y.begin());
-  observe(M, y.data());
-  double h = 0.0;  // the adjoint's step, carried from interval to interval
-
-  // z(t) on [t_j, t_{j+1}] from a forward re-integration from checkpoint j, then λ, g_θ along it.
-  const auto interpolated_interval = [&](std::size_t j) {
-    seg.clear();
-    // Automatic checkpoints are `every` forward steps apart (or fewer, at stops): the segment's storage
-    // at once, reused by every interval (grown by doubling, it was allocated and faulted in again on
-    // every gradient).
-    if (automatic) seg.reserve_steps(cp.every + 2);
-    std::array<double, n> z;
-    std::copy_n(zc(j), n, z.begin());
-    accumulate(r.stats.recompute, integrate(opt.stepper, f, z, ct[j], ct[j + 1], ftol,
-                                            step_budget{opt.max_steps, r.stats.recompute}, "recompute", seg, ch[j]));
-    if (dense) r.stats.backsolve_drift = std::max(r.stats.backsolve_drift, drift(z.data(), zc(j + 1), ftol));
-    r.stats.max_segment_steps = std::max(r.stats.max_segment_steps, seg.steps());
-    if (seg.wants_neighbour() && M > 1) {  // a third interpolation node from the next (or previous) checkpoint
-      const std::size_t m = j + 2 <= M ? j + 2 : j - 1;
-      std::array<double, n> zm, fm;
-      std::copy_n(zc(m), n, zm.begin());
-      f(zm, fm, ct[m]);
-      seg.add_neighbour(ct[m], zm, fm);
-    }
-    seg.finalize();
-    accumulate(r.stats.backward, integrate(opt.stepper, adj_interpolated, y, ct[j + 1], ct[j], atol_interpolated,
-                                           step_budget{opt.max_steps, r.stats.backward}, "adjoint", no_observer{}, h, &h));
-  };
-
-  if (dense && in_memory) {
-    // z(t) from the forward pass's dense output: the adjoint stops only where the loss makes λ jump
-    // (observations) and at the stops, not at automatic checkpoints.
-    trajectory.finalize();
-    r.stats.in_memory_steps = trajectory.steps();
-    const interpolated_rhs adj_memory{theta.data(), u, &trajectory};
-    std::size_t from = M;
-    for (std::size_t j = M; j-- > 0;) {
-      if (j > 0 && cp.step[j] != none) continue;
-      accumulate(r.stats.backward, integrate(opt.stepper, adj_memory, y, ct[from], ct[j], atol_interpolated,
-                                             step_budget{opt.max_steps, r.stats.backward}, "adjoint", no_observer{}, h, &h));
-      observe(j, y.data());
-      from = j;
-    }
-  } else if (dense) {
-    for (std::size_t j = M; j-- > 0;) {
-      interpolated_interval(j);
-      observe(j, y.data());
-    }
-  } else if constexpr (with_backsolve) {  // (Rosenbrock steppers refused backsolve above)
-    // Backsolve: z restarts from the stored forward value. Where the backward z ends more than
-    // max_drift tolerance units away from the stored z(t_j) (or the pass fails), λ and g_θ were
-    // integrated along another trajectory: the interval is done again with z interpolated.
-    using backsolve_rhs = typename kernels::backsolve;
-    static_assert(backsolve_rhs::size == n + na);
-    const backsolve_rhs adj_backsolve{theta.data(), u};
-    std::array<double, n + na> yb;
-    for (std::size_t j = M; j-- > 0;) {
-      std::copy_n(zc(j + 1), n, yb.begin());
-      std::copy(y.begin(), y.end(), yb.begin() + n);
-      double d = std::numeric_limits<double>::infinity(), h_end = h;
-      try {
-        accumulate(r.stats.backward, integrate(opt.stepper, adj_backsolve, yb, ct[j + 1], ct[j], atol_backsolve,
-                                               step_budget{opt.max_steps, r.stats.backward}, "adjoint", no_observer{}, h, &h_end));
-        d = drift(yb.data(), zc(j), atol_backsolve);
-      } catch (const error&) {  // the backward z blew up: non-finite, step size underflow, max_steps
-      }
-      if (d <= method.max_drift) {
-        r.stats.backsolve_drift = std::max(r.stats.backsolve_drift, d);
-        h = h_end;
-        std::copy(yb.begin() + n, yb.end(), y.begin());
-      } else {
-        ++r.stats.backsolve_fallbacks;
-        interpolated_interval(j);
-      }
-      observe(j, y.data());
-    }
-  }
   std::array<double, n> lambda0{};
   std::array<double, ps> gtheta{};
   std::copy_n(y.begin(), n, lambda0.begin());
