@@ -621,9 +621,8 @@ inline constexpr std::size_t large_plan = 160;
 // Plans that compute more elements than this (a scalar counts 1, a tensor its size, a loop of fused
 // elementwise nodes once) are called out of line too, however few their instructions: loops over
 // hundreds of values cost far more than a call, and inlined into each of a stepper's stages they are
-// compiled once per stage (a 2-D reaction–diffusion's dopri5 step held six copies of its loops). The
-// width-64 neural ODE's adjoint (514) runs out of line with 3 % fewer instructions (callgrind); Lorenz-96
-// at n = 40 (40) and Lotka–Volterra stay inlined.
+// compiled once per stage (a 2-D reaction–diffusion's dopri5 step held six copies of its loops). Small
+// tensor systems (Lorenz-96 at n = 40, a width-16 neural ODE) and scalar ones stay inlined.
 inline constexpr std::size_t large_work = 256;
 
 // Where an output goes: bases[Base] + Offset, shape S, stored or added; Optional outputs are skipped

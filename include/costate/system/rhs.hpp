@@ -57,7 +57,7 @@ struct leaf_outs<Offset, Mode, tlist<X...>, Base> {
 
 // A right-hand side's evaluate(), inlined into the stepper, or, for large plans (Rhs::out_of_line),
 // called as one function: inlined into each of a stepper's stage evaluations, a plan of hundreds of
-// nodes, or of loops over thousands of elements, is optimised once per call site (expr/plan.hpp's
+// nodes, or of loops over hundreds of elements, is optimised once per call site (expr/plan.hpp's
 // large_plan and large_work).
 template <class Rhs, class State>
 [[gnu::noinline]] void evaluate_out_of_line(const Rhs& rhs, const State& x, State& dxdt, double t) {
@@ -76,7 +76,7 @@ struct forward_rhs {
   using plan_type = typename detail::plan_of<typename Sys::rhs>::type;
   using outs = typename detail::rhs_outs<Sys, 0, false>::type;
   // Large systems are evaluated by one function out of line rather than inlined into every stage of
-  // the stepper (expr/plan.hpp's large_plan).
+  // the stepper (expr/plan.hpp's large_plan and large_work).
   static constexpr bool out_of_line = detail::out_of_line_plan<plan_type>;
   const T* theta;
   const double* inputs;
