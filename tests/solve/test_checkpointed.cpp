@@ -354,3 +354,34 @@ TEST_CASE("the adjoint method as options' template argument runs what the run-ti
   CHECK(bs.stats.backsolve_drift > 0.0);
   for (std::size_t i = 0; i < 4; ++i) CHECK(bs.dtheta[i] == Approx(chk.dtheta[i]).epsilon(1e-5));
 }
+
+TEST_CASE("backsolve at equal segments records nothing forward, and computes what the recording pass computes", "[checkpointed]") {
+  const auto l = terminal_loss(lv_x * lv_y);
+  // Equal segments: the plain step loop forward. Automatic checkpoints spaced beyond the pass: the
+  // recording loop, which adds no checkpoint, so both take the same steps on the same intervals.
+  const auto run = [&](auto stepper, std::size_t segments) {
+    using St = decltype(stepper);
+    return gradient(lv, lv_z0, lv_theta, {0.0, 10.0}, l,
+                    options<St, backsolve>{.stepper = stepper, .rtol = 1e-8, .atol = 1e-8,
+                                           .adjoint = backsolve{.segments = segments, .steps_per_checkpoint = 1u << 30}});
+  };
+  const auto check_same = [](const auto& plain, const auto& recorded) {
+    CHECK(plain.stats.checkpoints == 1);
+    CHECK(recorded.stats.checkpoints == 1);
+    CHECK(plain.loss == recorded.loss);
+    for (std::size_t i = 0; i < 4; ++i) CHECK(plain.dtheta[i] == recorded.dtheta[i]);
+    for (std::size_t i = 0; i < 2; ++i) CHECK(plain.dz0[i] == recorded.dz0[i]);
+    CHECK(plain.dt0 == recorded.dt0);
+    CHECK(plain.dt1 == recorded.dt1);
+    CHECK(plain.stats.forward.steps == recorded.stats.forward.steps);
+    CHECK(plain.stats.backward.steps == recorded.stats.backward.steps);
+  };
+  const auto rk_plain = run(rk4{.dt = 0.01}, 1), rk_recorded = run(rk4{.dt = 0.01}, 0);
+  check_same(rk_plain, rk_recorded);
+  // rk4 evaluates f four times a step; the recording loop also evaluates f(z0) once before the first
+  // step, to hand the recorder both ends of every step.
+  CHECK(rk_plain.stats.forward.steps == 1000);
+  CHECK(rk_plain.stats.forward.rhs_evals == 4 * 1000);
+  CHECK(rk_recorded.stats.forward.rhs_evals == 4 * 1000 + 1);
+  check_same(run(dopri5{}, 1), run(dopri5{}, 0));
+}

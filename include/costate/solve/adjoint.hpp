@@ -76,6 +76,7 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
   // Forward pass, stop to stop, storing checkpoints.
   const std::vector<stop> stops = stops_of(span, method.segments, times);
   checkpoint_store<n> cp;
+  cp.reserve(stops.size());
   cp.every = method.segments == 0 ? method.steps_per_checkpoint : std::numeric_limits<std::size_t>::max();
   cp.cap = method.max_checkpoints;
   cp.countdown = cp.every;
@@ -86,6 +87,10 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
   const std::size_t dense_bytes = dense_memory_bytes(method, n);
   gradient_recorder<n> recorder{automatic ? &cp : nullptr, dense && dense_bytes > 0 ? &trajectory : nullptr,
                                 dense_bytes / sizeof(double)};
+  // Backsolve at equal segments records nothing between stops: its forward pass is then the plain step
+  // loop, without the recorder's per-step copies and tests (a second instantiation of the loop, only
+  // where options<St, A> can backsolve: not the stiff steppers, which refuse it above).
+  const bool records = recorder.checkpoints != nullptr || recorder.trajectory != nullptr;
   {
     std::array<double, n> z = z0;
     cp.push(stops[0].t, 0.0, stops[0].obs, none, z);
@@ -93,6 +98,12 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
       const double a = stops[i].t, b = stops[i + 1].t;
       cp.stop_at = b;
       const step_budget budget{opt.max_steps, r.stats.forward};
+      if constexpr (may_backsolve<A> && !is_rosenbrock<St>)
+        if (!records) {
+          accumulate(r.stats.forward, integrate(opt.stepper, f, z, a, b, ftol, budget, "forward", no_observer{}));
+          cp.push(b, 0.0, stops[i + 1].obs, none, z);
+          continue;
+        }
       accumulate(r.stats.forward, integrate(opt.stepper, f, z, a, b, ftol, budget, "forward", recorder));
       cp.push(b, 0.0, stops[i + 1].obs, none, z);
     }

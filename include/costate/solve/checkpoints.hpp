@@ -27,6 +27,14 @@ struct checkpoint_store {
   double stop_at = 0.0;  // the end of the current interval: recorded as a stop, not automatically
 
   std::size_t size() const { return t.size(); }
+  // Room for k checkpoints, allocated once rather than grown one push at a time.
+  void reserve(std::size_t k) {
+    t.reserve(k);
+    h.reserve(k);
+    obs.reserve(k);
+    step.reserve(k);
+    z.reserve(k * N);
+  }
   const double* state(std::size_t j) const { return z.data() + j * N; }
   template <class S>
   void push(double tj, double hj, std::size_t o, std::size_t s, const S& zj) {

@@ -31,6 +31,7 @@ inline std::vector<stop> stops_of(time_span span, std::size_t segments, const st
     return i == 0 ? span.t0 : i == segments ? span.t1 : span.t0 + (span.t1 - span.t0) * static_cast<double>(i) / static_cast<double>(segments);
   };
   const std::size_t B = std::max<std::size_t>(segments, 1);  // boundaries 0 .. B
+  merged.reserve(B + 1 + K);
   while (j <= B || k < K) {
     const bool take_obs = k < K && (j > B || (*times)[k] <= (j == B ? span.t1 : boundary(j)));
     const stop x = take_obs ? stop{(*times)[k], k} : stop{j == B ? span.t1 : boundary(j), none};
