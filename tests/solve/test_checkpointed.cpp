@@ -384,4 +384,24 @@ TEST_CASE("backsolve at equal segments records nothing forward, and computes wha
   CHECK(rk_plain.stats.forward.rhs_evals == 4 * 1000);
   CHECK(rk_recorded.stats.forward.rhs_evals == 4 * 1000 + 1);
   check_same(run(dopri5{}, 1), run(dopri5{}, 0));
+
+  // The checkpointed adjoint chosen at run time, at equal segments and without the in-memory mode,
+  // also records nothing forward (options<St, adjoint_method> compile the plain loop): the same
+  // gradient as options<St>, whose forward pass always goes through the recorder.
+  const auto tol = [](auto o) {
+    o.rtol = 1e-8;
+    o.atol = 1e-8;
+    return o;
+  };
+  const auto runtime = gradient(lv, lv_z0, lv_theta, {0.0, 10.0}, l,
+                                tol(options<dopri5, adjoint_method>{.adjoint = checkpointed{.count = 4, .dense_memory = 0}}));
+  const auto compiled = gradient(lv, lv_z0, lv_theta, {0.0, 10.0}, l, tol(options<>{.adjoint = checkpointed{.count = 4, .dense_memory = 0}}));
+  CHECK(runtime.stats.checkpoints == 4);
+  CHECK(runtime.stats.in_memory_steps == 0);
+  CHECK(runtime.stats.recompute.steps == runtime.stats.forward.steps);
+  CHECK(runtime.loss == compiled.loss);
+  for (std::size_t i = 0; i < 4; ++i) CHECK(runtime.dtheta[i] == compiled.dtheta[i]);
+  for (std::size_t i = 0; i < 2; ++i) CHECK(runtime.dz0[i] == compiled.dz0[i]);
+  CHECK(runtime.stats.forward.steps == compiled.stats.forward.steps);
+  CHECK(runtime.stats.backward.steps == compiled.stats.backward.steps);
 }

@@ -89,22 +89,21 @@ gradient_result<Sys::states, P> adjoint_gradient(const std::array<double, Sys::s
                                 dense_bytes / sizeof(double)};
   // Backsolve at equal segments records nothing between stops: its forward pass is then the plain step
   // loop, without the recorder's per-step copies and tests (a second instantiation of the loop, only
-  // where options<St, A> can backsolve: not the stiff steppers, which refuse it above).
+  // where backsolve is compiled).
   const bool records = recorder.checkpoints != nullptr || recorder.trajectory != nullptr;
   {
     std::array<double, n> z = z0;
+    const auto interval = [&](double a, double b, auto&& observer) {
+      return integrate(opt.stepper, f, z, a, b, ftol, step_budget{opt.max_steps, r.stats.forward}, "forward", observer);
+    };
     cp.push(stops[0].t, 0.0, stops[0].obs, none, z);
     for (std::size_t i = 0; i + 1 < stops.size(); ++i) {
       const double a = stops[i].t, b = stops[i + 1].t;
       cp.stop_at = b;
-      const step_budget budget{opt.max_steps, r.stats.forward};
-      if constexpr (may_backsolve<A> && !is_rosenbrock<St>)
-        if (!records) {
-          accumulate(r.stats.forward, integrate(opt.stepper, f, z, a, b, ftol, budget, "forward", no_observer{}));
-          cp.push(b, 0.0, stops[i + 1].obs, none, z);
-          continue;
-        }
-      accumulate(r.stats.forward, integrate(opt.stepper, f, z, a, b, ftol, budget, "forward", recorder));
+      if constexpr (backsolve_backward::compiled<A, St>)
+        accumulate(r.stats.forward, records ? interval(a, b, recorder) : interval(a, b, no_observer{}));
+      else
+        accumulate(r.stats.forward, interval(a, b, recorder));
       cp.push(b, 0.0, stops[i + 1].obs, none, z);
     }
     r.z1 = z;
