@@ -1,5 +1,7 @@
-// Gradients from several threads at once: costate keeps no mutable state outside a call, so each
-// thread's results equal, bit for bit, the same gradients computed one after another. The sanitizer
+// Gradients from several threads at once: costate's only state outside a call is memory kept for the
+// next call (the pool of large dense-output blocks, shared under a lock; a large system's stack block,
+// one per calling thread), so each thread's results equal, bit for bit, the same gradients computed one
+// after another. The sanitizer
 // script (tests/sanitize.sh) runs this file under ThreadSanitizer.
 #include <catch2/catch.hpp>
 
@@ -58,4 +60,27 @@ TEST_CASE("gradients computed in four threads at once equal the sequential ones"
     CHECK(jobs[k].dtheta_mlp == sequential[k].dtheta_mlp);
     CHECK(jobs[k].dtheta[0] != 0.0);
   }
+}
+
+TEST_CASE("the pool of large dense-output blocks serves four threads at once", "[threads]") {
+  using alloc = detail::uninitialised_allocator<double>;
+  constexpr std::size_t page = alloc::huge_block / sizeof(double);
+  std::array<bool, 4> ok{};
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < 4; ++t)
+    threads.emplace_back([&ok, t] {
+      alloc a;
+      bool good = true;
+      for (std::size_t k = 0; k < 20; ++k) {
+        const std::size_t n = (1 + (t + k) % 3) * page;  // sizes the threads share, so blocks change hands
+        double* p = a.allocate(n);
+        p[0] = p[n - 1] = static_cast<double>(t);  // each block is one thread's while it holds it
+        std::this_thread::yield();
+        good = good && p[0] == static_cast<double>(t) && p[n - 1] == static_cast<double>(t);
+        a.deallocate(p, n);
+      }
+      ok[t] = good;
+    });
+  for (auto& t : threads) t.join();
+  CHECK(ok == std::array<bool, 4>{true, true, true, true});
 }

@@ -205,3 +205,32 @@ TEST_CASE("dense output's allocator: large blocks aligned for huge pages, small 
   CHECK(v[12345] == 12345.0);
   CHECK(reinterpret_cast<std::uintptr_t>(v.data()) % alloc::huge_block == 0);
 }
+
+TEST_CASE("large blocks are kept for the next request of the same size, at most huge_block_pool::kept of them", "[dense]") {
+  using alloc = detail::uninitialised_allocator<double>;
+  alloc a;
+  const std::size_t big = 3 * alloc::huge_block / sizeof(double) + 7;  // rounds up to four huge pages
+  double* p = a.allocate(big);
+  for (std::size_t i = 0; i < big; ++i) p[i] = 1.0;
+  a.deallocate(p, big);
+  // The same size again: the kept block, writable (its pages were marked free, not unmapped).
+  double* q = a.allocate(big - 5);
+  CHECK(q == p);
+  for (std::size_t i = 0; i < big - 5; ++i) q[i] = static_cast<double>(i);
+  CHECK(q[big - 6] == static_cast<double>(big - 6));
+  // Another size is not served from it.
+  double* r = a.allocate(alloc::huge_block / sizeof(double));
+  CHECK(r != q);
+  CHECK(reinterpret_cast<std::uintptr_t>(r) % alloc::huge_block == 0);
+  a.deallocate(r, alloc::huge_block / sizeof(double));
+  a.deallocate(q, big - 5);
+  // More blocks given back than the pool keeps: the largest stay, and every one handed out is distinct.
+  constexpr std::size_t k = detail::huge_block_pool::kept + 2;
+  std::array<double*, k> blocks{};
+  for (std::size_t j = 0; j < k; ++j) blocks[j] = a.allocate((j + 1) * alloc::huge_block / sizeof(double));
+  for (std::size_t j = 0; j < k; ++j) a.deallocate(blocks[j], (j + 1) * alloc::huge_block / sizeof(double));
+  CHECK(a.allocate(alloc::huge_block / sizeof(double)) != blocks[0]);  // the smallest was freed
+  double* largest = a.allocate(k * alloc::huge_block / sizeof(double));
+  CHECK(largest == blocks[k - 1]);
+  a.deallocate(largest, k * alloc::huge_block / sizeof(double));
+}

@@ -7,6 +7,9 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <optional>
+#include <type_traits>
+#include <thread>
 
 #include "costate/costate.hpp"
 
@@ -37,6 +40,25 @@ TEST_CASE("a 100x100 grid's gradient runs on a stack of its own and keeps the to
   CHECK(worst < 1e-10);
   CHECK(std::abs(g.dtheta[0]) < 1e-8 * total);
   CHECK(g.stats.forward.steps > 0);
+
+  // The calling thread keeps the stack block, and the dense output's block goes back to a pool: the
+  // next gradient reuses both (pages marked free in between), from this thread and from another one
+  // (whose block goes when it ends), and must compute the same numbers bit for bit.
+  REQUIRE(g.stats.in_memory_steps * (3 + 6 * n) * sizeof(double) > (std::size_t{2} << 20));  // a pooled block
+  const auto same = [&](const auto& h) {
+    CHECK(h.loss == g.loss);
+    CHECK(h.dz0 == g.dz0);
+    CHECK(h.dtheta == g.dtheta);
+    CHECK(h.stats.forward.steps == g.stats.forward.steps);
+    CHECK(h.stats.backward.steps == g.stats.backward.steps);
+  };
+  same(gradient(diffusion, z0, theta, {0.0, 0.5}, mass, options<>{.rtol = 1e-8, .atol = 1e-8}));
+  std::optional<std::remove_cvref_t<decltype(g)>> from_other;  // (Catch's assertions are for the test's own thread)
+  std::thread other([&] { from_other = gradient(diffusion, z0, theta, {0.0, 0.5}, mass, options<>{.rtol = 1e-8, .atol = 1e-8}); });
+  other.join();
+  REQUIRE(from_other);
+  same(*from_other);
+  same(gradient(diffusion, z0, theta, {0.0, 0.5}, mass, options<>{.rtol = 1e-8, .atol = 1e-8}));
 }
 
 TEST_CASE("a large system's gradient reports its errors as costate::error from its own stack", "[grid][large]") {

@@ -28,6 +28,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <utility>
 #include <vector>
@@ -79,6 +80,62 @@ concept HasPolynomialExtension = requires(const Stepper& st, const S& z, double*
 template <class Stepper>
 concept needs_inner_nodes = requires { Stepper::order_value; } && (Stepper::order_value > 5);
 
+// Blocks of dense output of huge_block bytes or more (the in-memory trajectory of a large system: 108 MB
+// for Lorenz-96 at n = 10^4) are kept for the next gradient that asks for the same size, rather than
+// returned to the system: fresh pages are zeroed by the kernel as they are first touched, and on this
+// VM that took 1.4 ms of system time per gradient of Lorenz-96 at n = 1000 (11 %) and 60-100 ms at
+// n = 10^4 (half the gradient, with compaction for huge pages). A kept block is marked MADV_FREE: the
+// kernel may still take its pages back under memory pressure (they then read as zero, and dense output
+// writes every value before it reads it), otherwise the next gradient finds them in place. The pool is
+// shared by all threads (a large system's gradient runs on a thread of its own, solve/stack.hpp) and
+// holds at most `kept` blocks.
+class huge_block_pool {
+ public:
+  static constexpr std::size_t kept = 4;
+  static constexpr std::align_val_t alignment{std::size_t{2} << 20};
+  static huge_block_pool& instance() {
+    static huge_block_pool pool;
+    return pool;
+  }
+  // A kept block of exactly `bytes`, or nullptr.
+  void* take(std::size_t bytes) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& b : free_)
+      if (b.p && b.bytes == bytes) return std::exchange(b.p, nullptr);
+    return nullptr;
+  }
+  // Keeps the block if a slot is free, else frees whichever of it and the smallest kept block is smaller.
+  void give(void* p, std::size_t bytes) {
+#if defined(__linux__) && defined(MADV_FREE)
+    ::madvise(p, bytes, MADV_FREE);
+#endif
+    const std::lock_guard<std::mutex> lock(mutex_);
+    block* slot = &free_[0];
+    for (auto& b : free_)
+      if (!b.p || (slot->p && b.bytes < slot->bytes)) slot = &b;
+    if (slot->p) {
+      if (slot->bytes >= bytes) return ::operator delete(p, alignment);
+      ::operator delete(slot->p, alignment);
+    }
+    *slot = {p, bytes};
+  }
+  huge_block_pool(const huge_block_pool&) = delete;
+  huge_block_pool& operator=(const huge_block_pool&) = delete;
+  ~huge_block_pool() {
+    for (auto& b : free_)
+      if (b.p) ::operator delete(b.p, alignment);
+  }
+
+ private:
+  huge_block_pool() = default;
+  struct block {
+    void* p = nullptr;
+    std::size_t bytes = 0;
+  };
+  std::mutex mutex_;
+  std::array<block, kept> free_{};
+};
+
 // std::allocator, except that a value-initialised element is left uninitialised: push_step grows the
 // coefficients by a row that record() then writes whole, and zeroing it first cost 5 % of a
 // checkpointed gradient's instructions (Lorenz-96, n = 1000).
@@ -89,14 +146,15 @@ struct uninitialised_allocator : std::allocator<T> {
   template <class U> uninitialised_allocator(const uninitialised_allocator<U>&) noexcept {}  // NOLINT: rebinding
   template <class U> void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) { ::new (static_cast<void*>(p)) U; }
   template <class U, class... A> void construct(U* p, A&&... a) { ::new (static_cast<void*>(p)) U(std::forward<A>(a)...); }
-  // Blocks of huge_block or more are aligned to it and, on Linux, offered transparent huge pages:
-  // glibc maps such blocks afresh for every gradient and unmaps them after, so each 4 KiB page of a
-  // large dense output faults once per gradient (Lorenz-96 at n = 10^4: 108 MB, 26 000 faults).
-  static constexpr std::size_t huge_block = std::size_t{2} << 20;
+  // Blocks of huge_block or more are aligned to it and, on Linux, offered transparent huge pages
+  // (fewer faults where a block's pages are new), and come from and go back to huge_block_pool.
+  static constexpr std::size_t huge_block = static_cast<std::size_t>(huge_block_pool::alignment);
+  static constexpr std::size_t rounded(std::size_t n) { return (n * sizeof(T) + huge_block - 1) / huge_block * huge_block; }
   T* allocate(std::size_t n) {
     if (n * sizeof(T) < huge_block) return std::allocator<T>::allocate(n);
-    const std::size_t bytes = (n * sizeof(T) + huge_block - 1) / huge_block * huge_block;
-    void* p = ::operator new(bytes, std::align_val_t{huge_block});
+    const std::size_t bytes = rounded(n);
+    if (void* kept = huge_block_pool::instance().take(bytes)) return static_cast<T*>(kept);
+    void* p = ::operator new(bytes, huge_block_pool::alignment);
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     ::madvise(p, bytes, MADV_HUGEPAGE);  // advice only: without huge pages, 4 KiB pages as before
 #endif
@@ -104,7 +162,7 @@ struct uninitialised_allocator : std::allocator<T> {
   }
   void deallocate(T* p, std::size_t n) noexcept {
     if (n * sizeof(T) < huge_block) return std::allocator<T>::deallocate(p, n);
-    ::operator delete(static_cast<void*>(p), std::align_val_t{huge_block});
+    huge_block_pool::instance().give(p, rounded(n));
   }
 };
 
