@@ -115,6 +115,9 @@ class huge_block_pool {
   }
   // Keeps the block if a slot is free, else frees whichever of it and the smallest kept block is smaller.
   void give(void* p, std::size_t bytes) {
+    // Marked before it is visible to take(), never after: a thread that took the block and wrote it
+    // before a late MADV_FREE could have its values reclaimed into zeros. (Wasted where the block is
+    // then freed instead, which is the rarer case.)
 #if defined(__linux__) && defined(MADV_FREE)
     ::madvise(p, bytes, MADV_FREE);
 #endif
